@@ -1,0 +1,90 @@
+import type { z } from 'zod';
+import type { Action, Pending, SeatId } from './actions.ts';
+import type { Rng, RngState } from './rng.ts';
+
+/** Who is looking: a seat, or the experimenter/spectator who sees everything. */
+export type Viewer = SeatId | 'spectator';
+
+/** What every game state carries: the players' display names (one per seat) and its RNG. */
+export interface BaseState {
+  names: string[];
+  rng: RngState;
+}
+
+/** Every game event is a plain JSON object with a `type` discriminant. */
+export interface GameEventBase {
+  type: string;
+}
+
+/** A rejected action: nothing changes, the caller gets the code and a readable message. */
+export interface Rejection {
+  code: 'not_your_turn' | 'wrong_action' | 'illegal_target' | 'out_of_range' | 'too_long' | 'game_over' | 'invalid';
+  message: string;
+}
+
+export interface Outcome {
+  /** one line for people: "The faithful win", "Alice 312 – Bob 280" */
+  summary: string;
+  /** seats that won (may be empty or all) */
+  winners: SeatId[];
+  /** per-seat score where the game has one */
+  points?: number[];
+  [detail: string]: unknown;
+}
+
+/** What an agent gets: only its own seat's view and pending request, and its own RNG. */
+export interface AgentContext<View> {
+  seat: SeatId;
+  view: View;
+  pending: Pending;
+  rng: Rng;
+}
+export type ScriptedAgent<View> = (ctx: AgentContext<View>) => Action;
+
+/**
+ * A game is data plus pure functions (the boardgame.io shape, event-sourced):
+ *   start(config, seed, names)  → the opening event (roles, deal, …)
+ *   reduce(state, event)        → next state; pure, no clock, no Math.random
+ *   actionEvent / timeoutEvent  → the event a seat's accepted action (or expiry) records
+ *   settle(state)               → the next automatic event (reveal, banishment, new round …) or null;
+ *                                 any randomness it uses comes from state.rng and is stored in the event
+ * The engine (match.ts) composes these so that state = fold(reduce, log), always.
+ */
+export interface GameDefinition<Config, State extends BaseState, Event extends GameEventBase, View> {
+  readonly id: GameId;
+  readonly title: string;
+  readonly configSchema: z.ZodType<Config>;
+  /** complete configs by name; the first key is the default */
+  readonly presets: Record<string, Config>;
+  seatCount(config: Config): number;
+
+  start(config: Config, seed: number, names: string[]): Event;
+  reduce(state: State | undefined, event: Event): State;
+  pending(state: State, seat: SeatId): Pending | null;
+  /** Validate an action against the current state; null when legal. */
+  validate(state: State, seat: SeatId, action: Action): Rejection | null;
+  actionEvent(state: State, seat: SeatId, action: Action): Event;
+  /** The default for a seat whose pending action expired (skip, abstain, uniform beliefs, …). */
+  timeoutEvent(state: State, seat: SeatId): Event;
+  settle(state: State): Event | null;
+
+  view(state: State, viewer: Viewer): View;
+  outcome(state: State): Outcome | null;
+
+  /** Events only the spectator and listed seats may see (null = public). Used for exports and leak checks. */
+  audience(state: State, event: Event): SeatId[] | null;
+
+  /** Metrics of one game, a pure function of its event log. */
+  metrics(events: Event[]): Record<string, unknown>;
+  /** Flat numeric headline metrics for one game (games.csv columns, batch means). */
+  headline(events: Event[]): Record<string, number | string | null>;
+
+  readonly agents: Record<string, ScriptedAgent<View>>;
+  /** The scripted agent that fits a seat (e.g. sleuth for faithful, schemer for traitors). */
+  scriptedAgentFor(state: State, seat: SeatId): string;
+}
+
+export type GameId = 'traitors' | 'trust-split';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyGame = GameDefinition<any, any, any, any>;

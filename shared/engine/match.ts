@@ -1,0 +1,121 @@
+import type { Action, Pending, SeatId } from './actions.ts';
+import type { AnyGame, BaseState, GameEventBase, Rejection } from './game.ts';
+
+export type Decision<E> = { ok: true; events: E[] } | ({ ok: false } & Rejection);
+
+/** Safety valve against a game whose settle() never settles. */
+const MAX_SETTLE_STEPS = 10_000;
+
+/**
+ * Apply `first` and then every automatic consequence, returning the new state and all
+ * events in order. The only way state moves forward, for live rooms and simulations alike.
+ */
+export function applyWithConsequences<S, E extends GameEventBase>(
+  game: AnyGame,
+  state: S | undefined,
+  first: E,
+): { state: S; events: E[] } {
+  const events: E[] = [first];
+  let next: S = game.reduce(state, first);
+  for (let i = 0; ; i++) {
+    if (i > MAX_SETTLE_STEPS) throw new Error(`${game.id}: settle() did not settle`);
+    const auto = game.settle(next) as E | null;
+    if (!auto) break;
+    events.push(auto);
+    next = game.reduce(next, auto);
+  }
+  return { state: next, events };
+}
+
+/** Decide what a seat's action does, without changing anything. */
+export function decideAction<S, E extends GameEventBase>(
+  game: AnyGame,
+  state: S,
+  seat: SeatId,
+  action: Action,
+): Decision<E> & { state?: S } {
+  const rejection = game.validate(state, seat, action);
+  if (rejection) return { ok: false, ...rejection };
+  const { state: next, events } = applyWithConsequences<S, E>(game, state, game.actionEvent(state, seat, action));
+  return { ok: true, events, state: next };
+}
+
+/** Rebuild a state from a log: state = fold(reduce, events). */
+export function replay<S, E extends GameEventBase>(game: AnyGame, events: readonly E[]): S {
+  let state: S | undefined;
+  for (const e of events) state = game.reduce(state, e);
+  if (state === undefined) throw new Error('replay of an empty log');
+  return state;
+}
+
+/**
+ * One game in memory: its state and its append-only log. Rooms (server) and the simulator
+ * both drive games through this, so they share one submit path.
+ */
+export class Match<S = unknown, E extends GameEventBase = GameEventBase> {
+  readonly log: E[] = [];
+  private current: S;
+
+  private constructor(readonly game: AnyGame, initial: { state: S; events: E[] }) {
+    this.current = initial.state;
+    this.log.push(...initial.events);
+  }
+
+  static start<S, E extends GameEventBase>(game: AnyGame, config: unknown, seed: number, names: string[]): Match<S, E> {
+    return new Match<S, E>(game, applyWithConsequences<S, E>(game, undefined, game.start(config, seed, names) as E));
+  }
+
+  static fromLog<S, E extends GameEventBase>(game: AnyGame, events: readonly E[]): Match<S, E> {
+    const m = new Match<S, E>(game, { state: replay<S, E>(game, events), events: [] });
+    m.log.push(...events);
+    return m;
+  }
+
+  get state(): S {
+    return this.current;
+  }
+
+  get isOver(): boolean {
+    return this.game.outcome(this.current) !== null;
+  }
+
+  pending(seat: SeatId): Pending | null {
+    return this.game.pending(this.current, seat);
+  }
+
+  /** Seats that owe an action now. */
+  pendingSeats(): SeatId[] {
+    const seats: SeatId[] = [];
+    const n = this.seatCount;
+    for (let s = 0; s < n; s++) if (this.game.pending(this.current, s)) seats.push(s);
+    return seats;
+  }
+
+  get seatCount(): number {
+    return (this.current as unknown as BaseState).names.length;
+  }
+
+  /** Validate and apply; on rejection nothing changes. Returns the events appended. */
+  submit(seat: SeatId, action: Action): Decision<E> {
+    const decision = decideAction<S, E>(this.game, this.current, seat, action);
+    if (!decision.ok) return decision;
+    this.current = decision.state as S;
+    this.log.push(...decision.events);
+    return { ok: true, events: decision.events };
+  }
+
+  /** Expire a seat's pending action, applying the rule's default. */
+  timeout(seat: SeatId): E[] {
+    if (!this.game.pending(this.current, seat)) return [];
+    const { state, events } = applyWithConsequences<S, E>(this.game, this.current, this.game.timeoutEvent(this.current, seat));
+    this.current = state;
+    this.log.push(...events);
+    return events;
+  }
+
+  /** Accept events decided elsewhere (e.g. after they were committed to a store). */
+  commit(events: readonly E[], state: S): void {
+    this.current = state;
+    this.log.push(...events);
+  }
+}
