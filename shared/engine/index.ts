@@ -4,3 +4,4 @@ export * from './match.ts';
 export * from './names.ts';
 export * from './play.ts';
 export * from './rng.ts';
+export * from './agent.ts';

@@ -1,5 +1,6 @@
-import type { SeatId } from './actions.ts';
-import type { AnyGame, GameEventBase } from './game.ts';
+import type { Action, SeatId } from './actions.ts';
+import { toDecision, type AgentDecision, type SeatAgent } from './agent.ts';
+import type { AnyGame, GameEventBase, Outcome } from './game.ts';
 import { Match } from './match.ts';
 import { deriveSeed, Rng } from './rng.ts';
 
@@ -28,12 +29,36 @@ export function resolveAgentNames(game: AnyGame, state: unknown, requested: stri
 export interface PlayedGame<E extends GameEventBase = GameEventBase> {
   events: E[];
   agents: string[];
+  outcome: Outcome;
 }
 
+/** An agent decision together with the index of the log event its action produced. */
+export interface LoggedDecision extends AgentDecision {
+  seat: SeatId;
+  agent: string;
+  eventIndex: number;
+}
+
+const MAX_TURNS = 100_000;
+
 /**
- * Play one whole game with scripted agents in every seat. Seats that owe an action at the
- * same time act in seat order, each seeing only its own view and pending request.
+ * Both play loops below follow one rule, so a game plays the same whatever its agents are:
+ * every seat that owes an action decides from the same state (its own view only), then the
+ * actions are submitted in seat order.
  */
+function submitAll(match: Match<unknown, GameEventBase>, decided: [SeatId, Action, string][], gameId: string, seed: number): number[] {
+  const eventIndexes: number[] = [];
+  for (const [seat, action, agentName] of decided) {
+    eventIndexes.push(match.log.length);
+    const result = match.submit(seat, action);
+    if (!result.ok) {
+      throw new Error(`${gameId} seed ${seed}: agent ${agentName} at seat ${seat} made an illegal move (${result.code}: ${result.message})`);
+    }
+  }
+  return eventIndexes;
+}
+
+/** Play one whole game with scripted agents in every seat, synchronously (the fast path). */
 export function playScripted<E extends GameEventBase>(
   game: AnyGame,
   config: unknown,
@@ -41,24 +66,57 @@ export function playScripted<E extends GameEventBase>(
   names: string[],
   requestedAgents: string[],
 ): PlayedGame<E> {
-  const match = Match.start<unknown, E>(game, config, seed, names);
+  const match = Match.start<unknown, GameEventBase>(game, config, seed, names);
   const agents = resolveAgentNames(game, match.state, requestedAgents);
   const decisions = new Array<number>(names.length).fill(0);
-  let guard = 0;
-  while (!match.isOver) {
+  for (let turn = 0; !match.isOver; turn++) {
+    if (turn > MAX_TURNS) throw new Error(`${game.id} seed ${seed}: game did not end`);
     const seats = match.pendingSeats();
     if (seats.length === 0) throw new Error(`${game.id} seed ${seed}: nobody can act but the game is not over`);
-    for (const seat of seats) {
-      const pending = match.pending(seat);
-      if (!pending) continue;
-      const agent = game.agents[agents[seat]];
-      const action = agent({ seat, view: game.view(match.state, seat), pending, rng: agentRng(seed, seat, decisions[seat]++) });
-      const result = match.submit(seat, action);
-      if (!result.ok) {
-        throw new Error(`${game.id} seed ${seed}: agent ${agents[seat]} at seat ${seat} made an illegal move (${result.code}: ${result.message})`);
-      }
-    }
-    if (++guard > 100_000) throw new Error(`${game.id} seed ${seed}: game did not end`);
+    const decided: [SeatId, Action, string][] = seats.map((seat) => [
+      seat,
+      game.agents[agents[seat]]({ seat, view: game.view(match.state, seat), pending: match.pending(seat)!, rng: agentRng(seed, seat, decisions[seat]++) }),
+      agents[seat],
+    ]);
+    submitAll(match, decided, game.id, seed);
   }
-  return { events: match.log, agents };
+  return { events: match.log as E[], agents, outcome: game.outcome(match.state) as Outcome };
+}
+
+/**
+ * Play one whole game with any SeatAgents (scripted, LLM, …). Seats asked at the same time
+ * (simultaneous votes, beliefs, proposals) think concurrently.
+ */
+export async function playAgents<E extends GameEventBase>(
+  game: AnyGame,
+  config: unknown,
+  seed: number,
+  names: string[],
+  agentForSeat: (seat: SeatId, state: unknown) => SeatAgent,
+): Promise<PlayedGame<E> & { decisions: LoggedDecision[] }> {
+  const match = Match.start<unknown, GameEventBase>(game, config, seed, names);
+  const agents = names.map((_, seat) => agentForSeat(seat, match.state));
+  const decisions = new Array<number>(names.length).fill(0);
+  const logged: LoggedDecision[] = [];
+  for (let turn = 0; !match.isOver; turn++) {
+    if (turn > MAX_TURNS) throw new Error(`${game.id} seed ${seed}: game did not end`);
+    const seats = match.pendingSeats();
+    if (seats.length === 0) throw new Error(`${game.id} seed ${seed}: nobody can act but the game is not over`);
+    const answers = await Promise.all(
+      seats.map(async (seat) =>
+        toDecision(
+          await agents[seat].decide({
+            gameId: game.id,
+            seat,
+            view: game.view(match.state, seat),
+            pending: match.pending(seat)!,
+            rng: agentRng(seed, seat, decisions[seat]++),
+          }),
+        ),
+      ),
+    );
+    const eventIndexes = submitAll(match, seats.map((seat, i) => [seat, answers[i].action, agents[seat].name]), game.id, seed);
+    seats.forEach((seat, i) => logged.push({ ...answers[i], seat, agent: agents[seat].name, eventIndex: eventIndexes[i] }));
+  }
+  return { events: match.log as E[], agents: agents.map((a) => a.name), outcome: game.outcome(match.state) as Outcome, decisions: logged };
 }

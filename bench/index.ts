@@ -1,0 +1,20 @@
+// `npm run bench`: prints measured figures and ratios for every part of Parley.
+// Sections: sim (simulation throughput), server (live rooms over Socket.io), and more as they land.
+// Run one section with `npm run bench -- sim`.
+import { existsSync } from 'node:fs';
+
+type Section = { name: string; module: string; fn: string };
+const SECTIONS: Section[] = [
+  { name: 'sim', module: './simulate.ts', fn: 'benchSimulation' },
+  { name: 'server', module: './server.ts', fn: 'benchServer' },
+];
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+console.log(`Parley benchmarks — node ${process.version}, ${new Date().toISOString()}`);
+for (const section of SECTIONS) {
+  if (wanted.length && !wanted.includes(section.name)) continue;
+  if (!existsSync(new URL(section.module, import.meta.url))) continue;
+  const mod = (await import(section.module)) as Record<string, (args?: string[]) => Promise<void>>;
+  console.log('');
+  await mod[section.fn](process.argv.slice(2));
+}

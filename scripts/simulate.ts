@@ -1,0 +1,81 @@
+#!/usr/bin/env tsx
+// Headless simulator: plays N games with agents in every seat and writes the batch's data.
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import cliProgress from 'cli-progress';
+import { GAME_IDS, getGame } from '../shared/games/index.ts';
+import { simulateToDir } from '../server/sim/run.ts';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+}
+function uint32(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new InvalidArgumentError('must be an integer in 0..4294967295');
+  return n;
+}
+function jsonObject(value: string): Record<string, unknown> {
+  try {
+    const parsed = JSON.parse(value);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed;
+  } catch {
+    /* fall through to the readable error */
+  }
+  throw new InvalidArgumentError(`must be a JSON object, e.g. '{"rounds":3}'`);
+}
+
+const program = new Command()
+  .name('npm run simulate --')
+  .description('Play games headlessly with agents in every seat; write events.jsonl, games.csv and summary.json.')
+  .addOption(new Option('--game <game>', 'which game').choices(GAME_IDS).makeOptionMandatory())
+  .requiredOption('--games <n>', 'number of games', positiveInt)
+  .option('--seed <s>', 'batch seed (game i uses a seed derived from it)', uint32, 1)
+  .option('--preset <name>', 'config preset (default: the game\'s first preset)')
+  .option('--config <json>', 'config overrides on top of the preset, as JSON', jsonObject)
+  .option('--agents <spec>', 'one agent for every seat, or comma-separated per seat; traitors: "scripted" = sleuth/schemer by role', 'scripted')
+  .option('--concurrency <c>', 'worker threads', positiveInt, 1)
+  .requiredOption('--out <dir>', 'output directory')
+  .addHelpText('after', `\nAgents: traitors: scripted, sleuth, schemer, random; trust-split: scripted, cooperative, greedy, tit-for-tat, fair, random.\nExample: npm run simulate -- --game trust-split --games 2000 --agents greedy,fair --out out/gf`);
+
+program.parse();
+const opts = program.opts<{
+  game: string; games: number; seed: number; preset?: string; config?: Record<string, unknown>;
+  agents: string; concurrency: number; out: string;
+}>();
+
+const game = getGame(opts.game);
+if (opts.preset && !game.presets[opts.preset]) {
+  program.error(`error: unknown preset "${opts.preset}" for ${game.id}; choose one of: ${Object.keys(game.presets).join(', ')}`);
+}
+if (opts.concurrency > availableParallelism()) {
+  console.error(`note: --concurrency ${opts.concurrency} is more than this machine's ${availableParallelism()} cores`);
+}
+
+const outDir = resolve(opts.out);
+const bar = process.stderr.isTTY
+  ? new cliProgress.SingleBar(
+      { format: ' {bar} {percentage}% | {value}/{total} games | {eta_formatted} left', hideCursor: true, stream: process.stderr },
+      cliProgress.Presets.shades_classic,
+    )
+  : null;
+bar?.start(opts.games, 0);
+const started = performance.now();
+try {
+  const result = await simulateToDir(
+    { game: opts.game, games: opts.games, seed: opts.seed, preset: opts.preset, config: opts.config, agents: opts.agents },
+    outDir,
+    { concurrency: opts.concurrency, onProgress: (done) => bar?.update(done) },
+  );
+  bar?.stop();
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`${result.games} ${game.title} games, ${result.events} events in ${seconds.toFixed(2)} s (${(result.games / seconds).toFixed(0)} games/s)`);
+  console.log(`wrote ${outDir}/{events.jsonl,games.csv,summary.json}`);
+  console.log(JSON.stringify((result.summary as { metrics: unknown }).metrics, null, 2));
+} catch (error) {
+  bar?.stop();
+  console.error(`simulate failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}

@@ -1,0 +1,71 @@
+import type { AnyGame, GameEventBase } from '../../shared/engine/game.ts';
+import { pickNames } from '../../shared/engine/names.ts';
+import { playScripted } from '../../shared/engine/play.ts';
+import { deriveSeed } from '../../shared/engine/rng.ts';
+import { getGame, resolveConfig } from '../../shared/games/index.ts';
+
+/** Everything that defines a batch; the same spec gives the same bytes. */
+export interface BatchSpec {
+  game: string;
+  games: number;
+  seed: number;
+  preset?: string;
+  /** config overrides on top of the preset */
+  config?: Record<string, unknown>;
+  /** one agent name for every seat, or comma-separated names per seat */
+  agents: string;
+}
+
+/** One finished game: its log and its flat headline metrics. */
+export interface GameResult {
+  index: number;
+  seed: number;
+  agents: string[];
+  names: string[];
+  events: GameEventBase[];
+  headline: Record<string, number | string | null>;
+  summary: string;
+}
+
+/** Per-game seeds are derived, so game i is the same game whatever the batch size or worker count. */
+export function gameSeed(batchSeed: number, index: number): number {
+  return deriveSeed('game', batchSeed, index);
+}
+
+export function presetName(game: AnyGame, preset?: string): string {
+  return preset ?? Object.keys(game.presets)[0];
+}
+
+/** "greedy" → every seat; "greedy,fair" → per seat (must match the seat count). */
+export function seatAgents(spec: string, seats: number): string[] {
+  const names = spec.split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.length === 1) return new Array(seats).fill(names[0]);
+  if (names.length !== seats) {
+    throw new Error(`--agents lists ${names.length} agents but the game has ${seats} seats: give one name for all seats or exactly ${seats}`);
+  }
+  return names;
+}
+
+/** Play games [from, to) of a batch. Pure function of the spec: workers call this on their share. */
+export function playRange(spec: BatchSpec, from: number, to: number): GameResult[] {
+  const game = getGame(spec.game);
+  const config = resolveConfig(game, spec.preset, spec.config);
+  const seats = game.seatCount(config);
+  const requested = seatAgents(spec.agents, seats);
+  const results: GameResult[] = [];
+  for (let index = from; index < to; index++) {
+    const seed = gameSeed(spec.seed, index);
+    const names = pickNames(seats, seed);
+    const played = playScripted(game, config, seed, names, requested);
+    results.push({
+      index,
+      seed,
+      agents: played.agents,
+      names,
+      events: played.events,
+      headline: game.headline(played.events),
+      summary: played.outcome.summary,
+    });
+  }
+  return results;
+}

@@ -1,0 +1,126 @@
+import { once } from 'node:events';
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { stringify } from 'csv-stringify/sync';
+import { getGame } from '../../shared/games/index.ts';
+import { playRange, presetName, type BatchSpec } from './batch.ts';
+import { serializeChunk, type GameRow, type SerializedChunk } from './serialize.ts';
+import { batchMetrics } from './summary.ts';
+
+export interface RunOptions {
+  /** worker threads; 1 plays in this thread */
+  concurrency: number;
+  /** games per unit of work handed to a worker */
+  chunkSize?: number;
+  onProgress?: (gamesDone: number) => void;
+}
+
+export interface BatchTotals {
+  games: number;
+  events: number;
+  rows: GameRow[];
+}
+
+/**
+ * Play a batch, delivering chunks strictly in game order whatever the worker count, so the
+ * output bytes never depend on concurrency.
+ */
+export async function playBatch(
+  spec: BatchSpec,
+  options: RunOptions,
+  onChunk: (chunk: SerializedChunk) => void | Promise<void>,
+): Promise<void> {
+  const chunkSize = options.chunkSize ?? Math.max(1, Math.min(50, Math.ceil(spec.games / (options.concurrency * 8))));
+  const starts: number[] = [];
+  for (let from = 0; from < spec.games; from += chunkSize) starts.push(from);
+  let done = 0;
+
+  if (options.concurrency <= 1) {
+    for (const from of starts) {
+      const to = Math.min(spec.games, from + chunkSize);
+      await onChunk(serializeChunk(playRange(spec, from, to)));
+      done += to - from;
+      options.onProgress?.(done);
+    }
+    return;
+  }
+
+  const ready = new Map<number, SerializedChunk>();
+  let nextToWrite = 0;
+  let nextToDispatch = 0;
+  let writing = Promise.resolve();
+  const workers = Array.from({ length: Math.min(options.concurrency, starts.length) }, () =>
+    new Worker(new URL('./worker.ts', import.meta.url)),
+  );
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const dispatch = (worker: Worker) => {
+        if (nextToDispatch >= starts.length) return;
+        const from = starts[nextToDispatch++];
+        worker.postMessage({ spec, from, to: Math.min(spec.games, from + chunkSize) });
+      };
+      for (const worker of workers) {
+        worker.on('error', reject);
+        worker.on('message', (msg: { ok: true; from: number; chunk: SerializedChunk } | { ok: false; from: number; message: string }) => {
+          if (!msg.ok) return reject(new Error(`game chunk starting at ${msg.from}: ${msg.message}`));
+          ready.set(msg.from, msg.chunk);
+          dispatch(worker);
+          // write every chunk that is next in order
+          writing = writing.then(async () => {
+            while (nextToWrite < starts.length && ready.has(starts[nextToWrite])) {
+              const from = starts[nextToWrite];
+              const chunk = ready.get(from)!;
+              ready.delete(from);
+              await onChunk(chunk);
+              done += chunk.rows.length;
+              options.onProgress?.(done);
+              nextToWrite++;
+            }
+            if (nextToWrite === starts.length) resolve();
+          }, reject);
+        });
+        dispatch(worker);
+      }
+    });
+    await writing;
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+/** Play a batch and write DIR/events.jsonl, DIR/games.csv and DIR/summary.json. */
+export async function simulateToDir(spec: BatchSpec, outDir: string, options: RunOptions): Promise<BatchTotals & { summary: unknown }> {
+  const game = getGame(spec.game);
+  mkdirSync(outDir, { recursive: true });
+  const events = createWriteStream(join(outDir, 'events.jsonl'));
+  const totals: BatchTotals = { games: 0, events: 0, rows: [] };
+  await playBatch(spec, options, async (chunk) => {
+    if (!events.write(chunk.eventLines)) await once(events, 'drain');
+    totals.games += chunk.rows.length;
+    totals.events += chunk.eventCount;
+    totals.rows.push(...chunk.rows);
+  });
+  events.end();
+  await once(events, 'finish');
+
+  writeFileSync(join(outDir, 'games.csv'), gamesCsv(totals.rows));
+  const summary = {
+    game: game.id,
+    preset: presetName(game, spec.preset),
+    games: spec.games,
+    seed: spec.seed,
+    agents: spec.agents,
+    ...(spec.config && Object.keys(spec.config).length ? { config: spec.config } : {}),
+    metrics: batchMetrics(game.id, totals.rows),
+  };
+  writeFileSync(join(outDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  return { ...totals, summary };
+}
+
+export function gamesCsv(rows: GameRow[]): string {
+  const metricKeys = rows.length ? Object.keys(rows[0].headline) : [];
+  const header = ['game', 'seed', 'agents', 'outcome', ...metricKeys];
+  const records = rows.map((r) => [r.game, r.seed, r.agents, r.outcome, ...metricKeys.map((k) => r.headline[k] ?? '')]);
+  return stringify([header, ...records]);
+}
