@@ -1,0 +1,49 @@
+import type { Action, SeatId } from '../../../engine/actions.ts';
+import type { AgentContext } from '../../../engine/game.ts';
+import type { Rng } from '../../../engine/rng.ts';
+import * as speech from '../speech.ts';
+import type { TraitorsView } from '../view.ts';
+import { argmax, clip, livingOthers, othersThan } from './common.ts';
+import { accusationsThisRound, type Evidence, readEvidence, reasonFor } from './evidence.ts';
+
+/**
+ * Faithful baseline: suspicion from the public record (revealed votes, eliminations,
+ * statements), accuses and votes for its top suspect, reports its scores as beliefs.
+ */
+export function sleuth(ctx: AgentContext<TraitorsView>): Action {
+  const { view, pending, rng, seat } = ctx;
+  const evidence = readEvidence(view, rng);
+  switch (pending.kind) {
+    case 'speak': {
+      const text = pending.purpose === 'introduction' ? speech.introduction(rng, view.names[seat]) : discussionStatement(view, seat, evidence, rng);
+      return { kind: 'speak', text: clip(text, pending.maxChars) };
+    }
+    case 'vote':
+      return { kind: 'vote', target: argmax(pending.options, evidence.score) };
+    case 'beliefs':
+      return { kind: 'beliefs', suspicion: beliefsFrom(pending.targets, evidence) };
+    default:
+      throw new Error(`sleuth cannot ${pending.kind}`);
+  }
+}
+
+/** Accuse the top suspect (or agree with the table's suspect when it is high on our own list); sometimes vouch for the least suspected. */
+function discussionStatement(view: TraitorsView, seat: SeatId, evidence: Evidence, rng: Rng): string {
+  const names = view.names;
+  const ranked = livingOthers(view, seat).sort((a, b) => evidence.score[b] - evidence.score[a]);
+  const accused = accusationsThisRound(view, othersThan(names.length, seat));
+  if (accused[seat] >= 2 && accused[seat] >= Math.max(...accused) && rng.chance(0.7)) return speech.selfDefence(rng);
+  const bandwagon = argmax(ranked, accused);
+  let text =
+    accused[bandwagon] > 0 && ranked.indexOf(bandwagon) < 2 && rng.chance(0.6)
+      ? speech.agreement(rng, names[bandwagon])
+      : speech.accusation(rng, names[ranked[0]], reasonFor(evidence, names, ranked[0]));
+  if (ranked.length > 2 && rng.chance(0.3)) text += ' ' + speech.defence(rng, names[ranked[ranked.length - 1]]);
+  return text;
+}
+
+export function beliefsFrom(targets: readonly SeatId[], evidence: Evidence): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const t of targets) out[t] = Math.round(evidence.score[t]);
+  return out;
+}

@@ -1,0 +1,233 @@
+import type { SeatId } from '../../engine/actions.ts';
+import type { BaseState } from '../../engine/game.ts';
+import type { RngState } from '../../engine/rng.ts';
+import type { TraitorsConfig } from './config.ts';
+
+export type Role = 'traitor' | 'faithful';
+export type Winner = 'faithful' | 'traitors';
+/** "banish" is the round table's ballot, "revote" its tie revote, "murder" the traitors' night ballot. */
+export type Ballot = 'banish' | 'revote' | 'murder';
+export type Channel = 'public' | 'traitors';
+export type SpeechPurpose = 'introduction' | 'discussion' | 'traitorChat';
+export type EndReason = 'noTraitorsLeft' | 'traitorsReachedParity' | 'maxRounds';
+/** Suspicion 0..100 per target seat (keys are seat numbers as strings, as in JSON). */
+export type Suspicion = Record<string, number>;
+
+// ---------------------------------------------------------------- records kept in state
+
+export interface StatementRecord {
+  seat: SeatId;
+  /** 0 for introductions */
+  round: number;
+  /** 1-based pass within the discussion or traitor chat (1 for introductions) */
+  pass: number;
+  channel: Channel;
+  purpose: SpeechPurpose;
+  text: string;
+  /** the speaker timed out; text is empty */
+  skipped: boolean;
+}
+
+/** One vote as cast; `target: null` is an abstention (a timeout). */
+export interface CastVote {
+  seat: SeatId;
+  target: SeatId | null;
+}
+
+export interface TallyEntry {
+  seat: SeatId;
+  votes: number;
+}
+
+/** A ballot after its reveal (round-table ballots are public; night ballots go to traitors only). */
+export interface BallotRecord {
+  round: number;
+  ballot: Ballot;
+  /** in the order they were cast */
+  votes: readonly CastVote[];
+  /** targets with at least one vote, most votes first, then by seat */
+  tally: readonly TallyEntry[];
+  /** the plurality: every target with the most votes (empty when everybody abstained) */
+  top: readonly SeatId[];
+  /** how a tie on this ballot was settled (null: no tie, or it went to a revote) */
+  tieBreak: 'random' | 'firstVote' | null;
+  /** who this ballot eliminated, if anyone */
+  eliminated: SeatId | null;
+}
+
+/** A public elimination. `role` is null when it was not revealed. */
+export interface EliminationRecord {
+  seat: SeatId;
+  round: number;
+  cause: 'banished' | 'murdered';
+  role: Role | null;
+}
+
+export interface BeliefsRecord {
+  seat: SeatId;
+  round: number;
+  suspicion: Suspicion;
+  /** the uniform default recorded on a timeout */
+  timedOut: boolean;
+}
+
+// ---------------------------------------------------------------- phases
+
+export type Phase =
+  | { kind: 'introductions'; order: readonly SeatId[]; index: number }
+  /** between rounds: the next event starts a round (or ends the game at maxRounds) */
+  | { kind: 'dawn' }
+  /** a murder waits to be announced */
+  | { kind: 'breakfast' }
+  | { kind: 'discussion'; pass: number; order: readonly SeatId[]; index: number }
+  | { kind: 'beliefs'; asked: readonly SeatId[]; done: readonly SeatId[] }
+  | { kind: 'nightChat'; pass: number; order: readonly SeatId[]; index: number }
+  /** round-table ballots and the night ballot share one shape */
+  | { kind: 'vote'; ballot: Ballot; voters: readonly SeatId[]; candidates: readonly SeatId[]; cast: readonly CastVote[] }
+  | { kind: 'tieBreak'; ballot: Ballot; mode: 'random' | 'firstVote'; candidates: readonly SeatId[]; cast: readonly CastVote[] }
+  /** the ballot has a target; the next event banishes or murders them */
+  | { kind: 'eliminating'; ballot: Ballot; seat: SeatId }
+  | { kind: 'over'; winner: Winner; reason: EndReason };
+
+export type PhaseKind = Phase['kind'];
+
+// ---------------------------------------------------------------- state
+
+export interface TraitorsState extends BaseState {
+  config: TraitorsConfig;
+  seed: number;
+  roles: readonly Role[];
+  /** every traitor seat, ascending */
+  traitorSeats: readonly SeatId[];
+  alive: readonly boolean[];
+  aliveTraitors: number;
+  aliveFaithful: number;
+  /** 0 during introductions, then 1, 2, … */
+  round: number;
+  phase: Phase;
+  /** public statements (introductions and discussion), in order */
+  statements: readonly StatementRecord[];
+  traitorChat: readonly StatementRecord[];
+  /** revealed round-table ballots */
+  ballots: readonly BallotRecord[];
+  nightBallots: readonly BallotRecord[];
+  /** public eliminations in the order they became known (murders when announced) */
+  eliminations: readonly EliminationRecord[];
+  /** tonight's victim, until breakfast announces them */
+  pendingMurder: SeatId | null;
+  /** each seat's most recent beliefs */
+  latestBeliefs: readonly (Suspicion | null)[];
+  beliefs: readonly BeliefsRecord[];
+}
+
+// ---------------------------------------------------------------- events
+
+export interface SetupEvent {
+  type: 'setup';
+  config: TraitorsConfig;
+  seed: number;
+  names: string[];
+  roles: Role[];
+  rng: RngState;
+}
+export interface StatementEvent {
+  type: 'statement';
+  seat: SeatId;
+  round: number;
+  pass: number;
+  channel: Channel;
+  purpose: SpeechPurpose;
+  text: string;
+}
+export interface BeliefsEvent {
+  type: 'beliefs';
+  seat: SeatId;
+  round: number;
+  suspicion: Suspicion;
+}
+export interface VoteEvent {
+  type: 'vote';
+  seat: SeatId;
+  round: number;
+  ballot: Ballot;
+  target: SeatId;
+}
+/** A pending action expired; the rule's default was applied. Self-contained for exports. */
+export interface TimeoutEvent {
+  type: 'timeout';
+  seat: SeatId;
+  round: number;
+  pendingKind: 'speak' | 'vote' | 'beliefs';
+  /** speech purpose, ballot, or "beliefs" */
+  purpose: SpeechPurpose | Ballot | 'beliefs';
+  defaultApplied: 'skip' | 'abstain' | 'uniform50';
+  /** speak only */
+  pass?: number;
+  channel?: Channel;
+  /** beliefs only: the uniform suspicion recorded */
+  suspicion?: Suspicion;
+}
+export interface VotesRevealedEvent {
+  type: 'votesRevealed';
+  round: number;
+  ballot: Ballot;
+  votes: CastVote[];
+  tally: TallyEntry[];
+  top: SeatId[];
+}
+export interface TieBrokenEvent {
+  type: 'tieBroken';
+  round: number;
+  ballot: Ballot;
+  mode: 'random' | 'firstVote';
+  candidates: SeatId[];
+  chosen: SeatId;
+  /** RNG state after a random draw (engine state: strip before showing players) */
+  rng?: RngState;
+}
+export interface BanishedEvent {
+  type: 'banished';
+  seat: SeatId;
+  round: number;
+  /** null when `revealRoleOnBanish` is off */
+  role: Role | null;
+}
+export interface MurderedEvent {
+  type: 'murdered';
+  seat: SeatId;
+  round: number;
+}
+/** Breakfast: last night's murder becomes public. `round` is the night's round. */
+export interface MurderAnnouncedEvent {
+  type: 'murderAnnounced';
+  seat: SeatId;
+  round: number;
+  role: 'faithful';
+}
+export interface RoundStartedEvent {
+  type: 'roundStarted';
+  round: number;
+}
+export interface GameOverEvent {
+  type: 'gameOver';
+  winner: Winner;
+  reason: EndReason;
+  round: number;
+  roles: Role[];
+}
+
+export type TraitorsEvent =
+  | SetupEvent
+  | StatementEvent
+  | BeliefsEvent
+  | VoteEvent
+  | TimeoutEvent
+  | VotesRevealedEvent
+  | TieBrokenEvent
+  | BanishedEvent
+  | MurderedEvent
+  | MurderAnnouncedEvent
+  | RoundStartedEvent
+  | GameOverEvent;
+
+export type TraitorsEventType = TraitorsEvent['type'];

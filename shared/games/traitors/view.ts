@@ -1,0 +1,205 @@
+import type { SeatId } from '../../engine/actions.ts';
+import type { Viewer } from '../../engine/game.ts';
+import type {
+  Ballot,
+  BallotRecord,
+  BeliefsRecord,
+  CastVote,
+  EliminationRecord,
+  EndReason,
+  Role,
+  StatementRecord,
+  Suspicion,
+  TraitorsEvent,
+  TraitorsState,
+  Winner,
+} from './types.ts';
+
+/**
+ * What a viewer may see of the current phase. Faithful see the whole night as one opaque
+ * "night"; reveals, tie-breaks and eliminations in progress show as "resolving".
+ */
+export type PhaseView =
+  | { kind: 'introductions'; speaker: SeatId }
+  | { kind: 'discussion'; pass: number; passes: number; order: readonly SeatId[]; speaker: SeatId }
+  /** `waitingFor` only for the spectator: with beliefs "agents" it would tell which seats are agents */
+  | { kind: 'beliefs'; waitingFor: SeatId[] | null }
+  | { kind: 'roundTable'; ballot: 'banish' | 'revote'; candidates: readonly SeatId[]; waitingFor: SeatId[] }
+  | { kind: 'night' }
+  | { kind: 'nightChat'; pass: number; passes: number; order: readonly SeatId[]; speaker: SeatId }
+  | { kind: 'nightVote'; candidates: readonly SeatId[]; waitingFor: SeatId[] }
+  | { kind: 'resolving' }
+  | { kind: 'between' }
+  | { kind: 'over'; winner: Winner; reason: EndReason };
+
+/** Only for the experimenter/spectator: the whole truth. */
+export interface SpectatorDetails {
+  roles: readonly Role[];
+  agentSeats: readonly SeatId[] | null;
+  /** the ballot in progress, votes as cast (secret from players until the reveal) */
+  castVotes: readonly CastVote[] | null;
+  beliefs: readonly BeliefsRecord[];
+}
+
+export interface TraitorsView {
+  viewer: Viewer;
+  /** the viewer's seat, null for the spectator */
+  seat: SeatId | null;
+  names: readonly string[];
+  round: number;
+  phase: PhaseView;
+  /** the viewer's own role (null for the spectator) */
+  role: Role | null;
+  /** a traitor's fellow traitors; null for faithful and the spectator (see `spectator.roles`) */
+  fellowTraitors: SeatId[] | null;
+  /** how many traitors there are, when announced (always for traitors and the spectator) */
+  traitorCount: number | null;
+  alive: readonly boolean[];
+  /** public eliminations; `role` only where revealed */
+  eliminations: readonly EliminationRecord[];
+  /** every public statement (introductions and discussion) */
+  statements: readonly StatementRecord[];
+  /** the night chat: traitors and spectator only */
+  traitorChat: readonly StatementRecord[] | null;
+  /** revealed round-table ballots */
+  ballots: readonly BallotRecord[];
+  /** night ballots, revealed to the traitors once all are in */
+  nightBallots: readonly BallotRecord[] | null;
+  /** tonight's victim before breakfast announces it (traitors and spectator) */
+  pendingMurder: SeatId | null;
+  /** the viewer's vote on the ballot in progress, once cast */
+  myVote: { ballot: Ballot; target: SeatId | null } | null;
+  /** the viewer's most recent beliefs */
+  myBeliefs: Suspicion | null;
+  /** whose turn it is to speak (on a channel the viewer can see) */
+  speaker: SeatId | null;
+  /** set when the game is over: every role revealed */
+  outcome: { winner: Winner; reason: EndReason; roles: readonly Role[] } | null;
+  spectator: SpectatorDetails | null;
+}
+
+/**
+ * A viewer's slice of the state. Cheap: records are shared by reference (treat them as
+ * read-only), only small per-view arrays are built. Never puts in a seat's view another
+ * player's hidden role, unrevealed votes, beliefs, the night chat (for faithful) or RNG state.
+ */
+export function view(state: TraitorsState, viewer: Viewer): TraitorsView {
+  const spectator = viewer === 'spectator';
+  const seat = spectator ? null : viewer;
+  const role = seat === null ? null : state.roles[seat];
+  const insider = spectator || role === 'traitor';
+  const over = state.phase.kind === 'over';
+  const hideMurder = !insider && !over && state.pendingMurder !== null;
+  return {
+    viewer,
+    seat,
+    names: state.names,
+    round: state.round,
+    phase: phaseView(state, insider, spectator),
+    role,
+    fellowTraitors: role === 'traitor' ? state.traitorSeats.filter((s) => s !== seat) : null,
+    traitorCount: insider || state.config.announceTraitorCount ? state.config.traitors : null,
+    alive: hideMurder ? withAlive(state.alive, state.pendingMurder!) : state.alive,
+    eliminations: state.eliminations,
+    statements: state.statements,
+    traitorChat: insider ? state.traitorChat : null,
+    ballots: state.ballots,
+    nightBallots: insider ? state.nightBallots : null,
+    pendingMurder: insider || over ? state.pendingMurder : null,
+    myVote: seat === null ? null : ownVote(state, seat),
+    myBeliefs: seat === null ? null : state.latestBeliefs[seat],
+    speaker: speakerFor(state, insider),
+    outcome: state.phase.kind === 'over' ? { winner: state.phase.winner, reason: state.phase.reason, roles: state.roles } : null,
+    spectator: spectator
+      ? {
+          roles: state.roles,
+          agentSeats: state.config.agentSeats ?? null,
+          castVotes: state.phase.kind === 'vote' ? state.phase.cast : null,
+          beliefs: state.beliefs,
+        }
+      : null,
+  };
+}
+
+function withAlive(alive: readonly boolean[], seat: SeatId): boolean[] {
+  const copy = alive.slice();
+  copy[seat] = true;
+  return copy;
+}
+
+function waitingFor(voters: readonly SeatId[], done: (s: SeatId) => boolean): SeatId[] {
+  return voters.filter((s) => !done(s));
+}
+
+function phaseView(state: TraitorsState, insider: boolean, spectator: boolean): PhaseView {
+  const phase = state.phase;
+  switch (phase.kind) {
+    case 'introductions':
+      return { kind: 'introductions', speaker: phase.order[phase.index] };
+    case 'discussion':
+      return { kind: 'discussion', pass: phase.pass, passes: state.config.discussionPasses, order: phase.order, speaker: phase.order[phase.index] };
+    case 'beliefs':
+      return { kind: 'beliefs', waitingFor: spectator ? waitingFor(phase.asked, (s) => phase.done.includes(s)) : null };
+    case 'vote': {
+      const waiting = waitingFor(phase.voters, (s) => phase.cast.some((v) => v.seat === s));
+      if (phase.ballot !== 'murder') return { kind: 'roundTable', ballot: phase.ballot, candidates: phase.candidates, waitingFor: waiting };
+      return insider ? { kind: 'nightVote', candidates: phase.candidates, waitingFor: waiting } : { kind: 'night' };
+    }
+    case 'nightChat':
+      return insider
+        ? { kind: 'nightChat', pass: phase.pass, passes: state.config.traitorChatPasses, order: phase.order, speaker: phase.order[phase.index] }
+        : { kind: 'night' };
+    case 'tieBreak':
+    case 'eliminating':
+      return phase.ballot === 'murder' && !insider ? { kind: 'night' } : { kind: 'resolving' };
+    case 'dawn':
+    case 'breakfast':
+      return { kind: 'between' };
+    case 'over':
+      return { kind: 'over', winner: phase.winner, reason: phase.reason };
+  }
+}
+
+function speakerFor(state: TraitorsState, insider: boolean): SeatId | null {
+  const phase = state.phase;
+  if (phase.kind === 'introductions' || phase.kind === 'discussion') return phase.order[phase.index];
+  if (phase.kind === 'nightChat' && insider) return phase.order[phase.index];
+  return null;
+}
+
+function ownVote(state: TraitorsState, seat: SeatId): TraitorsView['myVote'] {
+  const phase = state.phase;
+  if (phase.kind !== 'vote') return null;
+  for (const v of phase.cast) if (v.seat === seat) return { ballot: phase.ballot, target: v.target };
+  return null;
+}
+
+/**
+ * Who may see an event besides the spectator (null = everybody). Depends only on the event
+ * and the (fixed) roles, so it holds for any state of the same game.
+ */
+export function audience(state: TraitorsState, event: TraitorsEvent): SeatId[] | null {
+  switch (event.type) {
+    case 'setup':
+      return []; // every role at once: spectator only (each seat learns its own role from its view)
+    case 'statement':
+      return event.channel === 'traitors' ? state.traitorSeats.slice() : null;
+    case 'beliefs':
+    case 'vote':
+      return [event.seat];
+    case 'timeout':
+      if (event.purpose === 'traitorChat' || event.purpose === 'murder') return state.traitorSeats.slice();
+      if (event.pendingKind === 'speak') return null;
+      return [event.seat];
+    case 'votesRevealed':
+    case 'tieBroken':
+      return event.ballot === 'murder' ? state.traitorSeats.slice() : null;
+    case 'murdered':
+      return state.traitorSeats.slice();
+    case 'banished':
+    case 'murderAnnounced':
+    case 'roundStarted':
+    case 'gameOver':
+      return null;
+  }
+}

@@ -1,0 +1,42 @@
+import type { GameDefinition } from '../../engine/game.ts';
+import { TRUST_SPLIT_AGENTS } from './agents/index.ts';
+import { TRUST_SPLIT_PRESETS, TrustSplitConfigSchema, type TrustSplitConfig } from './config.ts';
+import type { TrustSplitEvent } from './events.ts';
+import { trustSplitHeadline, trustSplitMetrics } from './metrics.ts';
+import * as rules from './rules.ts';
+import type { TrustSplitState } from './state.ts';
+import { view, type TrustSplitView } from './view.ts';
+
+export * from './claims.ts';
+export * from './config.ts';
+export type * from './events.ts';
+export * from './hands.ts';
+export * from './metrics.ts';
+export * from './rounds.ts';
+export type * from './state.ts';
+export type * from './view.ts';
+export { TRUST_SPLIT_AGENTS } from './agents/index.ts';
+export { firstSpeakerOfRound, otherSeat, splitCoins } from './rules.ts';
+
+/** Trust-and-Split (Piche et al., TAS-RPS): two players, hidden hands, talk, then a secret split. */
+export const trustSplit: GameDefinition<TrustSplitConfig, TrustSplitState, TrustSplitEvent, TrustSplitView> = {
+  id: 'trust-split',
+  title: 'Trust-and-Split',
+  configSchema: TrustSplitConfigSchema,
+  presets: TRUST_SPLIT_PRESETS,
+  seatCount: () => rules.SEAT_COUNT,
+  start: rules.start,
+  reduce: rules.reduce,
+  pending: rules.pending,
+  validate: rules.validate,
+  actionEvent: rules.actionEvent,
+  timeoutEvent: rules.timeoutEvent,
+  settle: rules.settle,
+  view,
+  outcome: rules.outcome,
+  audience: rules.audience,
+  metrics: trustSplitMetrics,
+  headline: trustSplitHeadline,
+  agents: TRUST_SPLIT_AGENTS,
+  scriptedAgentFor: () => 'cooperative',
+};
