@@ -1,0 +1,202 @@
+import { randomInt } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import {
+  CreateSessionSchema,
+  QuickplaySchema,
+  type CreatedSession,
+  type QuickplayResult,
+  type SeatSpec,
+} from '../shared/protocol/index.ts';
+import { HttpError, streamLines, withStatus, type Route } from './http.ts';
+import { BadRequest, type Sessions } from './sessions.ts';
+import type { SessionRecord, Store } from './store.ts';
+
+export interface ApiOptions {
+  sessions: Sessions;
+  store: Store;
+  /** quick play (no token) is on; off for study deployments */
+  quickplay: boolean;
+  /** agents' pacing in quick-play sessions, so a human can follow */
+  quickplayAgentDelayMs: number;
+}
+
+const SESSION = '([0-9a-f]{6,32})';
+
+function joinUrl(baseUrl: string, token: string): string {
+  return `${baseUrl}/play/${token}`;
+}
+
+function watchUrl(baseUrl: string, token: string): string {
+  return `${baseUrl}/watch/${token}`;
+}
+
+/** Wrap a BadRequest from the session registry as a 400. */
+function badRequest<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof BadRequest) throw new HttpError(400, err.message);
+    throw err;
+  }
+}
+
+function created(record: SessionRecord, baseUrl: string): CreatedSession {
+  return {
+    id: record.id,
+    seed: record.seed,
+    seats: record.seats.map((seat) => ({
+      seat: seat.seat,
+      name: seat.name,
+      kind: seat.kind,
+      token: seat.token,
+      joinUrl: seat.token ? joinUrl(baseUrl, seat.token) : null,
+    })),
+    spectatorToken: record.spectatorToken,
+    spectatorUrl: watchUrl(baseUrl, record.spectatorToken),
+  };
+}
+
+/** The experimenter REST API (admin token) and quick play (public, can be turned off). */
+export function apiRoutes(options: ApiOptions): Route[] {
+  const { sessions, store } = options;
+  // how long the event loop stalls (ms): the first thing to look at when latency grows
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+
+  const sessionOr404 = (id: string) => {
+    const room = sessions.room(id);
+    if (!room) throw new HttpError(404, `No session "${id}".`);
+    return room;
+  };
+
+  return [
+    {
+      method: 'GET',
+      pattern: /^\/healthz$/,
+      admin: false,
+      handle: () => ({ ok: true }),
+    },
+    {
+      method: 'POST',
+      pattern: /^\/api\/sessions$/,
+      admin: true,
+      async handle(ctx) {
+        const input = await ctx.body(CreateSessionSchema);
+        const record = badRequest(() => sessions.create(input, { quickplay: false }));
+        return withStatus(201, created(record, ctx.baseUrl));
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/api\/sessions$/,
+      admin: true,
+      handle: () => ({
+        sessions: store.sessions().map((record) => ({
+          id: record.id,
+          game: record.game,
+          preset: record.preset,
+          status: record.status,
+          createdAt: record.createdAt,
+          endedAt: record.endedAt,
+          seats: record.seats.length,
+          kinds: record.seats.map((s) => s.kind),
+          quickplay: record.options.quickplay,
+          summary: (record.outcome as { summary?: string } | null)?.summary ?? null,
+        })),
+      }),
+    },
+    {
+      method: 'GET',
+      pattern: new RegExp(`^/api/sessions/${SESSION}$`),
+      admin: true,
+      handle(ctx) {
+        const room = sessionOr404(ctx.params[0]);
+        const record = room.record;
+        const live = room.seatInfo();
+        const spectatorView = room.statePayload(null).view as { phase?: unknown } | null;
+        return {
+          id: record.id,
+          game: record.game,
+          preset: record.preset,
+          config: record.config,
+          seed: record.seed,
+          status: record.status,
+          createdAt: record.createdAt,
+          endedAt: record.endedAt,
+          version: room.currentVersion,
+          phase: spectatorView && typeof spectatorView === 'object' && 'phase' in spectatorView ? spectatorView.phase : null,
+          outcome: record.outcome,
+          options: record.options,
+          seats: record.seats.map((seat, i) => ({
+            ...seat,
+            joinUrl: seat.token ? joinUrl(ctx.baseUrl, seat.token) : null,
+            ...live[i],
+          })),
+          spectatorToken: record.spectatorToken,
+          spectatorUrl: watchUrl(ctx.baseUrl, record.spectatorToken),
+        };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: new RegExp(`^/api/sessions/${SESSION}/end$`),
+      admin: true,
+      async handle(ctx) {
+        const room = sessionOr404(ctx.params[0]);
+        const before = room.status;
+        const status = await room.end('experimenter');
+        return { id: room.id, status, ended: before === 'active' };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: new RegExp(`^/api/sessions/${SESSION}/events$`),
+      admin: true,
+      async handle(ctx) {
+        const id = ctx.params[0];
+        if (!store.session(id)) throw new HttpError(404, `No session "${id}".`);
+        await streamLines(ctx.res, store.logLines(id));
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/api\/quickplay$/,
+      admin: false,
+      async handle(ctx) {
+        if (!options.quickplay) {
+          throw new HttpError(403, 'Quick play is turned off on this server (PARLEY_QUICKPLAY=0). Ask the experimenter for a join link.');
+        }
+        const input = await ctx.body(QuickplaySchema);
+        const seatCount = badRequest(() => sessions.seatCount(input.game, input.preset));
+        const humanSeat = randomInt(seatCount);
+        const seats: SeatSpec[] = Array.from({ length: seatCount }, (_, seat) =>
+          seat === humanSeat ? { kind: 'human' } : { kind: 'agent', agent: 'scripted' },
+        );
+        const record = badRequest(() =>
+          sessions.create({ game: input.game, preset: input.preset, seats, agentDelayMs: options.quickplayAgentDelayMs }, { quickplay: true }),
+        );
+        const token = record.seats[humanSeat].token!;
+        const result: QuickplayResult = { id: record.id, seat: humanSeat, token, joinUrl: joinUrl(ctx.baseUrl, token) };
+        return withStatus(201, result);
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/api\/stats$/,
+      admin: true,
+      handle: () => ({
+        rooms: sessions.loadedRooms,
+        connections: sessions.connectionCount,
+        memory: process.memoryUsage(),
+        cpu: process.cpuUsage(),
+        eventLoopDelayMs: { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
+      }),
+    },
+    {
+      method: 'GET',
+      pattern: /^\/api\/games$/,
+      admin: false,
+      handle: () => ({ games: sessions.catalogue() }),
+    },
+  ];
+}

@@ -1,0 +1,696 @@
+import { toDecision, type AgentDecision, type SeatAgent } from '../shared/engine/agent.ts';
+import type { Action, Pending } from '../shared/engine/actions.ts';
+import type { AnyGame, BaseState, GameEventBase, Outcome } from '../shared/engine/game.ts';
+import { applyWithConsequences, decideAction, Match } from '../shared/engine/match.ts';
+import { agentRng } from '../shared/engine/play.ts';
+import { deriveSeed, Rng } from '../shared/engine/rng.ts';
+import type { Ack, LogRow, ServerToClientEvents, SessionStatus, StatePayload } from '../shared/protocol/index.ts';
+import { resolveAgent, type AgentResolver } from './agents.ts';
+import type { NewRow, SessionRecord, Store } from './store.ts';
+
+/** One connection as the room sees it (a socket.io Socket satisfies this). */
+export interface Peer {
+  readonly connected: boolean;
+  emit<E extends keyof ServerToClientEvents>(event: E, ...args: Parameters<ServerToClientEvents[E]>): unknown;
+  disconnect(close?: boolean): unknown;
+}
+
+export interface RoomDeps {
+  store: Store;
+  game: AnyGame;
+  resolvers: readonly AgentResolver[];
+  now: () => number;
+  log: (message: string) => void;
+  /** called (outside the queue) once the session is finished or ended */
+  onSettled?: (room: Room) => void;
+}
+
+/** A seat's current pending request and when it began (deadlines are measured from then). */
+interface Slot {
+  pending: Pending;
+  /** JSON of `pending`: a different request restarts the clock */
+  key: string;
+  since: number;
+  deadline: number | null;
+  /** changes whenever the seat is asked something new; an agent answer for an old epoch is stale */
+  epoch: number;
+}
+
+interface Inflight {
+  epoch: number;
+  controller: AbortController;
+}
+
+/** Session rows are not game events: they record presence, takeovers and agent notes. */
+export type SessionEvent =
+  | { type: 'connected'; seat: number; replaced: boolean }
+  | { type: 'disconnected'; seat: number }
+  | { type: 'takeover'; seat: number; agent: string; goneSec: number }
+  | { type: 'handback'; seat: number }
+  /** the server restarted and rebuilt this session; `lastRowAt` is the last thing logged before */
+  | { type: 'recovered'; lastRowAt: number }
+  | { type: 'ended'; reason: string }
+  | { type: 'agent_decision'; seat: number; agent: string; clientActionId: string; thoughts?: string; fallback?: boolean; calls?: unknown[] }
+  | { type: 'agent_error'; seat: number; agent: string; message: string }
+  | { type: 'agent_discarded'; seat: number; agent: string; calls: unknown[] };
+
+type Respond = (ack: Ack) => void;
+/** What an agent said besides its action, logged next to the event it produced. */
+type AgentNotes = { agent: string } & Omit<AgentDecision, 'action'>;
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * One live session: the only authority over its game. Every change (an action, a timeout, a
+ * presence change, a takeover) runs on the room's serial queue, is committed to the store, and only
+ * then is acknowledged and broadcast. Its state is always fold(reduce, game rows of the log), and a
+ * room is built the same way whether the session is new or being recovered after a crash.
+ */
+export class Room {
+  readonly id: string;
+  readonly record: SessionRecord;
+  private readonly game: AnyGame;
+  private match!: Match<BaseState, GameEventBase>;
+  /** seq of the last log row */
+  private version = 0;
+  private lastRowAt = 0;
+  /** per seat: actions accepted so far = the index of the seat's next agent decision */
+  private readonly accepted: number[];
+  /** `${seat}:${clientActionId}` → the version its ack reported */
+  private readonly acks = new Map<string, number>();
+  private readonly slots: (Slot | null)[];
+  private epochs = 0;
+
+  /** the agent playing each seat now: agent seats always, human/external seats during a takeover */
+  private readonly agents: (SeatAgent | null)[];
+  private readonly takenOver: boolean[];
+  private readonly inflight: (Inflight | null)[];
+
+  private readonly sockets: (Peer | null)[];
+  private readonly spectators = new Set<Peer>();
+  /** when each human/external seat was last seen leaving (or the session began), for takeovers */
+  private readonly goneSince: (number | null)[];
+  private readonly takeoverTimers: (NodeJS.Timeout | null)[];
+  private deadlineTimer: NodeJS.Timeout | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  /** connections accepted but not yet seated (so an idle room is not evicted under them) */
+  private joining = 0;
+
+  private constructor(private readonly deps: RoomDeps, record: SessionRecord) {
+    this.id = record.id;
+    this.record = record;
+    this.game = deps.game;
+    const n = record.seats.length;
+    this.accepted = new Array(n).fill(0);
+    this.slots = new Array(n).fill(null);
+    this.agents = new Array(n).fill(null);
+    this.takenOver = new Array(n).fill(false);
+    this.inflight = new Array(n).fill(null);
+    this.sockets = new Array(n).fill(null);
+    this.goneSince = new Array(n).fill(null);
+    this.takeoverTimers = new Array(n).fill(null);
+  }
+
+  /**
+   * Build a room from its log: fold the game rows (restoring each seat's pending request with the
+   * time it began, so deadlines survive a restart), replay the session rows (takeovers), and,
+   * when `live`, start the clocks and agents.
+   */
+  static fromLog(deps: RoomDeps, record: SessionRecord, rows: readonly LogRow[], mode: { live: boolean; recovered: boolean }): Room {
+    const room = new Room(deps, record);
+    room.rebuild(rows);
+    if (mode.live && record.status === 'active') room.goLive(mode.recovered);
+    return room;
+  }
+
+  private rebuild(rows: readonly LogRow[]): void {
+    const game = this.game;
+    const gameEvents: GameEventBase[] = [];
+    let state: BaseState | undefined;
+    let i = 0;
+    while (i < rows.length) {
+      const first = rows[i];
+      let actedSeat: number | null = null;
+      let last = first;
+      let changed = false;
+      for (; i < rows.length && rows[i].batch === first.batch; i++) {
+        const row = rows[i];
+        last = row;
+        if (row.kind === 'game') {
+          if (!changed && row.seat !== null) actedSeat = row.seat;
+          if (!changed && row.seat !== null && row.clientActionId !== null) this.accepted[row.seat]++;
+          changed = true;
+          state = game.reduce(state, row.event);
+          gameEvents.push(row.event);
+        } else {
+          this.replaySessionEvent(row.event as SessionEvent);
+        }
+      }
+      if (first.kind === 'game' && first.seat !== null && first.clientActionId !== null) {
+        this.acks.set(`${first.seat}:${first.clientActionId}`, last.seq);
+      }
+      if (changed && state) this.refreshSlots(state, actedSeat, first.at);
+      this.version = last.seq;
+      this.lastRowAt = last.at;
+    }
+    if (!state) throw new Error(`session ${this.id}: its log holds no game events`);
+    this.match = Match.fromLog<BaseState, GameEventBase>(game, gameEvents);
+    if (this.record.status !== 'active') this.slots.fill(null);
+  }
+
+  private replaySessionEvent(event: SessionEvent): void {
+    if (event.type === 'takeover') this.takenOver[event.seat] = true;
+    else if (event.type === 'handback') this.takenOver[event.seat] = false;
+  }
+
+  private resolve(spec: SessionRecord['options']['takeoverAgent'], seat: number): SeatAgent {
+    return resolveAgent(this.deps.resolvers, {
+      game: this.game,
+      spec,
+      seat,
+      state: this.match?.state,
+      config: this.record.config,
+      sessionId: this.id,
+    });
+  }
+
+  private goLive(recovered: boolean): void {
+    const now = this.deps.now();
+    // agent seats are played by their agent from the start; taken-over seats by the takeover agent
+    this.record.seats.forEach((seat) => {
+      if (seat.kind === 'agent' && seat.agent !== undefined) this.agents[seat.seat] = this.resolve(seat.agent, seat.seat);
+      else if (this.takenOver[seat.seat]) this.agents[seat.seat] = this.resolve(this.record.options.takeoverAgent, seat.seat);
+    });
+    if (recovered) {
+      // the server was down: every connection was lost; clients reconnect and carry on
+      void this.enqueue(() => this.appendSession([{ type: 'recovered', lastRowAt: this.lastRowAt }]));
+    }
+    this.record.seats.forEach((seat) => {
+      if (seat.kind !== 'agent') {
+        this.goneSince[seat.seat] = now;
+        this.armTakeover(seat.seat);
+      }
+    });
+    this.armDeadlineTimer();
+    this.scheduleAgents();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // the queue
+
+  /** Run `task` after everything queued before it; one room's changes never interleave. */
+  private enqueue<T>(task: () => T | Promise<T>): Promise<T> {
+    const run = this.queue.then(task);
+    this.queue = run.catch((err) => this.deps.log(`room ${this.id}: ${err instanceof Error ? err.stack : String(err)}`));
+    return run;
+  }
+
+  /** Wait until everything queued so far has run (tests and shutdown). */
+  idle(): Promise<void> {
+    return this.queue.then(() => undefined);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // actions
+
+  /** A seat's action from its connection. `respond` is called after the commit, before the broadcast. */
+  submit(seat: number, action: Action, clientActionId: string, respondOnce: Respond): Promise<void> {
+    let answered = false;
+    const respond: Respond = (ack) => {
+      if (answered) return;
+      answered = true;
+      respondOnce(ack);
+    };
+    return this.enqueue(async () => {
+      if (this.closed) {
+        respond({ ok: false, code: 'internal', message: 'The server is shutting down; reconnect and try again.' });
+        return;
+      }
+      if (this.takenOver[seat]) {
+        respond({ ok: false, code: 'agent_controlled', message: 'An agent is playing this seat while you were away; reconnect to take it back.' });
+        return;
+      }
+      await this.applyAction(seat, action, clientActionId, respond);
+    }).catch((err) => {
+      respond({ ok: false, code: 'internal', message: 'The server failed to apply this action; it was not recorded.' });
+      throw err;
+    });
+  }
+
+  /** Validate, commit, acknowledge, broadcast. Must run on the queue. */
+  private async applyAction(seat: number, action: Action, clientActionId: string, respond: Respond, decision?: AgentNotes): Promise<Ack> {
+    const { ack, committed } = await this.decideAndCommit(seat, action, clientActionId, decision);
+    respond(ack);
+    if (committed) this.afterChange();
+    return ack;
+  }
+
+  private async decideAndCommit(seat: number, action: Action, clientActionId: string, decision?: AgentNotes): Promise<{ ack: Ack; committed: boolean }> {
+    const seen = this.acks.get(`${seat}:${clientActionId}`);
+    // a resend of an accepted action: same answer, nothing new in the log
+    if (seen !== undefined) return { ack: { ok: true, version: seen }, committed: false };
+    if (this.record.status === 'ended') {
+      return { ack: { ok: false, code: 'session_ended', message: 'The experimenter ended this session.' }, committed: false };
+    }
+    const result = decideAction<BaseState, GameEventBase>(this.game, this.match.state, seat, action);
+    if (!result.ok) return { ack: { ok: false, code: result.code, message: result.message }, committed: false };
+    const at = this.deps.now();
+    const rows: NewRow[] = result.events.map((event, i) => ({
+      at,
+      kind: 'game',
+      seat: i === 0 ? seat : null,
+      clientActionId: i === 0 ? clientActionId : null,
+      event,
+    }));
+    if (decision && (decision.thoughts !== undefined || decision.fallback !== undefined || decision.calls !== undefined)) {
+      rows.push(this.sessionRow({ type: 'agent_decision', seat, clientActionId, ...decision }, at));
+    }
+    await this.commitGame(rows, result.events, result.state!, seat, at);
+    this.accepted[seat]++;
+    this.acks.set(`${seat}:${clientActionId}`, this.version);
+    return { ack: { ok: true, version: this.version }, committed: true };
+  }
+
+  /** Persist a batch of rows holding game events, then adopt the new state. Runs on the queue. */
+  private async commitGame(rows: NewRow[], events: GameEventBase[], state: BaseState, actedSeat: number | null, at: number): Promise<void> {
+    const outcome = this.game.outcome(state) as Outcome | null;
+    const status: SessionStatus | undefined = outcome ? 'finished' : undefined;
+    // durable first: if this fails, memory is untouched and the action was not accepted
+    await this.deps.store.appendDurable(this.id, this.version + 1, rows, status ? { status, at, outcome } : undefined);
+    this.version += rows.length;
+    this.match.commit(events, state);
+    if (status) {
+      this.record.status = status;
+      this.record.endedAt = at;
+      this.record.outcome = outcome;
+    }
+    this.refreshSlots(state, actedSeat, at);
+  }
+
+  private sessionRow(event: SessionEvent, at: number): NewRow {
+    const seat = 'seat' in event ? event.seat : null;
+    return { at, kind: 'session', seat, clientActionId: null, event };
+  }
+
+  private async appendSession(events: SessionEvent[], status?: SessionStatus): Promise<void> {
+    const at = this.deps.now();
+    await this.deps.store.appendDurable(
+      this.id,
+      this.version + 1,
+      events.map((e) => this.sessionRow(e, at)),
+      status ? { status, at, outcome: this.record.outcome } : undefined,
+    );
+    this.version += events.length;
+  }
+
+  /**
+   * Recompute every seat's pending request. A seat's clock restarts when it is asked something
+   * different, or when it has just acted (or timed out) and is asked again.
+   */
+  private refreshSlots(state: BaseState, actedSeat: number | null, at: number): void {
+    const active = this.game.outcome(state) === null && this.record.status !== 'ended';
+    for (let seat = 0; seat < this.slots.length; seat++) {
+      const pending = active ? (this.game.pending(state, seat) as Pending | null) : null;
+      if (!pending) {
+        this.slots[seat] = null;
+        continue;
+      }
+      const key = JSON.stringify(pending);
+      const prev = this.slots[seat];
+      if (prev && prev.key === key && seat !== actedSeat) continue;
+      this.slots[seat] = {
+        pending,
+        key,
+        since: at,
+        deadline: pending.timeLimitSec > 0 ? at + pending.timeLimitSec * 1000 : null,
+        epoch: ++this.epochs,
+      };
+    }
+  }
+
+  /** After any game change: tell everyone, restart the clock, wake the agents. */
+  private afterChange(broadcast = true): void {
+    if (broadcast) this.broadcastState();
+    this.armDeadlineTimer();
+    this.scheduleAgents();
+    if (this.record.status !== 'active') this.settled();
+  }
+
+  private settled(): void {
+    this.stopClocks();
+    const { onSettled } = this.deps;
+    if (onSettled) setImmediate(() => onSettled(this));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // deadlines
+
+  private armDeadlineTimer(): void {
+    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = null;
+    if (this.closed || this.record.status !== 'active') return;
+    let next = Infinity;
+    for (const slot of this.slots) if (slot?.deadline != null && slot.deadline < next) next = slot.deadline;
+    if (next === Infinity) return;
+    const wait = Math.min(MAX_TIMER_MS, Math.max(0, next - this.deps.now()));
+    this.deadlineTimer = setTimeout(() => {
+      this.deadlineTimer = null;
+      void this.enqueue(() => this.expireDue());
+    }, wait);
+  }
+
+  /** Apply the rule's default for every seat whose deadline has passed, one batch each. */
+  private async expireDue(): Promise<void> {
+    if (this.closed || this.record.status !== 'active') return;
+    for (;;) {
+      const now = this.deps.now();
+      const seat = this.slots.findIndex((slot) => slot?.deadline != null && slot.deadline <= now);
+      if (seat < 0) break;
+      await this.applyTimeout(seat, now);
+      this.broadcastState();
+      if (this.record.status !== 'active') break;
+    }
+    this.afterChange(false);
+  }
+
+  private async applyTimeout(seat: number, at: number): Promise<void> {
+    const state = this.match.state;
+    const { state: next, events } = applyWithConsequences<BaseState, GameEventBase>(this.game, state, this.game.timeoutEvent(state, seat));
+    const rows: NewRow[] = events.map((event, i) => ({ at, kind: 'game', seat: i === 0 ? seat : null, clientActionId: null, event }));
+    await this.commitGame(rows, events, next, seat, at);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // agents
+
+  /** Ask every agent-played seat that owes something new; never blocks the queue. */
+  private scheduleAgents(): void {
+    for (let seat = 0; seat < this.slots.length; seat++) {
+      const agent = this.agents[seat];
+      const slot = this.slots[seat];
+      const current = this.inflight[seat];
+      if (!agent || !slot || this.closed || this.record.status !== 'active') {
+        if (current) current.controller.abort();
+        this.inflight[seat] = null;
+        continue;
+      }
+      if (current?.epoch === slot.epoch) continue;
+      current?.controller.abort();
+      const inflight: Inflight = { epoch: slot.epoch, controller: new AbortController() };
+      this.inflight[seat] = inflight;
+      void this.runAgent(seat, agent, inflight);
+    }
+  }
+
+  private isStale(seat: number, inflight: Inflight): boolean {
+    return inflight.controller.signal.aborted || this.closed || this.slots[seat]?.epoch !== inflight.epoch || this.agents[seat] === null;
+  }
+
+  private async runAgent(seat: number, agent: SeatAgent, inflight: Inflight): Promise<void> {
+    const { signal } = inflight.controller;
+    const decisionIndex = this.accepted[seat];
+    try {
+      await pause(this.agentDelay(seat, decisionIndex), signal);
+      if (this.isStale(seat, inflight)) return;
+      const slot = this.slots[seat]!;
+      const answer = toDecision(
+        await agent.decide({
+          gameId: this.game.id,
+          seat,
+          view: this.game.view(this.match.state, seat),
+          pending: slot.pending,
+          rng: agentRng(this.record.seed, seat, decisionIndex),
+          signal,
+        }),
+      );
+      if (this.isStale(seat, inflight)) {
+        this.discarded(seat, agent, answer);
+        return;
+      }
+      await this.enqueue(async () => {
+        if (this.isStale(seat, inflight)) {
+          this.discarded(seat, agent, answer);
+          return;
+        }
+        const { action, ...notes } = answer;
+        const ack = await this.applyAction(seat, action, `agent:${seat}:${decisionIndex}`, () => {}, { agent: agent.name, ...notes });
+        if (!ack.ok) await this.agentFailed(seat, agent, `illegal action (${ack.code}: ${ack.message})`);
+      });
+    } catch (err) {
+      if (this.isStale(seat, inflight)) return;
+      const message = err instanceof Error ? err.message : String(err);
+      await this.enqueue(async () => {
+        if (!this.isStale(seat, inflight)) await this.agentFailed(seat, agent, message);
+      });
+    } finally {
+      if (this.inflight[seat] === inflight) this.inflight[seat] = null;
+    }
+  }
+
+  /** A decision that came too late is dropped; model calls it made are still logged (they cost money). */
+  private discarded(seat: number, agent: SeatAgent, answer: AgentDecision): void {
+    if (!answer.calls?.length || this.closed) return;
+    void this.enqueue(() => this.appendSession([{ type: 'agent_discarded', seat, agent: agent.name, calls: answer.calls! }]));
+  }
+
+  /** An agent that cannot produce a legal action gets the rule's default, so the game never stalls. */
+  private async agentFailed(seat: number, agent: SeatAgent, message: string): Promise<void> {
+    this.deps.log(`room ${this.id}: agent ${agent.name} at seat ${seat} failed: ${message}`);
+    await this.appendSession([{ type: 'agent_error', seat, agent: agent.name, message }]);
+    await this.applyTimeout(seat, this.deps.now());
+    this.afterChange();
+  }
+
+  /** Pacing for humans: about agentDelayMs (0.5×–1.5×, seeded so a replay paces alike). */
+  private agentDelay(seat: number, decisionIndex: number): number {
+    const base = this.record.options.agentDelayMs;
+    if (base <= 0) return 0;
+    return Math.round(base * (0.5 + new Rng(deriveSeed('pace', this.record.seed, seat, decisionIndex)).next()));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // presence and takeovers
+
+  /** A socket joined as a seat (or as the spectator when seat is null). */
+  connect(peer: Peer, seat: number | null): Promise<void> {
+    this.joining++;
+    return this.enqueue(async () => {
+      this.joining--;
+      if (!peer.connected || this.closed) return;
+      if (seat === null) {
+        this.spectators.add(peer);
+        peer.emit('state', this.statePayload(null));
+        return;
+      }
+      const previous = this.sockets[seat];
+      this.sockets[seat] = peer;
+      if (previous && previous !== peer) {
+        previous.emit('replaced', { message: 'This seat was opened somewhere else; this connection is closed.' });
+        previous.disconnect(true);
+      }
+      const events: SessionEvent[] = [{ type: 'connected', seat, replaced: Boolean(previous) }];
+      if (this.takenOver[seat]) events.push({ type: 'handback', seat });
+      if (this.record.status === 'active') await this.appendSession(events);
+      this.goneSince[seat] = null;
+      this.clearTakeoverTimer(seat);
+      if (this.takenOver[seat]) {
+        this.takenOver[seat] = false;
+        this.agents[seat] = null;
+        this.scheduleAgents();
+      }
+      peer.emit('state', this.statePayload(seat));
+      this.broadcastPresence();
+    });
+  }
+
+  disconnect(peer: Peer, seat: number | null): Promise<void> {
+    return this.enqueue(async () => {
+      if (this.closed) return;
+      if (seat === null) {
+        this.spectators.delete(peer);
+        return;
+      }
+      if (this.sockets[seat] !== peer) return; // replaced by a newer connection: nothing changed
+      this.sockets[seat] = null;
+      if (this.record.status === 'active') await this.appendSession([{ type: 'disconnected', seat }]);
+      this.goneSince[seat] = this.deps.now();
+      this.armTakeover(seat);
+      this.broadcastPresence();
+    });
+  }
+
+  private armTakeover(seat: number): void {
+    const after = this.record.options.takeoverAfterSec;
+    const since = this.goneSince[seat];
+    this.clearTakeoverTimer(seat);
+    if (!after || since === null || this.takenOver[seat] || this.closed || this.record.status !== 'active') return;
+    const wait = Math.min(MAX_TIMER_MS, Math.max(0, since + after * 1000 - this.deps.now()));
+    this.takeoverTimers[seat] = setTimeout(() => {
+      this.takeoverTimers[seat] = null;
+      void this.enqueue(() => this.takeOver(seat));
+    }, wait);
+  }
+
+  private clearTakeoverTimer(seat: number): void {
+    const timer = this.takeoverTimers[seat];
+    if (timer) clearTimeout(timer);
+    this.takeoverTimers[seat] = null;
+  }
+
+  private async takeOver(seat: number): Promise<void> {
+    const since = this.goneSince[seat];
+    if (this.closed || this.record.status !== 'active' || this.sockets[seat] || this.takenOver[seat] || since === null) return;
+    const agent = this.resolve(this.record.options.takeoverAgent, seat);
+    await this.appendSession([{ type: 'takeover', seat, agent: agent.name, goneSec: Math.round((this.deps.now() - since) / 1000) }]);
+    this.takenOver[seat] = true;
+    this.agents[seat] = agent;
+    this.scheduleAgents();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // ending
+
+  /** The experimenter stops the session: nothing more can happen in it. */
+  end(reason: string): Promise<SessionStatus> {
+    return this.enqueue(async () => {
+      if (this.record.status !== 'active') return this.record.status;
+      await this.appendSession([{ type: 'ended', reason }], 'ended');
+      this.record.status = 'ended';
+      this.record.endedAt = this.deps.now();
+      this.slots.fill(null);
+      this.broadcastState();
+      this.settled();
+      return this.record.status;
+    });
+  }
+
+  private stopClocks(): void {
+    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = null;
+    for (let seat = 0; seat < this.slots.length; seat++) {
+      this.clearTakeoverTimer(seat);
+      this.inflight[seat]?.controller.abort();
+      this.inflight[seat] = null;
+    }
+  }
+
+  /** Stop timers and agents (server shutdown). Connections are closed by the transport. */
+  close(): void {
+    this.closed = true;
+    this.stopClocks();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // what clients see
+
+  private connectedSeats(): boolean[] {
+    return this.record.seats.map((seat) => seat.kind === 'agent' || this.sockets[seat.seat] !== null);
+  }
+
+  private agentSeatList(): number[] {
+    return this.record.seats.filter((seat) => seat.kind === 'agent').map((seat) => seat.seat);
+  }
+
+  /** What the state payload of every receiver shares (computed once per broadcast). */
+  private sharedPayload() {
+    const state = this.match.state;
+    return {
+      state,
+      outcome: (this.game.outcome(state) as Outcome | null) ?? null,
+      connected: this.connectedSeats(),
+      agentSeats: this.agentSeatList(),
+      serverNow: this.deps.now(),
+    };
+  }
+
+  statePayload(seat: number | null, shared = this.sharedPayload()): StatePayload {
+    const slot = seat === null ? null : this.slots[seat];
+    return {
+      sessionId: this.id,
+      game: this.game.id,
+      version: this.version,
+      seat,
+      view: this.game.view(shared.state, seat ?? 'spectator'),
+      pending: slot?.pending ?? null,
+      deadline: slot?.deadline ?? null,
+      outcome: shared.outcome,
+      status: this.record.status,
+      names: shared.state.names,
+      connected: shared.connected,
+      agentSeats: seat === null || this.record.options.revealAgents ? shared.agentSeats : null,
+      serverNow: shared.serverNow,
+    };
+  }
+
+  private broadcastState(): void {
+    const shared = this.sharedPayload();
+    for (let seat = 0; seat < this.sockets.length; seat++) {
+      const peer = this.sockets[seat];
+      if (peer?.connected) peer.emit('state', this.statePayload(seat, shared));
+    }
+    if (this.spectators.size) {
+      const payload = this.statePayload(null, shared);
+      for (const peer of this.spectators) if (peer.connected) peer.emit('state', payload);
+    }
+  }
+
+  private broadcastPresence(): void {
+    const payload = { sessionId: this.id, connected: this.connectedSeats() };
+    for (const peer of this.sockets) if (peer?.connected) peer.emit('presence', payload);
+    for (const peer of this.spectators) if (peer.connected) peer.emit('presence', payload);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // for the REST API and tests
+
+  get currentVersion(): number {
+    return this.version;
+  }
+
+  get state(): BaseState {
+    return this.match.state;
+  }
+
+  get status(): SessionStatus {
+    return this.record.status;
+  }
+
+  get connectionCount(): number {
+    return this.sockets.filter(Boolean).length + this.spectators.size + this.joining;
+  }
+
+  /** Per seat: who plays it now, whether it is connected, what it owes and until when. */
+  seatInfo(): {
+    seat: number;
+    connected: boolean;
+    controlledBy: 'agent' | 'participant';
+    takenOver: boolean;
+    pending: Pending['kind'] | null;
+    deadline: number | null;
+  }[] {
+    return this.record.seats.map((seat) => ({
+      seat: seat.seat,
+      connected: seat.kind === 'agent' || this.sockets[seat.seat] !== null,
+      controlledBy: this.agents[seat.seat] ? 'agent' : 'participant',
+      takenOver: this.takenOver[seat.seat],
+      pending: this.slots[seat.seat]?.pending.kind ?? null,
+      deadline: this.slots[seat.seat]?.deadline ?? null,
+    }));
+  }
+}
+
+/** Wait `ms` (a macrotask even for 0, so agent work never runs inside the room's queue). */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (ms <= 0) {
+      setImmediate(resolve);
+      return;
+    }
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}

@@ -1,0 +1,218 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import type { AnyGame } from '../shared/engine/game.ts';
+import { Match } from '../shared/engine/match.ts';
+import { pickNames } from '../shared/engine/names.ts';
+import { resolveConfig } from '../shared/games/index.ts';
+import type { AgentSpec, CreateSession, SessionStatus } from '../shared/protocol/index.ts';
+import { resolveAgent, UnknownAgentError, type AgentResolver } from './agents.ts';
+import { Room } from './room.ts';
+import type { NewRow, SeatRecord, SessionRecord, Store } from './store.ts';
+
+/** A request the experimenter (or quick play) got wrong: becomes a 400 with this message. */
+export class BadRequest extends Error {}
+
+export interface SessionsDeps {
+  store: Store;
+  games: Record<string, AnyGame>;
+  resolvers: readonly AgentResolver[];
+  now: () => number;
+  log: (message: string) => void;
+}
+
+/** 192 random bits, URL-safe: unguessable, and each opens exactly one seat of one session. */
+export function newToken(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+function newSessionId(): string {
+  return randomBytes(6).toString('hex');
+}
+
+/** Whether a game's config has a field (a preset carries it, or the zod object schema declares it). */
+function configHasField(game: AnyGame, preset: string, field: string): boolean {
+  const base = game.presets[preset] as Record<string, unknown> | undefined;
+  if (base && typeof base === 'object' && field in base) return true;
+  const shape = (game.configSchema as unknown as { shape?: Record<string, unknown> }).shape;
+  return Boolean(shape && field in shape);
+}
+
+/**
+ * The registry of sessions and their live rooms: creates sessions (validating everything first),
+ * loads rooms from the log on demand, recovers unfinished sessions at start.
+ */
+export class Sessions {
+  private readonly rooms = new Map<string, Room>();
+
+  constructor(private readonly deps: SessionsDeps) {}
+
+  private gameAndPreset(gameId: string, requestedPreset: string | undefined): { game: AnyGame; preset: string } {
+    const { games } = this.deps;
+    const game = Object.hasOwn(games, gameId) ? games[gameId] : undefined;
+    if (!game) throw new BadRequest(`Unknown game "${gameId}". Choose one of: ${Object.keys(games).join(', ')}`);
+    const preset = requestedPreset ?? Object.keys(game.presets)[0];
+    if (!Object.hasOwn(game.presets, preset)) {
+      throw new BadRequest(`Unknown preset "${preset}" for ${game.id}. Choose one of: ${Object.keys(game.presets).join(', ')}`);
+    }
+    return { game, preset };
+  }
+
+  /** What can be played here: each game's presets (with seat counts) and scripted agents. */
+  catalogue(): { id: string; title: string; presets: { name: string; seats: number }[]; agents: string[] }[] {
+    return Object.values(this.deps.games).map((game) => ({
+      id: game.id,
+      title: game.title,
+      presets: Object.entries(game.presets).map(([name, config]) => ({ name, seats: game.seatCount(config) })),
+      agents: ['scripted', ...Object.keys(game.agents)],
+    }));
+  }
+
+  /** How many seats a game's preset has (quick play fills them). */
+  seatCount(gameId: string, requestedPreset?: string): number {
+    const { game, preset } = this.gameAndPreset(gameId, requestedPreset);
+    return game.seatCount(game.presets[preset]);
+  }
+
+  create(input: CreateSession, origin: { quickplay: boolean }): SessionRecord {
+    const { now } = this.deps;
+    const { game, preset } = this.gameAndPreset(input.game, input.preset);
+    const overrides: Record<string, unknown> = { ...(input.config ?? {}) };
+    // beliefs mode "agents" needs to know which seats are agents: the seat kinds say
+    if (configHasField(game, preset, 'agentSeats') && !('agentSeats' in overrides)) {
+      overrides.agentSeats = input.seats.flatMap((seat, i) => (seat.kind === 'agent' ? [i] : []));
+    }
+    let config: unknown;
+    try {
+      config = resolveConfig(game, preset, overrides);
+    } catch (err) {
+      throw new BadRequest(err instanceof Error ? err.message : String(err));
+    }
+    const seatCount = game.seatCount(config);
+    if (input.seats.length !== seatCount) {
+      throw new BadRequest(`${game.title} (preset "${preset}") has ${seatCount} seats, but ${input.seats.length} were given in "seats".`);
+    }
+    const seed = input.seed ?? randomInt(0, 2 ** 32 - 1);
+    const names = pickNames(seatCount, seed);
+    const match = Match.start(game, config, seed, names);
+    const id = newSessionId();
+
+    const seats: SeatRecord[] = input.seats.map((spec, seat) => {
+      const base = { seat, name: names[seat], kind: spec.kind, ...(spec.label !== undefined ? { label: spec.label } : {}) };
+      if (spec.kind !== 'agent') return { ...base, token: newToken() };
+      const agent = this.checkAgent(game, spec.agent, seat, match.state, config, id, `seats.${seat}.agent`);
+      return { ...base, agent: spec.agent, agentName: agent, token: null };
+    });
+    const takeoverAgent: AgentSpec = input.takeoverAgent ?? 'scripted';
+    const firstParticipant = seats.find((s) => s.kind !== 'agent');
+    if (input.takeoverAfterSec !== undefined && firstParticipant) {
+      this.checkAgent(game, takeoverAgent, firstParticipant.seat, match.state, config, id, 'takeoverAgent');
+    }
+
+    const createdAt = now();
+    const record: SessionRecord = {
+      id,
+      game: game.id,
+      preset,
+      config,
+      seed,
+      createdAt,
+      status: 'active',
+      endedAt: null,
+      outcome: null,
+      seats,
+      spectatorToken: newToken(),
+      options: {
+        takeoverAfterSec: input.takeoverAfterSec ?? null,
+        takeoverAgent,
+        agentDelayMs: input.agentDelayMs ?? 0,
+        revealAgents: input.revealAgents ?? false,
+        quickplay: origin.quickplay,
+      },
+    };
+    const rows: NewRow[] = match.log.map((event) => ({ at: createdAt, kind: 'game', seat: null, clientActionId: null, event }));
+    const written = this.deps.store.createSession(record, rows);
+    const room = Room.fromLog(this.roomDeps(game), record, written, { live: true, recovered: false });
+    this.rooms.set(id, room);
+    return record;
+  }
+
+  private checkAgent(game: AnyGame, spec: AgentSpec, seat: number, state: unknown, config: unknown, sessionId: string, where: string): string {
+    try {
+      return resolveAgent(this.deps.resolvers, { game, spec, seat, state, config, sessionId }).name;
+    } catch (err) {
+      if (err instanceof UnknownAgentError) throw new BadRequest(`${where}: ${err.message}`);
+      throw new BadRequest(`${where}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  private roomDeps(game: AnyGame) {
+    const { store, resolvers, now, log } = this.deps;
+    return { store, game, resolvers, now, log, onSettled: (room: Room) => this.evictIfIdle(room.id) };
+  }
+
+  /** The live room of a session, loading it from its log if needed; null for an unknown id. */
+  room(id: string): Room | null {
+    const loaded = this.rooms.get(id);
+    if (loaded) return loaded;
+    const record = this.deps.store.session(id);
+    if (!record) return null;
+    const game = this.deps.games[record.game];
+    if (!game) throw new Error(`session ${id}: game "${record.game}" is not available on this server`);
+    const room = Room.fromLog(this.roomDeps(game), record, this.deps.store.log(id), { live: true, recovered: record.status === 'active' });
+    this.rooms.set(id, room);
+    return room;
+  }
+
+  /** On start: rebuild every unfinished session from its log, so clients can reconnect and carry on. */
+  recoverAll(): string[] {
+    const recovered: string[] = [];
+    for (const id of this.deps.store.sessionIdsWithStatus('active')) {
+      try {
+        this.room(id);
+        recovered.push(id);
+      } catch (err) {
+        this.deps.log(`could not recover session ${id}: ${err instanceof Error ? err.stack : String(err)}`);
+      }
+    }
+    return recovered;
+  }
+
+  /** Which session and seat a token opens (seat null = the spectator). */
+  resolveToken(token: string): { room: Room; seat: number | null } | null {
+    const target = this.deps.store.resolveToken(token);
+    if (!target) return null;
+    const room = this.room(target.sessionId);
+    return room ? { room, seat: target.seat } : null;
+  }
+
+  async end(id: string, reason: string): Promise<SessionStatus | null> {
+    const room = this.room(id);
+    return room ? room.end(reason) : null;
+  }
+
+  /** Rooms held in memory now. */
+  get loadedRooms(): number {
+    return this.rooms.size;
+  }
+
+  /** Open connections over all loaded rooms. */
+  get connectionCount(): number {
+    let n = 0;
+    for (const room of this.rooms.values()) n += room.connectionCount;
+    return n;
+  }
+
+  /** A finished room nobody watches can leave memory; it is reloaded from the log when needed. */
+  evictIfIdle(id: string): void {
+    const room = this.rooms.get(id);
+    if (room && room.status !== 'active' && room.connectionCount === 0) {
+      room.close();
+      this.rooms.delete(id);
+    }
+  }
+
+  async closeAll(): Promise<void> {
+    for (const room of this.rooms.values()) room.close();
+    await Promise.all([...this.rooms.values()].map((room) => room.idle().catch(() => undefined)));
+    this.rooms.clear();
+  }
+}

@@ -1,0 +1,337 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { AgentSpec, LogRow, SeatKind, SessionStatus } from '../shared/protocol/index.ts';
+
+/** A seat as the session records it. Tokens open exactly this seat of exactly this session. */
+export interface SeatRecord {
+  seat: number;
+  name: string;
+  kind: SeatKind;
+  label?: string;
+  /** the agent requested for an agent seat ("scripted", a name or a spec) */
+  agent?: AgentSpec;
+  /** what "scripted" resolved to, or the name recorded by the agent */
+  agentName?: string;
+  token: string | null;
+}
+
+export interface SessionOptions {
+  takeoverAfterSec: number | null;
+  takeoverAgent: AgentSpec;
+  agentDelayMs: number;
+  revealAgents: boolean;
+  /** made by quick play rather than by the experimenter API */
+  quickplay: boolean;
+}
+
+export interface SessionRecord {
+  id: string;
+  game: string;
+  preset: string;
+  config: unknown;
+  seed: number;
+  createdAt: number;
+  status: SessionStatus;
+  endedAt: number | null;
+  outcome: unknown;
+  seats: SeatRecord[];
+  spectatorToken: string;
+  options: SessionOptions;
+}
+
+/** A row to append; the store numbers it. */
+export interface NewRow {
+  at: number;
+  kind: LogRow['kind'];
+  seat: number | null;
+  clientActionId: string | null;
+  event: LogRow['event'];
+}
+
+export type TokenTarget = { sessionId: string; seat: number | null };
+
+/** A session's status changing along with an append (game over, ended). */
+export interface StatusChange {
+  status: SessionStatus;
+  at: number;
+  outcome: unknown;
+}
+
+interface GroupedAppend {
+  sessionId: string;
+  firstSeq: number;
+  rows: NewRow[];
+  status?: StatusChange;
+  resolve: (rows: LogRow[]) => void;
+  reject: (err: unknown) => void;
+}
+
+export interface StoreOptions {
+  /**
+   * 'full' (default) fsyncs every commit: an acknowledged action survives a power cut.
+   * 'normal' (WAL) survives a process crash, which is what SIGKILL tests, and is faster.
+   */
+  durability?: 'full' | 'normal';
+}
+
+interface SessionRow {
+  id: string;
+  game: string;
+  preset: string;
+  config: string;
+  seed: number;
+  created_at: number;
+  status: SessionStatus;
+  ended_at: number | null;
+  outcome: string | null;
+  seats: string;
+  spectator_token: string;
+  options: string;
+}
+
+interface LogDbRow {
+  seq: number;
+  batch: number;
+  at: number;
+  kind: LogRow['kind'];
+  seat: number | null;
+  client_action_id: string | null;
+  event: string;
+}
+
+/**
+ * The durable event log (better-sqlite3, WAL), one database for every session. Rows are
+ * committed before the caller acknowledges or broadcasts anything. Rooms append through
+ * appendDurable (group commit: one fsync per turn of the event loop for all rooms); creation and
+ * tests may use the synchronous append.
+ */
+export class Store {
+  readonly db: Database.Database;
+  private readonly stmts;
+
+  constructor(dataDir: string, options: StoreOptions = {}) {
+    mkdirSync(dataDir, { recursive: true });
+    this.db = new Database(path.join(dataDir, 'parley.sqlite'));
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
+    this.db.pragma('foreign_keys = ON');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS sessions (
+        id TEXT PRIMARY KEY,
+        game TEXT NOT NULL,
+        preset TEXT NOT NULL,
+        config TEXT NOT NULL,
+        seed INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        ended_at INTEGER,
+        outcome TEXT,
+        seats TEXT NOT NULL,
+        spectator_token TEXT NOT NULL,
+        options TEXT NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS tokens (
+        token TEXT PRIMARY KEY,
+        session_id TEXT NOT NULL REFERENCES sessions(id),
+        seat INTEGER
+      );
+      CREATE TABLE IF NOT EXISTS log (
+        session_id TEXT NOT NULL REFERENCES sessions(id),
+        seq INTEGER NOT NULL,
+        batch INTEGER NOT NULL,
+        at INTEGER NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('game', 'session')),
+        seat INTEGER,
+        client_action_id TEXT,
+        event TEXT NOT NULL,
+        PRIMARY KEY (session_id, seq)
+      ) WITHOUT ROWID;
+    `);
+    this.stmts = {
+      insertSession: this.db.prepare(
+        `INSERT INTO sessions (id, game, preset, config, seed, created_at, status, ended_at, outcome, seats, spectator_token, options)
+         VALUES (@id, @game, @preset, @config, @seed, @created_at, @status, @ended_at, @outcome, @seats, @spectator_token, @options)`,
+      ),
+      insertToken: this.db.prepare('INSERT INTO tokens (token, session_id, seat) VALUES (?, ?, ?)'),
+      insertRow: this.db.prepare(
+        'INSERT INTO log (session_id, seq, batch, at, kind, seat, client_action_id, event) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      setStatus: this.db.prepare('UPDATE sessions SET status = ?, ended_at = ?, outcome = ? WHERE id = ?'),
+      session: this.db.prepare('SELECT * FROM sessions WHERE id = ?'),
+      sessions: this.db.prepare('SELECT * FROM sessions ORDER BY created_at DESC, id'),
+      sessionsWithStatus: this.db.prepare('SELECT id FROM sessions WHERE status = ? ORDER BY created_at, id'),
+      token: this.db.prepare('SELECT session_id, seat FROM tokens WHERE token = ?'),
+      log: this.db.prepare('SELECT seq, batch, at, kind, seat, client_action_id, event FROM log WHERE session_id = ? ORDER BY seq'),
+      logPage: this.db.prepare(
+        'SELECT seq, batch, at, kind, seat, client_action_id, event FROM log WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+      ),
+    };
+  }
+
+  /** Create a session with its tokens and its opening log rows, all or nothing. */
+  createSession(record: SessionRecord, rows: NewRow[]): LogRow[] {
+    return this.db.transaction(() => {
+      this.stmts.insertSession.run({
+        id: record.id,
+        game: record.game,
+        preset: record.preset,
+        config: JSON.stringify(record.config),
+        seed: record.seed,
+        created_at: record.createdAt,
+        status: record.status,
+        ended_at: record.endedAt,
+        outcome: record.outcome === null ? null : JSON.stringify(record.outcome),
+        seats: JSON.stringify(record.seats),
+        spectator_token: record.spectatorToken,
+        options: JSON.stringify(record.options),
+      });
+      for (const seat of record.seats) if (seat.token) this.stmts.insertToken.run(seat.token, record.id, seat.seat);
+      this.stmts.insertToken.run(record.spectatorToken, record.id, null);
+      return this.insertRows(record.id, 1, rows);
+    })();
+  }
+
+  /**
+   * Append one batch (an action and its consequences, a timeout, a presence change …) starting
+   * at `firstSeq`, and optionally record the session's new status, in one transaction.
+   */
+  append(sessionId: string, firstSeq: number, rows: NewRow[], status?: StatusChange): LogRow[] {
+    return this.db.transaction(() => this.appendInTransaction(sessionId, firstSeq, rows, status))();
+  }
+
+  private appendInTransaction(sessionId: string, firstSeq: number, rows: NewRow[], status?: StatusChange): LogRow[] {
+    const written = this.insertRows(sessionId, firstSeq, rows);
+    if (status) {
+      this.stmts.setStatus.run(status.status, status.status === 'active' ? null : status.at, status.outcome === null ? null : JSON.stringify(status.outcome), sessionId);
+    }
+    return written;
+  }
+
+  private insertRows(sessionId: string, firstSeq: number, rows: NewRow[]): LogRow[] {
+    return rows.map((row, i) => {
+      const seq = firstSeq + i;
+      this.stmts.insertRow.run(sessionId, seq, firstSeq, row.at, row.kind, row.seat, row.clientActionId, JSON.stringify(row.event));
+      return { sessionId, seq, batch: firstSeq, ...row };
+    });
+  }
+
+  /**
+   * Group commit: appends requested in the same turn of the event loop (from any rooms) are
+   * written in one transaction, so they share one fsync. The promise resolves once the rows are
+   * durable; a room acknowledges and broadcasts only then. If the shared transaction fails, each
+   * append is retried alone, so one bad batch cannot sink the others.
+   */
+  appendDurable(sessionId: string, firstSeq: number, rows: NewRow[], status?: StatusChange): Promise<LogRow[]> {
+    return new Promise((resolve, reject) => {
+      this.group.push({ sessionId, firstSeq, rows, status, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flushGroup());
+      }
+    });
+  }
+
+  private group: GroupedAppend[] = [];
+  private flushScheduled = false;
+
+  private flushGroup(): void {
+    const group = this.group;
+    this.group = [];
+    this.flushScheduled = false;
+    if (!this.db.open) {
+      for (const entry of group) entry.reject(new Error('the store is closed'));
+      return;
+    }
+    let written: LogRow[][];
+    try {
+      written = this.db.transaction(() => group.map((e) => this.appendInTransaction(e.sessionId, e.firstSeq, e.rows, e.status)))();
+    } catch {
+      for (const entry of group) {
+        try {
+          entry.resolve(this.append(entry.sessionId, entry.firstSeq, entry.rows, entry.status));
+        } catch (err) {
+          entry.reject(err);
+        }
+      }
+      return;
+    }
+    group.forEach((entry, i) => entry.resolve(written[i]));
+  }
+
+  session(id: string): SessionRecord | null {
+    const row = this.stmts.session.get(id) as SessionRow | undefined;
+    return row ? toRecord(row) : null;
+  }
+
+  sessions(): SessionRecord[] {
+    return (this.stmts.sessions.all() as SessionRow[]).map(toRecord);
+  }
+
+  sessionIdsWithStatus(status: SessionStatus): string[] {
+    return (this.stmts.sessionsWithStatus.all(status) as { id: string }[]).map((r) => r.id);
+  }
+
+  resolveToken(token: string): TokenTarget | null {
+    const row = this.stmts.token.get(token) as { session_id: string; seat: number | null } | undefined;
+    return row ? { sessionId: row.session_id, seat: row.seat } : null;
+  }
+
+  /** The whole log of a session, parsed. */
+  log(sessionId: string): LogRow[] {
+    return (this.stmts.log.all(sessionId) as LogDbRow[]).map((r) => ({
+      sessionId,
+      seq: r.seq,
+      batch: r.batch,
+      at: r.at,
+      kind: r.kind,
+      seat: r.seat,
+      clientActionId: r.client_action_id,
+      event: JSON.parse(r.event) as LogRow['event'],
+    }));
+  }
+
+  /**
+   * The log as JSON lines without parsing events, read a page at a time: a consumer may pause
+   * between lines (streaming to a slow client) without holding the connection busy, and memory
+   * stays bounded whatever the log's size.
+   */
+  *logLines(sessionId: string, pageSize = 1000): Generator<string> {
+    for (let after = 0; ; ) {
+      const page = this.stmts.logPage.all(sessionId, after, pageSize) as LogDbRow[];
+      for (const r of page) yield this.line(sessionId, r);
+      if (page.length < pageSize) return;
+      after = page[page.length - 1].seq;
+    }
+  }
+
+  private line(sessionId: string, r: LogDbRow): string {
+    return (
+      `{"sessionId":${JSON.stringify(sessionId)},"seq":${r.seq},"batch":${r.batch},"at":${r.at},"kind":"${r.kind}",` +
+      `"seat":${r.seat === null ? 'null' : r.seat},"clientActionId":${r.client_action_id === null ? 'null' : JSON.stringify(r.client_action_id)},` +
+      `"event":${r.event}}\n`
+    );
+  }
+
+  close(): void {
+    if (this.group.length) this.flushGroup();
+    if (this.db.open) this.db.close();
+  }
+}
+
+function toRecord(row: SessionRow): SessionRecord {
+  return {
+    id: row.id,
+    game: row.game,
+    preset: row.preset,
+    config: JSON.parse(row.config),
+    seed: row.seed,
+    createdAt: row.created_at,
+    status: row.status,
+    endedAt: row.ended_at,
+    outcome: row.outcome === null ? null : JSON.parse(row.outcome),
+    seats: JSON.parse(row.seats) as SeatRecord[],
+    spectatorToken: row.spectator_token,
+    options: JSON.parse(row.options) as SessionOptions,
+  };
+}

@@ -1,0 +1,217 @@
+import { z } from 'zod';
+import { ActionSchema, SeatIdSchema } from '../engine/actions.ts';
+
+/**
+ * The wire protocol between Parley's server and any client (browser, external program, bench).
+ * Every inbound payload is parsed with these schemas; the TypeScript types are inferred from them.
+ * Objects are strict: an unknown field is an error, not something silently ignored.
+ * docs/protocol.md describes the protocol for people.
+ */
+
+/** Socket.io handshake: `io(url, { auth: { token } })` with a seat's or the spectator's token. */
+export const AuthSchema = z.strictObject({
+  token: z.string().min(1).max(200),
+});
+export type Auth = z.infer<typeof AuthSchema>;
+
+export const MAX_CLIENT_ACTION_ID_CHARS = 100;
+
+/** `act`: what the client wants to do, with its own id so a resend is harmless. */
+export const ActSchema = z.strictObject({
+  action: ActionSchema,
+  clientActionId: z.string().min(1).max(MAX_CLIENT_ACTION_ID_CHARS),
+});
+export type Act = z.infer<typeof ActSchema>;
+
+/** Why an `act` was refused. The game's own rejection codes plus the transport's. */
+export const ACT_ERROR_CODES = [
+  // the payload does not match ActSchema (wrong types, unknown fields, oversized text …)
+  'invalid_payload',
+  // spectators watch; they cannot act
+  'spectator',
+  // the session was ended by the experimenter
+  'session_ended',
+  // an agent is playing this seat right now (takeover after a dropout)
+  'agent_controlled',
+  // from the game's validate()
+  'not_your_turn',
+  'wrong_action',
+  'illegal_target',
+  'out_of_range',
+  'too_long',
+  'game_over',
+  'invalid',
+  // a bug on the server; the action was not applied
+  'internal',
+] as const;
+export const ActErrorCodeSchema = z.enum(ACT_ERROR_CODES);
+export type ActErrorCode = z.infer<typeof ActErrorCodeSchema>;
+
+export const AckSchema = z.discriminatedUnion('ok', [
+  z.strictObject({ ok: z.literal(true), version: z.number().int().nonnegative() }),
+  z.strictObject({ ok: z.literal(false), code: ActErrorCodeSchema, message: z.string() }),
+]);
+export type Ack = z.infer<typeof AckSchema>;
+
+export const PendingSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('speak'),
+    maxChars: z.number().int(),
+    channel: z.enum(['public', 'traitors']),
+    purpose: z.string(),
+    timeLimitSec: z.number(),
+  }),
+  z.object({ kind: z.literal('vote'), options: z.array(SeatIdSchema), purpose: z.string(), timeLimitSec: z.number() }),
+  z.object({ kind: z.literal('beliefs'), targets: z.array(SeatIdSchema), timeLimitSec: z.number() }),
+  z.object({ kind: z.literal('propose'), min: z.number(), max: z.number(), timeLimitSec: z.number() }),
+]);
+
+export const OutcomeSchema = z
+  .object({ summary: z.string(), winners: z.array(SeatIdSchema), points: z.array(z.number()).optional() })
+  .catchall(z.unknown());
+
+export const SessionStatusSchema = z.enum(['active', 'finished', 'ended']);
+export type SessionStatus = z.infer<typeof SessionStatusSchema>;
+
+/**
+ * `state`: sent on every connect and after every change, each receiver with its own view.
+ * `version` is the sequence number of the last row of the session's log; it only grows.
+ */
+export const StatePayloadSchema = z.object({
+  sessionId: z.string(),
+  game: z.string(),
+  version: z.number().int().nonnegative(),
+  /** your seat, or null for the spectator */
+  seat: SeatIdSchema.nullable(),
+  /** what your seat (or the spectator) may know; its shape is the game's */
+  view: z.unknown(),
+  /** what your seat must do now, or null (always null for the spectator) */
+  pending: PendingSchema.nullable(),
+  /** when your pending action expires (epoch ms), or null when it has no time limit */
+  deadline: z.number().nullable(),
+  /** null until the game is over */
+  outcome: OutcomeSchema.nullable(),
+  status: SessionStatusSchema,
+  /** display names by seat */
+  names: z.array(z.string()),
+  /** who is at the table now, by seat (agent seats count as present) */
+  connected: z.array(z.boolean()),
+  /** which seats are agents, when the session reveals it (always for the spectator), else null */
+  agentSeats: z.array(SeatIdSchema).nullable(),
+  /** the server's clock when this was sent (epoch ms), to correct countdowns for clock skew */
+  serverNow: z.number(),
+});
+export type StatePayload = z.infer<typeof StatePayloadSchema>;
+
+/** `presence`: who is connected changed (sent to everyone in the session). */
+export const PresencePayloadSchema = z.object({
+  sessionId: z.string(),
+  connected: z.array(z.boolean()),
+});
+export type PresencePayload = z.infer<typeof PresencePayloadSchema>;
+
+/** `replaced`: this connection was replaced by a newer one holding the same token; it is closed next. */
+export const ReplacedPayloadSchema = z.object({ message: z.string() });
+export type ReplacedPayload = z.infer<typeof ReplacedPayloadSchema>;
+
+/** Codes carried by a refused connection (`connect_error`: err.message starts with the code, err.data.code). */
+export const CONNECT_ERROR_CODES = ['invalid_auth', 'invalid_token'] as const;
+export type ConnectErrorCode = (typeof CONNECT_ERROR_CODES)[number];
+
+export interface ServerToClientEvents {
+  state: (payload: StatePayload) => void;
+  presence: (payload: PresencePayload) => void;
+  replaced: (payload: ReplacedPayload) => void;
+}
+
+export interface ClientToServerEvents {
+  /** The payload is typed loosely on purpose: the server parses it with ActSchema. */
+  act: (payload: Act, ack: (result: Ack) => void) => void;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Experimenter REST API bodies
+
+export const MAX_SEATS = 64;
+
+/** An agent: "scripted" (the role-appropriate scripted agent), a scripted agent's name, or a spec object. */
+export const AgentSpecSchema = z.union([
+  z.string().min(1).max(200),
+  z.looseObject({ type: z.string().min(1).max(100) }),
+]);
+export type AgentSpec = z.infer<typeof AgentSpecSchema>;
+
+export const SeatSpecSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('human'), label: z.string().max(200).optional() }),
+  z.strictObject({ kind: z.literal('agent'), agent: AgentSpecSchema, label: z.string().max(200).optional() }),
+  z.strictObject({ kind: z.literal('external'), label: z.string().max(200).optional() }),
+]);
+export type SeatSpec = z.infer<typeof SeatSpecSchema>;
+export type SeatKind = SeatSpec['kind'];
+
+export const CreateSessionSchema = z.strictObject({
+  game: z.string().min(1),
+  preset: z.string().min(1).optional(),
+  /** overrides on top of the preset, validated by the game's config schema */
+  config: z.record(z.string(), z.unknown()).optional(),
+  /** default: a random seed, recorded with the session */
+  seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+  seats: z.array(SeatSpecSchema).min(1).max(MAX_SEATS),
+  /** after a human/external seat has been gone this long, an agent plays it until it returns */
+  takeoverAfterSec: z.number().positive().max(86_400).optional(),
+  /** the agent that takes over (default "scripted") */
+  takeoverAgent: AgentSpecSchema.optional(),
+  /** agents wait about this long before acting, so humans can follow (default 0) */
+  agentDelayMs: z.number().int().min(0).max(120_000).optional(),
+  /** tell players which seats are agents (default false); recorded with the session */
+  revealAgents: z.boolean().optional(),
+});
+export type CreateSession = z.infer<typeof CreateSessionSchema>;
+
+export const QuickplaySchema = z.strictObject({
+  game: z.string().min(1),
+  preset: z.string().min(1).optional(),
+});
+export type Quickplay = z.infer<typeof QuickplaySchema>;
+
+export interface CreatedSeat {
+  seat: number;
+  name: string;
+  kind: SeatKind;
+  /** null for agent seats: nobody joins them */
+  token: string | null;
+  joinUrl: string | null;
+}
+
+export interface CreatedSession {
+  id: string;
+  seed: number;
+  seats: CreatedSeat[];
+  spectatorToken: string;
+  spectatorUrl: string;
+}
+
+export interface QuickplayResult {
+  id: string;
+  seat: number;
+  token: string;
+  joinUrl: string;
+}
+
+/** One row of the session log as exported by GET /api/sessions/:id/events (JSON lines). */
+export interface LogRow {
+  sessionId: string;
+  /** 1, 2, 3 …: the session's version after this row */
+  seq: number;
+  /** seq of the first row written in the same transaction (an action and its consequences) */
+  batch: number;
+  /** wall-clock time (epoch ms) */
+  at: number;
+  /** 'game': a game event (state = fold of these); 'session': presence, takeovers, agent notes … */
+  kind: 'game' | 'session';
+  /** the seat whose action, timeout or presence this row records, else null */
+  seat: number | null;
+  clientActionId: string | null;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a game's own event shape
+  event: { type: string; [field: string]: any };
+}

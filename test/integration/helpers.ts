@@ -1,0 +1,251 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { io, type Socket } from 'socket.io-client';
+import type { Action, Pending } from '../../shared/engine/actions.ts';
+import type {
+  Ack,
+  ClientToServerEvents,
+  CreatedSession,
+  LogRow,
+  PresencePayload,
+  ServerToClientEvents,
+  StatePayload,
+} from '../../shared/protocol/index.ts';
+import { startServer, type RunningServer, type ServerOptions } from '../../server/app.ts';
+
+export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export const ADMIN_TOKEN = 'test-admin-token';
+
+export function tempDir(prefix = 'parley-test-'): string {
+  return mkdtempSync(path.join(tmpdir(), prefix));
+}
+
+export interface TestServer {
+  server: RunningServer;
+  url: string;
+  dataDir: string;
+  /** call the REST API; `token: null` sends no Authorization header */
+  api<T = unknown>(method: string, route: string, body?: unknown, token?: string | null): Promise<{ status: number; json: T }>;
+  createSession(body: Record<string, unknown>): Promise<CreatedSession>;
+  /** the session's whole log, as the events endpoint exports it */
+  events(sessionId: string): Promise<LogRow[]>;
+  close(): Promise<void>;
+}
+
+/** A real server on an ephemeral port with a fresh data dir (removed on close unless kept). */
+export async function bootServer(options: Partial<ServerOptions> & { keepDataDir?: boolean } = {}): Promise<TestServer> {
+  const dataDir = options.dataDir ?? tempDir();
+  const server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    adminToken: ADMIN_TOKEN,
+    staticDir: null,
+    durability: 'normal',
+    quickplayAgentDelayMs: 0,
+    log: () => {},
+    ...options,
+    dataDir,
+  });
+  const url = `http://127.0.0.1:${server.port}`;
+  const api = async <T,>(method: string, route: string, body?: unknown, token: string | null = ADMIN_TOKEN) => {
+    const headers: Record<string, string> = {};
+    if (token !== null) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(url + route, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+    const text = await res.text();
+    let json: unknown = text;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      // JSON lines or HTML: keep the text
+    }
+    return { status: res.status, json: json as T };
+  };
+  return {
+    server,
+    url,
+    dataDir,
+    api,
+    async createSession(body) {
+      const res = await api<CreatedSession & { error?: string }>('POST', '/api/sessions', body);
+      if (res.status !== 201) throw new Error(`create session failed: ${res.status} ${JSON.stringify(res.json)}`);
+      return res.json;
+    },
+    async events(sessionId) {
+      const res = await fetch(`${url}/api/sessions/${sessionId}/events`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+      const text = await res.text();
+      return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as LogRow);
+    },
+    async close() {
+      await server.close();
+      if (!options.keepDataDir && !options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A tiny seeded PRNG for test clients (xorshift32). */
+export function testRng(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x / 4294967296;
+  };
+}
+
+/** A legal-looking action for any pending request, knowing nothing about the game. */
+export function genericAction(pending: Pending, rand: () => number, seat: number): Action {
+  switch (pending.kind) {
+    case 'speak': {
+      const text = `Seat ${seat} here. I have been watching closely and I trust my instincts (${Math.floor(rand() * 1000)}).`;
+      return { kind: 'speak', text: text.slice(0, pending.maxChars) };
+    }
+    case 'vote':
+      return { kind: 'vote', target: pending.options[Math.floor(rand() * pending.options.length)] };
+    case 'beliefs':
+      return { kind: 'beliefs', suspicion: Object.fromEntries(pending.targets.map((t) => [String(t), Math.round(rand() * 100)])) };
+    case 'propose':
+      return { kind: 'propose', coins: pending.min + Math.floor(rand() * (pending.max - pending.min + 1)) };
+  }
+}
+
+/**
+ * A program-played seat (or the spectator): records every payload it receives and can play any
+ * game from `pending` alone.
+ */
+export class TestClient {
+  readonly socket: ClientSocket;
+  readonly states: StatePayload[] = [];
+  readonly presence: PresencePayload[] = [];
+  /** every payload received, in order, as raw JSON (for leak checks) */
+  readonly received: { event: string; json: string }[] = [];
+  readonly acks: { clientActionId: string; action: Action; ack: Ack; sentAt: number; ackAt: number }[] = [];
+  replaced: string | null = null;
+  private readonly rand: () => number;
+  private waiters: { test: (s: StatePayload) => boolean; resolve: (s: StatePayload) => void }[] = [];
+  private autoplaying = false;
+  private busy = false;
+  private minVersion = 0;
+  private actions = 0;
+
+  constructor(url: string, readonly token: string, readonly options: { seed?: number; idPrefix?: string } = {}) {
+    this.rand = testRng(options.seed ?? 1);
+    this.socket = io(url, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+    this.socket.on('state', (state) => {
+      this.received.push({ event: 'state', json: JSON.stringify(state) });
+      this.states.push(state);
+      this.waiters = this.waiters.filter((w) => {
+        if (!w.test(state)) return true;
+        w.resolve(state);
+        return false;
+      });
+      if (this.autoplaying) void this.step();
+    });
+    this.socket.on('presence', (p) => {
+      this.received.push({ event: 'presence', json: JSON.stringify(p) });
+      this.presence.push(p);
+    });
+    this.socket.on('replaced', (p) => {
+      this.received.push({ event: 'replaced', json: JSON.stringify(p) });
+      this.replaced = p.message;
+    });
+  }
+
+
+  get latest(): StatePayload | undefined {
+    return this.states[this.states.length - 1];
+  }
+
+  /** Resolves with the latest state if it passes `test`, else with the first future state that does. */
+  waitFor(test: (s: StatePayload) => boolean, timeoutMs = 20_000, what = 'state'): Promise<StatePayload> {
+    const latest = this.latest;
+    if (latest && test(latest)) return Promise.resolve(latest);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; latest version ${this.latest?.version}`)), timeoutMs);
+      this.waiters.push({
+        test,
+        resolve: (s) => {
+          clearTimeout(timer);
+          resolve(s);
+        },
+      });
+    });
+  }
+
+  /** Wait for the connection (resolves on the first state) or reject with the connect error. */
+  connected(timeoutMs = 10_000): Promise<StatePayload> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('timed out connecting')), timeoutMs);
+      this.socket.once('connect_error', (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+      void this.waitFor(() => true, timeoutMs).then((s) => {
+        clearTimeout(timer);
+        resolve(s);
+      });
+    });
+  }
+
+  /** Send one `act` (raw payload allowed, to test validation) and wait for its ack. */
+  async send(payload: unknown): Promise<Ack> {
+    return (await this.socket.timeout(10_000).emitWithAck('act', payload as never)) as Ack;
+  }
+
+  async act(action: Action, clientActionId = `${this.options.idPrefix ?? 'c'}-${++this.actions}`): Promise<Ack> {
+    const sentAt = performance.now();
+    const ack = await this.send({ action, clientActionId });
+    this.acks.push({ clientActionId, action, ack, sentAt, ackAt: performance.now() });
+    return ack;
+  }
+
+  /** Play generically from `pending` until the game is over (or `until` says stop). */
+  autoplay(decide: (p: Pending, rand: () => number, seat: number) => Action = genericAction): void {
+    this.autoplaying = true;
+    this.decide = decide;
+    void this.step();
+  }
+  private decide = genericAction;
+
+  stopAutoplay(): void {
+    this.autoplaying = false;
+  }
+
+  private async step(): Promise<void> {
+    const state = this.latest;
+    if (this.busy || !state || !state.pending || state.seat === null || state.version < this.minVersion || !this.socket.connected) return;
+    this.busy = true;
+    try {
+      const ack = await this.act(this.decide(state.pending, this.rand, state.seat));
+      // act again only from a state that already includes this action
+      this.minVersion = ack.ok ? ack.version : state.version + 1;
+    } catch {
+      this.minVersion = state.version + 1;
+    } finally {
+      this.busy = false;
+    }
+    if (this.autoplaying) void this.step();
+  }
+
+  waitForOutcome(timeoutMs = 30_000): Promise<StatePayload> {
+    return this.waitFor((s) => s.outcome !== null, timeoutMs, 'the outcome');
+  }
+
+  close(): void {
+    this.socket.disconnect();
+  }
+}
+
+export function connectClient(url: string, token: string, options?: { seed?: number; idPrefix?: string }): TestClient {
+  return new TestClient(url, token, options);
+}
+
+/** Count log rows by kind, for before/after comparisons. */
+export function gameRows(rows: LogRow[]): LogRow[] {
+  return rows.filter((r) => r.kind === 'game');
+}
