@@ -6,6 +6,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { GAME_IDS, getGame } from '../shared/games/index.ts';
 import { simulateToDir } from '../server/sim/run.ts';
+import { batchUsesLlm } from '../server/sim/llm.ts';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -35,10 +36,17 @@ const program = new Command()
   .option('--seed <s>', 'batch seed (game i uses a seed derived from it)', uint32, 1)
   .option('--preset <name>', 'config preset (default: the game\'s first preset)')
   .option('--config <json>', 'config overrides on top of the preset, as JSON', jsonObject)
-  .option('--agents <spec>', 'one agent for every seat, or comma-separated per seat; traitors: "scripted" = sleuth/schemer by role', 'scripted')
-  .option('--concurrency <c>', 'worker threads', positiveInt, 1)
+  .option('--agents <spec>', 'one agent for every seat, or comma-separated per seat; traitors: "scripted" = sleuth/schemer by role; "llm", "llm:<model>", a JSON spec or a JSON array of per-seat specs for LLM seats', 'scripted')
+  .option('--concurrency <c>', 'worker threads; with LLM seats: games played at once (model calls are I/O-bound)', positiveInt, 1)
   .requiredOption('--out <dir>', 'output directory')
-  .addHelpText('after', `\nAgents: traitors: scripted, sleuth, schemer, random; trust-split: scripted, cooperative, greedy, tit-for-tat, fair, random.\nExample: npm run simulate -- --game trust-split --games 2000 --agents greedy,fair --out out/gf`);
+  .addHelpText(
+    'after',
+    `\nAgents: traitors: scripted, sleuth, schemer, random; trust-split: scripted, cooperative, greedy, tit-for-tat, fair, random.
+LLM seats: "llm" (model and endpoint from PARLEY_LLM_PROVIDER, PARLEY_LLM_BASE_URL, PARLEY_LLM_MODEL, PARLEY_LLM_API_KEY),
+"llm:<model>", or '{"type":"llm","provider":"openai-compatible","model":"…","baseURL":"…"}'; mix per seat, e.g. llm,greedy.
+Model calls go to DIR/llm_calls.jsonl. See docs/llm-agents.md.
+Example: npm run simulate -- --game trust-split --games 2000 --agents greedy,fair --out out/gf`,
+  );
 
 program.parse();
 const opts = program.opts<{
@@ -50,7 +58,13 @@ const game = getGame(opts.game);
 if (opts.preset && !game.presets[opts.preset]) {
   program.error(`error: unknown preset "${opts.preset}" for ${game.id}; choose one of: ${Object.keys(game.presets).join(', ')}`);
 }
-if (opts.concurrency > availableParallelism()) {
+let usesLlm = false;
+try {
+  usesLlm = batchUsesLlm({ game: opts.game, games: opts.games, seed: opts.seed, preset: opts.preset, config: opts.config, agents: opts.agents });
+} catch (error) {
+  program.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+}
+if (!usesLlm && opts.concurrency > availableParallelism()) {
   console.error(`note: --concurrency ${opts.concurrency} is more than this machine's ${availableParallelism()} cores`);
 }
 
@@ -72,7 +86,9 @@ try {
   bar?.stop();
   const seconds = (performance.now() - started) / 1000;
   console.log(`${result.games} ${game.title} games, ${result.events} events in ${seconds.toFixed(2)} s (${(result.games / seconds).toFixed(0)} games/s)`);
-  console.log(`wrote ${outDir}/{events.jsonl,games.csv,summary.json}`);
+  console.log(`wrote ${outDir}/{events.jsonl,games.csv,summary.json${usesLlm ? ',llm_calls.jsonl' : ''}}`);
+  const llm = (result.summary as { llm?: { calls: number; fallbacks: number; inputTokens: number; outputTokens: number } }).llm;
+  if (llm) console.log(`LLM: ${llm.calls} calls, ${llm.fallbacks} fallbacks, ${llm.inputTokens} input and ${llm.outputTokens} output tokens`);
   console.log(JSON.stringify((result.summary as { metrics: unknown }).metrics, null, 2));
 } catch (error) {
   bar?.stop();

@@ -3,13 +3,15 @@ import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { stringify } from 'csv-stringify/sync';
-import { getGame } from '../../shared/games/index.ts';
+import { getGame, resolveConfig } from '../../shared/games/index.ts';
 import { playRange, presetName, type BatchSpec } from './batch.ts';
 import { serializeChunk, type GameRow, type SerializedChunk } from './serialize.ts';
 import { batchMetrics } from './summary.ts';
+import { addLlmUsage, batchUsesLlm, emptyLlmUsage, playLlmBatch, type LlmUsage } from './llm.ts';
+import { isLlmSpec, parseAgentList } from '../llm/spec.ts';
 
 export interface RunOptions {
-  /** worker threads; 1 plays in this thread */
+  /** worker threads; 1 plays in this thread. With LLM seats: games played at once in this thread */
   concurrency: number;
   /** games per unit of work handed to a worker */
   chunkSize?: number;
@@ -51,7 +53,7 @@ export async function playBatch(
   let nextToDispatch = 0;
   let writing = Promise.resolve();
   const workers = Array.from({ length: Math.min(options.concurrency, starts.length) }, () =>
-    new Worker(new URL('./worker.ts', import.meta.url)),
+    new Worker(new URL('./worker-boot.mjs', import.meta.url)),
   );
   try {
     await new Promise<void>((resolve, reject) => {
@@ -89,18 +91,40 @@ export async function playBatch(
   }
 }
 
-/** Play a batch and write DIR/events.jsonl, DIR/games.csv and DIR/summary.json. */
+/**
+ * Play a batch and write DIR/events.jsonl, DIR/games.csv and DIR/summary.json; with LLM seats also
+ * DIR/llm_calls.jsonl (one line per model call, its attempts inside, linked to game and event).
+ */
 export async function simulateToDir(spec: BatchSpec, outDir: string, options: RunOptions): Promise<BatchTotals & { summary: unknown }> {
   const game = getGame(spec.game);
   mkdirSync(outDir, { recursive: true });
   const events = createWriteStream(join(outDir, 'events.jsonl'));
   const totals: BatchTotals = { games: 0, events: 0, rows: [] };
-  await playBatch(spec, options, async (chunk) => {
+  const addChunk = async (chunk: SerializedChunk) => {
     if (!events.write(chunk.eventLines)) await once(events, 'drain');
     totals.games += chunk.rows.length;
     totals.events += chunk.eventCount;
     totals.rows.push(...chunk.rows);
-  });
+  };
+  let llm: LlmUsage | null = null;
+  if (batchUsesLlm(spec)) {
+    llm = emptyLlmUsage();
+    const usage = llm;
+    const calls = createWriteStream(join(outDir, 'llm_calls.jsonl'));
+    let done = 0;
+    await playLlmBatch(spec, options.concurrency, async (result) => {
+      await addChunk(serializeChunk([result]));
+      for (const call of result.calls) {
+        addLlmUsage(usage, call);
+        if (!calls.write(JSON.stringify(call) + '\n')) await once(calls, 'drain');
+      }
+      options.onProgress?.(++done);
+    });
+    calls.end();
+    await once(calls, 'finish');
+  } else {
+    await playBatch(spec, options, addChunk);
+  }
   events.end();
   await once(events, 'finish');
 
@@ -112,10 +136,23 @@ export async function simulateToDir(spec: BatchSpec, outDir: string, options: Ru
     seed: spec.seed,
     agents: spec.agents,
     ...(spec.config && Object.keys(spec.config).length ? { config: spec.config } : {}),
+    ...(llm ? { llm: { ...llm, ...llmAgentSpecs(spec) } } : {}),
     metrics: batchMetrics(game.id, totals.rows),
   };
   writeFileSync(join(outDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   return { ...totals, summary };
+}
+
+/**
+ * The resolved LLM specs of a batch (environment defaults filled in, never a key): one `spec` when
+ * every seat has the same, else `seats` with one entry per seat (null for scripted seats).
+ */
+function llmAgentSpecs(spec: BatchSpec): { spec: unknown } | { seats: unknown[] } {
+  const game = getGame(spec.game);
+  const count = game.seatCount(resolveConfig(game, spec.preset, spec.config));
+  const seats = parseAgentList(spec.agents, count).map((choice) => (isLlmSpec(choice) ? choice : null));
+  const first = JSON.stringify(seats[0]);
+  return seats.every((s) => JSON.stringify(s) === first) ? { spec: seats[0] } : { seats };
 }
 
 export function gamesCsv(rows: GameRow[]): string {
