@@ -1,0 +1,416 @@
+// The Traitors in the browser: reading a seat's or the spectator's view, and the DOM panels.
+import type { SeatId } from '../../shared/engine/actions.ts';
+import type { BallotRecord, EliminationRecord, Role, StatementRecord } from '../../shared/games/traitors/types.ts';
+import type { TraitorsView } from '../../shared/games/traitors/view.ts';
+import type { StatePayload } from '../../shared/protocol/index.ts';
+import { hex, seatColour } from '../art/palette.ts';
+import { h } from '../dom.ts';
+import type { Store } from '../store.ts';
+import { beliefsControl, speakControl, voteControl } from '../ui/controls.ts';
+import type { ChatLine, Conversation, GameClient } from './types.ts';
+
+export function traitorsView(payload: StatePayload): TraitorsView {
+  return payload.view as TraitorsView;
+}
+
+/** The role of `seat` as far as this viewer knows it (own role, fellows, reveals, the end, the spectator). */
+export function knownRole(view: TraitorsView, seat: SeatId): Role | null {
+  if (view.outcome) return view.outcome.roles[seat];
+  if (view.spectator) return view.spectator.roles[seat];
+  if (view.seat === seat) return view.role;
+  if (view.fellowTraitors?.includes(seat)) return 'traitor';
+  const revealed = view.eliminations.find((e) => e.seat === seat && e.role !== null);
+  return revealed?.role ?? null;
+}
+
+/**
+ * Every elimination the viewer knows of. A murder on the game's last night is never announced at
+ * breakfast (the game ends first), but the final view carries it as `pendingMurder`.
+ */
+export function knownEliminations(view: TraitorsView): readonly EliminationRecord[] {
+  if (!view.outcome || view.pendingMurder === null || view.eliminations.some((e) => e.seat === view.pendingMurder)) return view.eliminations;
+  return [...view.eliminations, { seat: view.pendingMurder, round: view.round, cause: 'murdered', role: 'faithful' }];
+}
+
+export function eliminationOf(view: TraitorsView, seat: SeatId): EliminationRecord | null {
+  return knownEliminations(view).find((e) => e.seat === seat) ?? null;
+}
+
+/** Who is present at the table (alive), by seat. */
+export function aliveCount(view: TraitorsView): number {
+  return view.alive.filter(Boolean).length;
+}
+
+function roleWord(role: Role): string {
+  return role === 'traitor' ? 'Traitor' : 'Faithful';
+}
+
+function phaseLabel(payload: StatePayload): string {
+  const view = traitorsView(payload);
+  const r = view.round;
+  switch (view.phase.kind) {
+    case 'introductions':
+      return 'Introductions';
+    case 'discussion':
+      return `Round ${r} · Discussion${view.phase.passes > 1 ? ` ${view.phase.pass}/${view.phase.passes}` : ''}`;
+    case 'beliefs':
+      return `Round ${r} · Private suspicions`;
+    case 'roundTable':
+      return view.phase.ballot === 'revote' ? `Round ${r} · Revote` : `Round ${r} · Round table`;
+    case 'night':
+      return `Round ${r} · Night`;
+    case 'nightChat':
+      return `Round ${r} · Night · Traitors confer`;
+    case 'nightVote':
+      return `Round ${r} · Night · The murder`;
+    case 'resolving':
+      return `Round ${r} · The votes are in`;
+    case 'between':
+      return `Round ${r} · Dawn`;
+    case 'over':
+      return 'Game over';
+  }
+}
+
+function nameChip(view: TraitorsView, seat: SeatId): HTMLElement {
+  const chip = h('span', { class: 'name-chip', text: view.names[seat] });
+  chip.style.setProperty('--seat', hex(seatColour(seat)));
+  return chip;
+}
+
+function suspicionGrid(view: TraitorsView): HTMLElement | null {
+  const spectator = view.spectator;
+  if (!spectator || spectator.beliefs.length === 0) return null;
+  const latestRound = spectator.beliefs[spectator.beliefs.length - 1].round;
+  const rows = spectator.beliefs.filter((b) => b.round === latestRound);
+  const seats = view.names.map((_, seat) => seat);
+  const table = h(
+    'table',
+    { class: 'suspicion-grid' },
+    h('caption', { text: `Suspicions, round ${latestRound} (row → column, 0–100)` }),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: '' }), ...seats.map((s) => h('th', { scope: 'col', title: view.names[s], text: view.names[s].slice(0, 3) })))),
+    h(
+      'tbody',
+      {},
+      ...rows.map((record) =>
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'row', text: view.names[record.seat] }),
+          ...seats.map((target) => {
+            const value = record.suspicion[String(target)];
+            const cell = h('td', { text: value === undefined ? '' : String(Math.round(value)) });
+            if (value !== undefined) cell.style.setProperty('--heat', String(value / 100));
+            if (spectator.roles[target] === 'traitor') cell.classList.add('traitor-col');
+            return cell;
+          }),
+        ),
+      ),
+    ),
+  );
+  return table;
+}
+
+function infoCard(payload: StatePayload): HTMLElement {
+  const view = traitorsView(payload);
+  const living = aliveCount(view);
+  const census = h('p', { class: 'muted census', text: `${living} of ${view.names.length} still at the table${view.traitorCount !== null ? ` · ${view.traitorCount} traitor${view.traitorCount === 1 ? '' : 's'} in the game` : ''}` });
+  if (view.seat === null) {
+    const spectator = view.spectator;
+    const votes = spectator?.castVotes?.length
+      ? h(
+          'ul',
+          { class: 'live-votes', 'aria-label': 'Votes cast so far' },
+          ...spectator.castVotes.map((vote) =>
+            h('li', {}, nameChip(view, vote.seat), ' → ', vote.target === null ? 'abstained' : nameChip(view, vote.target)),
+          ),
+        )
+      : null;
+    const roles = spectator
+      ? h(
+          'ul',
+          { class: 'role-list', 'aria-label': 'Roles' },
+          ...spectator.roles.map((role, seat) =>
+            h('li', { class: `${role} ${view.alive[seat] ? '' : 'out'}` }, nameChip(view, seat), h('span', { class: `role-tag ${role}`, text: roleWord(role) })),
+          ),
+        )
+      : null;
+    return h(
+      'section',
+      { class: 'card info-card spectator', 'aria-label': 'The whole truth' },
+      h('h2', { text: 'Spectator — the whole truth' }),
+      census,
+      roles,
+      votes ? h('h3', { text: 'Secret votes so far' }) : null,
+      votes,
+      suspicionGrid(view),
+    );
+  }
+  const role = view.role!;
+  const me = view.seat;
+  const out = eliminationOf(view, me);
+  const fate = out
+    ? h('p', { class: 'fate', text: out.cause === 'banished' ? `You were banished in round ${out.round}. Stay and watch how it ends.` : `You were murdered in the night of round ${out.round}. Stay and watch how it ends.` })
+    : !view.alive[me] && view.seat !== null
+      ? h('p', { class: 'fate', text: 'You are out of the game.' })
+      : null;
+  const goal =
+    role === 'traitor'
+      ? 'Stay hidden. Steer the round table onto the faithful, and choose a victim each night. You win when traitors are as many as the faithful.'
+      : `Find the ${view.traitorCount ?? ''} traitor${view.traitorCount === 1 ? '' : 's'} hidden among you and banish them at the round table.`.replace('  ', ' ');
+  const fellows =
+    role === 'traitor' && view.fellowTraitors
+      ? h(
+          'p',
+          { class: 'fellows' },
+          view.fellowTraitors.length ? 'Your fellow traitors: ' : 'You are the only traitor.',
+          ...view.fellowTraitors.flatMap((seat, i) => [i ? ', ' : '', nameChip(view, seat), view.alive[seat] ? '' : ' (out)']),
+        )
+      : null;
+  return h(
+    'section',
+    { class: `card info-card role-${role}`, 'aria-label': 'Your role' },
+    h('p', { class: 'eyebrow', text: `You are ${view.names[me]}` }),
+    h('h2', { class: 'role-title', text: role === 'traitor' ? 'You are a Traitor' : 'You are Faithful' }),
+    h('p', { class: 'goal', text: goal }),
+    fellows,
+    fate,
+    census,
+    playerList(view),
+  );
+}
+
+/** Everyone at the table with what is publicly known of them: for screen readers and small screens. */
+function playerList(view: TraitorsView): HTMLElement {
+  return h(
+    'ul',
+    { class: 'player-list', 'aria-label': 'Players' },
+    ...view.names.map((_, seat) => {
+      const out = eliminationOf(view, seat);
+      const role = knownRole(view, seat);
+      const status = out ? out.cause : view.alive[seat] ? null : 'out';
+      return h(
+        'li',
+        { class: `${out ? 'out' : ''} ${view.speaker === seat ? 'speaking' : ''}` },
+        nameChip(view, seat),
+        view.seat === seat ? ' (you)' : '',
+        status ? h('span', { class: 'status', text: status }) : null,
+        role && (view.seat !== seat || out) ? h('span', { class: `role-tag ${role}`, text: roleWord(role) }) : null,
+      );
+    }),
+  );
+}
+
+function announcements(previous: StatePayload, next: StatePayload): string[] {
+  const before = traitorsView(previous);
+  const now = traitorsView(next);
+  const said: string[] = [];
+  for (const ballot of now.ballots.slice(before.ballots.length)) {
+    said.push(`Votes revealed: ${ballot.tally.map((t) => `${now.names[t.seat]} ${t.votes}`).join(', ') || 'nobody voted'}.`);
+  }
+  for (const e of now.eliminations.slice(before.eliminations.length)) {
+    const role = e.role ?? knownRole(now, e.seat);
+    said.push(`${now.names[e.seat]} ${e.cause === 'banished' ? 'is banished' : 'was murdered in the night'}.${role ? ` They were ${role === 'traitor' ? 'a traitor' : 'faithful'}.` : ''}`);
+  }
+  if (!previous.pending && next.pending) said.push('Your turn.');
+  return said;
+}
+
+function statementTag(record: StatementRecord): string {
+  if (record.purpose === 'introduction') return 'Introduction';
+  if (record.channel === 'traitors') return `Night ${record.round}`;
+  return `Round ${record.round}`;
+}
+
+function lines(records: readonly StatementRecord[], prefix: string): ChatLine[] {
+  return records.map((record, index) => ({
+    key: `${prefix}${index}`,
+    seat: record.seat,
+    text: record.text,
+    tag: statementTag(record),
+    skipped: record.skipped,
+  }));
+}
+
+function conversations(payload: StatePayload): Conversation[] {
+  const view = traitorsView(payload);
+  const phase = view.phase.kind;
+  const publicSpeaker = phase === 'introductions' || phase === 'discussion' ? view.speaker : null;
+  const list: Conversation[] = [{ id: 'public', title: 'Round table', secret: false, lines: lines(view.statements, 'p'), speaker: publicSpeaker }];
+  if (view.traitorChat) {
+    list.push({ id: 'traitors', title: "Traitors' chat", secret: true, lines: lines(view.traitorChat, 't'), speaker: phase === 'nightChat' ? view.speaker : null });
+  }
+  return list;
+}
+
+/** Which conversation to bring forward in this phase. */
+export function focusedConversation(payload: StatePayload): string {
+  const view = traitorsView(payload);
+  return view.phase.kind === 'nightChat' && view.traitorChat ? 'traitors' : 'public';
+}
+
+const SPEAK_PROMPTS: Record<string, string> = {
+  introduction: 'Introduce yourself to the table.',
+  discussion: 'Your turn at the round table: who do you suspect, and why?',
+  traitorChat: 'Whisper to your fellow traitors: who should die tonight?',
+};
+
+function controls(payload: StatePayload, store: Store): HTMLElement {
+  const view = traitorsView(payload);
+  const pending = payload.pending!;
+  const names = [...view.names];
+  switch (pending.kind) {
+    case 'speak': {
+      let prompt = SPEAK_PROMPTS[pending.purpose] ?? 'Your turn to speak.';
+      if (pending.purpose === 'discussion' && view.phase.kind === 'discussion' && view.phase.pass > 1) prompt = 'Your turn again: answer what was said.';
+      const placeholder = pending.channel === 'traitors' ? 'Only traitors read this…' : 'Speak to the table…';
+      return speakControl(store, pending, prompt, placeholder);
+    }
+    case 'vote': {
+      const prompt =
+        pending.purpose === 'murder'
+          ? 'Choose tonight’s victim.'
+          : pending.purpose === 'revote'
+            ? 'A tie! Revote between the tied players.'
+            : 'Round table: who should be banished?';
+      return voteControl(store, pending, names, prompt, pending.purpose === 'murder', (seat) => hex(seatColour(seat)));
+    }
+    case 'beliefs':
+      return beliefsControl(store, pending, names);
+    default:
+      return h('p', { class: 'muted', text: `Asked: ${pending.kind}.` });
+  }
+}
+
+function waitingText(payload: StatePayload): string {
+  const view = traitorsView(payload);
+  const name = (seat: SeatId) => view.names[seat];
+  const out = view.seat !== null && !view.alive[view.seat];
+  const prefix = out ? 'You are out. ' : '';
+  switch (view.phase.kind) {
+    case 'introductions':
+    case 'discussion':
+      return `${prefix}${name(view.phase.speaker)} is speaking…`;
+    case 'nightChat':
+      return `${prefix}${name(view.phase.speaker)} is whispering…`;
+    case 'beliefs':
+      return `${prefix}Everyone is privately weighing their suspicions…`;
+    case 'roundTable': {
+      const mine = view.myVote?.target;
+      const left = view.phase.waitingFor.length;
+      if (mine !== undefined && mine !== null) return `You voted for ${name(mine)}. Waiting for ${left} more vote${left === 1 ? '' : 's'}…`;
+      return `${prefix}The round table is voting (${left} still to vote)…`;
+    }
+    case 'nightVote': {
+      const mine = view.myVote?.target;
+      if (mine !== undefined && mine !== null) return `You chose ${name(mine)}. Waiting for your fellow traitors…`;
+      return `${prefix}The traitors are choosing a victim…`;
+    }
+    case 'night':
+      return `${prefix}Night falls. The traitors are choosing a victim…`;
+    case 'resolving':
+      return 'The votes are counted…';
+    case 'between':
+      return 'Dawn breaks…';
+    case 'over':
+      return 'The game is over.';
+  }
+}
+
+function ballotSummary(view: TraitorsView, ballot: BallotRecord): HTMLElement {
+  const tally = ballot.tally.map((t) => `${view.names[t.seat]} ${t.votes}`).join(', ') || 'no votes';
+  const kind = ballot.ballot === 'revote' ? 'Revote' : ballot.ballot === 'murder' ? 'Night vote' : 'Round table';
+  return h('li', {}, h('span', { class: 'tag', text: kind }), ` ${tally}`);
+}
+
+function results(payload: StatePayload): HTMLElement {
+  const view = traitorsView(payload);
+  const roles = view.outcome?.roles ?? (payload.outcome?.roles as Role[] | undefined) ?? [];
+  const winner = view.outcome?.winner ?? (payload.outcome?.winner as string | undefined) ?? null;
+  const reason = view.outcome?.reason ?? null;
+  const verdict = winner === 'faithful' ? 'The faithful win!' : winner === 'traitors' ? 'The traitors win!' : (payload.outcome?.summary ?? 'The session has ended.');
+  const why =
+    reason === 'noTraitorsLeft'
+      ? 'Every traitor was banished.'
+      : reason === 'traitorsReachedParity'
+        ? 'The traitors became as many as the faithful.'
+        : reason === 'maxRounds'
+          ? 'The rounds ran out with traitors still hidden.'
+          : '';
+  let personal: string | null = null;
+  if (view.seat !== null && roles.length) {
+    const mine = roles[view.seat];
+    const won = (mine === 'traitor') === (winner === 'traitors');
+    personal = won ? `You were ${mine === 'traitor' ? 'a traitor' : 'faithful'} — you won.` : `You were ${mine === 'traitor' ? 'a traitor' : 'faithful'} — you lost.`;
+  }
+  const players = h(
+    'ul',
+    { class: 'reveal-list', 'aria-label': 'Every role revealed' },
+    ...view.names.map((_, seat) => {
+      const role = roles[seat];
+      const out = eliminationOf(view, seat);
+      const fate = out ? (out.cause === 'banished' ? `banished in round ${out.round}` : `murdered in night ${out.round}`) : view.alive[seat] ? 'survived' : 'murdered';
+      return h(
+        'li',
+        { class: `${role ?? ''} ${out ? 'out' : ''}` },
+        nameChip(view, seat),
+        role ? h('span', { class: `role-tag ${role}`, text: roleWord(role) }) : null,
+        h('span', { class: 'fate-tag', text: fate }),
+      );
+    }),
+  );
+  const rounds: HTMLElement[] = [];
+  const lastRound = Math.max(view.round, ...knownEliminations(view).map((e) => e.round), 0);
+  for (let r = 1; r <= lastRound; r++) {
+    const ballots = view.ballots.filter((b) => b.round === r);
+    const night = (view.nightBallots ?? []).filter((b) => b.round === r);
+    const events = knownEliminations(view).filter((e) => e.round === r);
+    if (!ballots.length && !events.length && !night.length) continue;
+    rounds.push(
+      h(
+        'li',
+        {},
+        h('h4', { text: `Round ${r}` }),
+        h(
+          'ul',
+          { class: 'round-events' },
+          ...ballots.map((b) => ballotSummary(view, b)),
+          ...night.map((b) => ballotSummary(view, b)),
+          ...events.map((e) =>
+            h(
+              'li',
+              { class: e.cause },
+              nameChip(view, e.seat),
+              ` ${e.cause === 'banished' ? 'was banished' : 'was murdered'} — ${roles[e.seat] ? roleWord(roles[e.seat]).toLowerCase() : 'role unknown'}`,
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+  return h(
+    'section',
+    { class: `results winner-${winner ?? 'none'}`, 'aria-labelledby': 'results-heading' },
+    h('h2', { id: 'results-heading', text: 'Game over' }),
+    h('p', { class: 'verdict', text: verdict }),
+    why ? h('p', { class: 'muted', text: why }) : null,
+    personal ? h('p', { class: 'personal', text: personal }) : null,
+    h('h3', { text: 'Everyone revealed' }),
+    players,
+    rounds.length ? h('h3', { text: 'Round by round' }) : null,
+    rounds.length ? h('ol', { class: 'round-summary' }, ...rounds) : null,
+  );
+}
+
+export const traitorsClient: GameClient = {
+  sceneKey: 'traitors',
+  title: 'The Traitors',
+  phaseLabel,
+  infoCard,
+  conversations,
+  focusedConversation,
+  controls,
+  waitingText,
+  announcements,
+  results,
+};

@@ -1,0 +1,26 @@
+// Routes: `/` lobby, `/play/<token>` a seat, `/watch/<token>` the spectator, `/docs/<name>` the guides.
+// The table (and Phaser with it) loads only on the pages that need it.
+import './style.css';
+import { h, replaceChildren } from './dom.ts';
+
+const root = document.getElementById('app')!;
+const path = location.pathname.replace(/\/+$/, '') || '/';
+const table = /^\/(play|watch)\/([^/]+)$/.exec(path);
+const docs = /^\/docs(?:\/([a-z]+))?$/.exec(path);
+
+if (path === '/') {
+  const { mountLanding } = await import('./landing.ts');
+  mountLanding(root);
+} else if (table) {
+  const { mountTable } = await import('./table.ts');
+  mountTable(root, decodeURIComponent(table[2]), table[1] as 'play' | 'watch');
+} else if (docs) {
+  const { mountDocs } = await import('./docs.ts');
+  await mountDocs(root, docs[1] ?? 'readme');
+} else {
+  document.title = 'Not found · Parley';
+  replaceChildren(
+    root,
+    h('div', { class: 'not-found' }, h('h1', { text: 'No table here' }), h('p', { text: 'This address does not lead to a game.' }), h('a', { href: '/', class: 'button-link', text: 'Back to the lobby' })),
+  );
+}

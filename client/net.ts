@@ -1,0 +1,117 @@
+// The only module that speaks Socket.io. Everything else sees plain callbacks and promises.
+import { io, type Socket } from 'socket.io-client';
+import type { Action } from '../shared/engine/actions.ts';
+import type {
+  Ack,
+  ClientToServerEvents,
+  PresencePayload,
+  ReplacedPayload,
+  ServerToClientEvents,
+  StatePayload,
+} from '../shared/protocol/index.ts';
+
+/** Where the connection stands, as the player should be told. */
+export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'replaced' | 'refused';
+
+export interface ConnectionHandlers {
+  onState(payload: StatePayload): void;
+  onPresence(payload: PresencePayload): void;
+  onStatus(status: ConnectionStatus, detail?: string): void;
+}
+
+export interface Connection {
+  /** Send an intent; resolves with the server's ack (retrying with the same id across reconnects). */
+  act(action: Action): Promise<Ack>;
+  close(): void;
+}
+
+const ACK_TIMEOUT_MS = 8_000;
+const MAX_ATTEMPTS = 4;
+
+let actionCounter = 0;
+
+/** A fresh id per decision; a resend of the same decision reuses it, so it can never apply twice. */
+function newClientActionId(): string {
+  actionCounter += 1;
+  // getRandomValues works on plain-http LAN addresses too (randomUUID needs a secure context)
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  const random = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return `web:${random}:${actionCounter}`;
+}
+
+/**
+ * Open the seat (or spectator view) that `token` grants. Socket.io reconnects by itself; the
+ * server resends the full state on every connect, so nothing needs remembering here.
+ */
+export function connect(token: string, handlers: ConnectionHandlers): Connection {
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
+    auth: { token },
+    transports: ['websocket', 'polling'],
+    reconnectionDelay: 400,
+    reconnectionDelayMax: 3_000,
+  });
+  let everConnected = false;
+  let finished = false;
+
+  handlers.onStatus('connecting');
+  socket.on('connect', () => {
+    everConnected = true;
+    handlers.onStatus('connected');
+  });
+  socket.on('disconnect', (reason) => {
+    if (finished) return;
+    // "io server disconnect" follows `replaced` or a refusal: Socket.io will not retry by itself
+    if (reason === 'io server disconnect') return;
+    handlers.onStatus('reconnecting');
+  });
+  socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
+    const code = err.data?.code ?? err.message.split(':')[0];
+    if (code === 'invalid_token' || code === 'invalid_auth') {
+      finished = true;
+      socket.disconnect();
+      handlers.onStatus('refused', 'This link does not open any seat. Ask for a new one, or start a new game.');
+      return;
+    }
+    handlers.onStatus(everConnected ? 'reconnecting' : 'connecting');
+  });
+  socket.on('state', (payload) => handlers.onState(payload));
+  socket.on('presence', (payload) => handlers.onPresence(payload));
+  socket.on('replaced', (payload: ReplacedPayload) => {
+    finished = true;
+    handlers.onStatus('replaced', payload.message);
+  });
+
+  return {
+    async act(action: Action): Promise<Ack> {
+      const clientActionId = newClientActionId();
+      let lastError: unknown = null;
+      for (let attempt = 0; attempt < MAX_ATTEMPTS && !finished; attempt++) {
+        try {
+          if (!socket.connected) await waitForConnect(socket);
+          return await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('act', { action, clientActionId });
+        } catch (err) {
+          lastError = err; // lost ack or dropped connection: resend the same id, it cannot apply twice
+        }
+      }
+      return { ok: false, code: 'internal', message: `The server did not answer (${String(lastError ?? 'connection closed')}).` };
+    },
+    close() {
+      finished = true;
+      socket.disconnect();
+    },
+  };
+}
+
+function waitForConnect(socket: Socket<ServerToClientEvents, ClientToServerEvents>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.off('connect', onConnect);
+      reject(new Error('not connected'));
+    }, ACK_TIMEOUT_MS);
+    const onConnect = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    socket.once('connect', onConnect);
+  });
+}

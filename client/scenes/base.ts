@@ -1,0 +1,123 @@
+// Shared plumbing for the scenes: HiDPI layout in CSS pixels, redraw on resize and on new state.
+import Phaser from 'phaser';
+import type { ClientState, Store } from '../store.ts';
+import { SANS } from '../art/palette.ts';
+
+/** The device pixel ratio the canvas is rendered at (capped: a 3× phone gains little past 2×). */
+export function pixelRatio(): number {
+  return Math.min(2, Math.max(1, window.devicePixelRatio || 1));
+}
+
+export interface TextOptions {
+  size?: number;
+  colour?: string;
+  family?: string;
+  bold?: boolean;
+  align?: 'left' | 'center' | 'right';
+  wrap?: number;
+  stroke?: string;
+  strokeThickness?: number;
+}
+
+/**
+ * A scene that renders the store's latest state. Subclasses draw with `draw()` in CSS-pixel
+ * coordinates (`this.w × this.h`); the camera zooms by the pixel ratio so shapes and text stay crisp.
+ * `draw` rebuilds the static layer; `onChange` sees every state change first to start big moments.
+ */
+export abstract class StoreScene extends Phaser.Scene {
+  protected w = 0;
+  protected h = 0;
+  /** rebuilt on every draw */
+  protected layer!: Phaser.GameObjects.Container;
+  /** moments live here and survive redraws */
+  protected fx!: Phaser.GameObjects.Container;
+  private unsubscribe: (() => void) | null = null;
+  /** between create and shutdown */
+  private running = false;
+
+  constructor(key: string, protected readonly store: Store) {
+    super({ key });
+  }
+
+  create(): void {
+    this.running = true;
+    this.layer = this.add.container(0, 0);
+    this.fx = this.add.container(0, 0).setDepth(100);
+    this.fitCamera();
+    const onResize = () => {
+      this.fitCamera();
+      this.redraw();
+    };
+    this.scale.on('resize', onResize);
+    this.unsubscribe = this.store.subscribe((state, previous) => {
+      this.onChange(state, previous);
+      this.redraw();
+    });
+    this.events.once('shutdown', () => {
+      this.running = false;
+      this.scale.off('resize', onResize);
+      this.unsubscribe?.();
+      this.unsubscribe = null;
+    });
+    this.onChange(this.store.state, null);
+    this.redraw();
+  }
+
+  private fitCamera(): void {
+    const ratio = pixelRatio();
+    const camera = this.cameras.main;
+    camera.setSize(this.scale.width, this.scale.height);
+    camera.setOrigin(0, 0);
+    camera.setZoom(ratio);
+    camera.setScroll(0, 0);
+    this.w = this.scale.width / ratio;
+    this.h = this.scale.height / ratio;
+  }
+
+  private redraw(): void {
+    if (!this.running || !this.layer) return;
+    // looping tweens (speaker halos) belong to the old layer: stop them before it goes
+    this.tweens.killTweensOf(this.layer.list);
+    this.layer.removeAll(true);
+    this.draw(this.store.state);
+  }
+
+  /** Draw the table for `state` into `this.layer`. */
+  protected abstract draw(state: ClientState): void;
+
+  /** Called with every new state before the redraw (and once at start with previous = null). */
+  protected onChange(_state: ClientState, _previous: ClientState | null): void {}
+
+  /** Text at the right resolution; added to `into` (the static layer by default). */
+  protected text(x: number, y: number, content: string, options: TextOptions = {}, into: Phaser.GameObjects.Container | null = this.layer): Phaser.GameObjects.Text {
+    const style: Phaser.Types.GameObjects.Text.TextStyle = {
+      fontFamily: options.family ?? SANS,
+      fontSize: `${options.size ?? 16}px`,
+      color: options.colour ?? '#f3ead8',
+      fontStyle: options.bold ? 'bold' : 'normal',
+      align: options.align ?? 'left',
+      resolution: pixelRatio(),
+    };
+    if (options.wrap) style.wordWrap = { width: options.wrap, useAdvancedWrap: true };
+    if (options.stroke) {
+      style.stroke = options.stroke;
+      style.strokeThickness = options.strokeThickness ?? 4;
+    }
+    const text = this.add.text(x, y, content, style);
+    into?.add(text);
+    return text;
+  }
+
+  protected graphics(into: Phaser.GameObjects.Container | null = this.layer): Phaser.GameObjects.Graphics {
+    const g = this.add.graphics();
+    into?.add(g);
+    return g;
+  }
+
+  /** A soft vignette and candle glow behind everything. */
+  protected backdrop(top: number, bottom: number): void {
+    const g = this.graphics();
+    g.fillGradientStyle(top, top, bottom, bottom, 1, 1, 1, 1);
+    g.fillRect(0, 0, this.w, this.h);
+  }
+}

@@ -1,0 +1,93 @@
+// Creates the Phaser game and keeps the right scene running for the latest state:
+// Boot until the first state, then the game's table, then Results once there is an outcome.
+import Phaser from 'phaser';
+import type { Store } from '../store.ts';
+import { PALETTE } from '../art/palette.ts';
+import { BootScene } from './BootScene.ts';
+import { ResultsScene } from './ResultsScene.ts';
+import { TraitorsScene } from './TraitorsScene.ts';
+import { TrustSplitScene } from './TrustSplitScene.ts';
+import { pixelRatio } from './base.ts';
+
+/** How long the last big moment (banishment, split) plays before the results take over. */
+const RESULTS_DELAY_MS = 3_200;
+
+export interface TableGame {
+  game: Phaser.Game;
+  destroy(): void;
+}
+
+function sceneFor(store: Store): string {
+  const payload = store.state.payload;
+  if (!payload) return 'boot';
+  if (payload.outcome || payload.status !== 'active') return 'results';
+  return payload.game === 'traitors' ? 'traitors' : 'trust-split';
+}
+
+export function createTableGame(parent: HTMLElement, store: Store): TableGame {
+  const size = () => {
+    const ratio = pixelRatio();
+    return { width: Math.max(1, Math.round(parent.clientWidth * ratio)), height: Math.max(1, Math.round(parent.clientHeight * ratio)), ratio };
+  };
+  const initial = size();
+  const game = new Phaser.Game({
+    type: Phaser.AUTO, // WebGL when there is one, else the canvas renderer
+    parent,
+    backgroundColor: PALETTE.night,
+    banner: false,
+    antialias: true,
+    scale: { mode: Phaser.Scale.NONE, width: initial.width, height: initial.height, zoom: 1 / initial.ratio },
+    scene: [new BootScene(store), new TraitorsScene(store), new TrustSplitScene(store), new ResultsScene(store)],
+    callbacks: {
+      postBoot: () => {
+        parent.dataset.renderer = game.renderer.type === Phaser.WEBGL ? 'webgl' : 'canvas';
+        follow(true);
+      },
+    },
+  });
+
+  let current = 'boot';
+  let pendingSwitch: ReturnType<typeof setTimeout> | null = null;
+  const switchTo = (key: string) => {
+    if (key === current) return;
+    for (const scene of game.scene.getScenes(true)) game.scene.stop(scene.scene.key);
+    game.scene.start(key);
+    current = key;
+    parent.dataset.scene = key;
+  };
+  const follow = (immediately = false) => {
+    const target = sceneFor(store);
+    if (target === current) return;
+    if (pendingSwitch) return;
+    // let the final moment play out when a live game ends in front of us
+    if (target === 'results' && current !== 'boot' && !immediately) {
+      pendingSwitch = setTimeout(() => {
+        pendingSwitch = null;
+        switchTo(sceneFor(store));
+      }, RESULTS_DELAY_MS);
+      return;
+    }
+    switchTo(target);
+  };
+  const unsubscribe = store.subscribe(() => {
+    if (game.isBooted) follow();
+  });
+
+  const observer = new ResizeObserver(() => {
+    const next = size();
+    if (!game.isBooted) return;
+    game.scale.setZoom(1 / next.ratio);
+    game.scale.resize(next.width, next.height);
+  });
+  observer.observe(parent);
+
+  return {
+    game,
+    destroy() {
+      unsubscribe();
+      observer.disconnect();
+      if (pendingSwitch) clearTimeout(pendingSwitch);
+      game.destroy(true);
+    },
+  };
+}

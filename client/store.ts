@@ -1,0 +1,109 @@
+// A tiny store of the latest server state and the connection around it. Scenes and DOM panels
+// subscribe and render from it; intents go out through `send`, which talks to net.ts.
+import type { Action } from '../shared/engine/actions.ts';
+import type { Ack, PresencePayload, StatePayload } from '../shared/protocol/index.ts';
+import type { Connection, ConnectionStatus } from './net.ts';
+
+export interface ClientState {
+  status: ConnectionStatus;
+  /** why the connection is refused/replaced, for the player */
+  statusDetail: string | null;
+  /** the latest `state` from the server (null before the first) */
+  payload: StatePayload | null;
+  /** local clock minus server clock when the payload arrived, to correct countdowns */
+  clockSkewMs: number;
+  /** an intent is on its way to the server */
+  sending: boolean;
+  /** the last refusal, shown next to the controls until the next decision */
+  lastError: string | null;
+  /**
+   * Bumps on every accepted action. Controls are rebuilt when it changes, and hidden until a
+   * state at least as new as the ack arrives (so nobody answers the same request twice).
+   */
+  answeredEpoch: number;
+  awaitingVersion: number | null;
+}
+
+type Listener = (state: ClientState, previous: ClientState) => void;
+
+export class Store {
+  private current: ClientState = {
+    status: 'connecting',
+    statusDetail: null,
+    payload: null,
+    clockSkewMs: 0,
+    sending: false,
+    lastError: null,
+    answeredEpoch: 0,
+    awaitingVersion: null,
+  };
+  private listeners = new Set<Listener>();
+  private connection: Connection | null = null;
+
+  get state(): ClientState {
+    return this.current;
+  }
+
+  attach(connection: Connection): void {
+    this.connection = connection;
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private update(patch: Partial<ClientState>): void {
+    const previous = this.current;
+    this.current = { ...previous, ...patch };
+    for (const listener of [...this.listeners]) listener(this.current, previous);
+  }
+
+  receiveState(payload: StatePayload): void {
+    const known = this.current.payload;
+    // states only move forward; a stale one (reordered across a reconnect) is ignored
+    if (known && known.sessionId === payload.sessionId && payload.version < known.version) return;
+    const awaiting = this.current.awaitingVersion;
+    this.update({
+      payload,
+      clockSkewMs: Date.now() - payload.serverNow,
+      awaitingVersion: awaiting !== null && payload.version >= awaiting ? null : awaiting,
+    });
+  }
+
+  receivePresence(presence: PresencePayload): void {
+    const payload = this.current.payload;
+    if (!payload || payload.sessionId !== presence.sessionId) return;
+    this.update({ payload: { ...payload, connected: presence.connected } });
+  }
+
+  setStatus(status: ConnectionStatus, detail?: string): void {
+    this.update({ status, statusDetail: detail ?? null });
+  }
+
+  /** Milliseconds left before the pending action's deadline, or null without one. */
+  remainingMs(): number | null {
+    const payload = this.current.payload;
+    if (!payload?.pending || payload.deadline === null) return null;
+    return Math.max(0, payload.deadline - (Date.now() - this.current.clockSkewMs));
+  }
+
+  /** Whether controls for the current request should be offered right now. */
+  canAct(): boolean {
+    const { payload, sending, awaitingVersion, status } = this.current;
+    return Boolean(payload?.pending) && !sending && awaitingVersion === null && status === 'connected' && payload?.status === 'active';
+  }
+
+  async send(action: Action): Promise<Ack> {
+    if (!this.connection) return { ok: false, code: 'internal', message: 'Not connected.' };
+    this.update({ sending: true, lastError: null });
+    const ack = await this.connection.act(action);
+    if (ack.ok) {
+      const caughtUp = (this.current.payload?.version ?? -1) >= ack.version;
+      this.update({ sending: false, answeredEpoch: this.current.answeredEpoch + 1, awaitingVersion: caughtUp ? null : ack.version });
+    } else {
+      this.update({ sending: false, lastError: ack.message });
+    }
+    return ack;
+  }
+}

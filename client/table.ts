@@ -1,0 +1,185 @@
+// /play/<token> and /watch/<token>: the page around the Phaser table — top bar, role card,
+// conversation, and the controls for whatever the seat is asked now.
+import type { StatePayload } from '../shared/protocol/index.ts';
+import { formatClock, h, replaceChildren } from './dom.ts';
+import type { GameClient } from './games/types.ts';
+import { traitorsClient } from './games/traitors.ts';
+import { trustSplitClient } from './games/trust-split.ts';
+import { connect } from './net.ts';
+import { quickplay } from './quickplay.ts';
+import { createTableGame } from './scenes/director.ts';
+import { Store, type ClientState } from './store.ts';
+import { ChatView } from './ui/chat.ts';
+
+const CLIENTS: Record<string, GameClient> = { traitors: traitorsClient, 'trust-split': trustSplitClient };
+
+const STATUS_WORDS: Record<ClientState['status'], string> = {
+  connecting: 'Connecting…',
+  connected: 'Connected',
+  reconnecting: 'Reconnecting…',
+  replaced: 'Opened elsewhere',
+  refused: 'Link not valid',
+};
+
+export function mountTable(root: HTMLElement, token: string, mode: 'play' | 'watch'): void {
+  const store = new Store();
+
+  const title = h('span', { class: 'game-title', text: 'Parley' });
+  const phase = h('span', { class: 'phase', 'aria-live': 'polite' });
+  const countdown = h('span', { class: 'countdown', role: 'timer', 'aria-label': 'Time left for your move' });
+  countdown.hidden = true;
+  const connection = h('span', { class: 'connection', role: 'status', 'data-status': 'connecting', text: STATUS_WORDS.connecting });
+  const topbar = h(
+    'header',
+    { class: 'topbar' },
+    h('a', { class: 'brand', href: '/', 'aria-label': 'Parley home' }, h('span', { class: 'seal', 'aria-hidden': 'true', text: 'P' }), 'Parley'),
+    title,
+    phase,
+    h('span', { class: 'spacer' }),
+    countdown,
+    connection,
+  );
+  const stage = h('div', { class: 'stage', id: 'stage', 'aria-hidden': 'true' });
+  const banner = h('div', { class: 'connection-banner', role: 'alert' });
+  banner.hidden = true;
+  const info = h('div', { class: 'info' });
+  const chat = new ChatView();
+  const actions = h('section', { class: 'card actions', 'aria-label': mode === 'watch' ? 'What is happening' : 'Your move' });
+  const side = h('aside', { class: 'side' }, info, chat.element, actions);
+  // what just happened, for screen readers (the canvas is decorative; everything is also in the DOM)
+  const announcer = h('div', { class: 'visually-hidden', 'aria-live': 'assertive', 'aria-atomic': 'true' });
+  const page = h('div', { class: `table-page mode-${mode}` }, announcer, topbar, h('main', { class: 'table-main' }, h('section', { class: 'stage-wrap' }, stage, banner), side));
+  replaceChildren(root, page);
+
+  const net = connect(token, {
+    onState: (payload) => store.receiveState(payload),
+    onPresence: (presence) => store.receivePresence(presence),
+    onStatus: (status, detail) => store.setStatus(status, detail),
+  });
+  store.attach(net);
+  createTableGame(stage, store);
+
+  let controlsKey = '';
+  let infoKey = '';
+  let resultsShown = false;
+
+  const renderActions = (state: ClientState, client: GameClient, payload: StatePayload) => {
+    if (payload.outcome || payload.status !== 'active') {
+      if (!resultsShown) {
+        resultsShown = true;
+        controlsKey = 'results';
+        page.classList.add('is-over');
+        const again = h('button', { type: 'button', class: 'primary', text: `Play ${client.title} again` });
+        again.addEventListener('click', () => {
+          again.disabled = true;
+          quickplay(payload.game).catch((err: unknown) => {
+            again.disabled = false;
+            again.after(h('p', { class: 'act-error', role: 'alert', text: err instanceof Error ? err.message : String(err) }));
+          });
+        });
+        const panel = client.results(payload);
+        panel.appendChild(h('div', { class: 'row end-actions' }, mode === 'play' ? again : null, h('a', { href: '/', class: 'button-link', text: 'Back to the lobby' })));
+        replaceChildren(actions, panel);
+        actions.setAttribute('aria-label', 'Results');
+      }
+      return;
+    }
+    const canAct = mode === 'play' && store.canAct();
+    const key = canAct ? `act|${JSON.stringify(payload.pending)}|${state.answeredEpoch}` : `wait|${client.waitingText(payload)}|${state.sending}`;
+    if (key !== controlsKey) {
+      controlsKey = key;
+      if (canAct) {
+        replaceChildren(actions, client.controls(payload, store));
+        actions.classList.add('your-turn');
+      } else {
+        const waiting = h('p', { class: 'waiting', text: state.sending ? 'Sending…' : client.waitingText(payload) });
+        replaceChildren(actions, waiting);
+        actions.classList.remove('your-turn');
+      }
+    }
+    let error = actions.querySelector<HTMLElement>('.act-error');
+    if (state.lastError) {
+      if (!error) {
+        error = h('p', { class: 'act-error', role: 'alert' });
+        actions.appendChild(error);
+      }
+      error.textContent = state.lastError;
+    } else error?.remove();
+  };
+
+  const render = (state: ClientState) => {
+    connection.dataset.status = state.status;
+    connection.textContent = STATUS_WORDS[state.status];
+    renderBanner(state);
+    const payload = state.payload;
+    if (!payload) {
+      replaceChildren(actions, h('p', { class: 'waiting', text: state.status === 'refused' ? 'No seat.' : 'Taking your seat…' }));
+      return;
+    }
+    const client = CLIENTS[payload.game];
+    if (!client) {
+      replaceChildren(actions, h('p', { text: `This client cannot show the game "${payload.game}".` }));
+      return;
+    }
+    page.dataset.game = payload.game;
+    title.textContent = client.title;
+    document.title = `${client.title} · Parley`;
+    const phaseText = client.phaseLabel(payload);
+    if (phase.textContent !== phaseText) phase.textContent = phaseText;
+    const nextInfoKey = `${payload.sessionId}|${payload.version}|${payload.connected.join()}`;
+    if (nextInfoKey !== infoKey) {
+      infoKey = nextInfoKey;
+      // a fresh card per state, keeping what the reader opened and where they scrolled
+      const opened = [...info.querySelectorAll('details')].map((d) => d.open);
+      const scrolled = info.scrollTop;
+      replaceChildren(info, client.infoCard(payload));
+      info.querySelectorAll('details').forEach((d, i) => (d.open = opened[i] ?? d.open));
+      info.scrollTop = scrolled;
+      chat.render(client.conversations(payload), payload.names, client.focusedConversation?.(payload) ?? null);
+    }
+    renderActions(state, client, payload);
+    tick();
+  };
+
+  let bannerStatus = '';
+  const renderBanner = (state: ClientState) => {
+    if (state.status === bannerStatus) return;
+    bannerStatus = state.status;
+    const words: Partial<Record<ClientState['status'], string>> = {
+      reconnecting: 'Connection lost — reconnecting… Your seat is kept.',
+      replaced: 'This seat is now open in another tab or window.',
+      refused: state.statusDetail ?? 'This link does not open any seat.',
+    };
+    const text = words[state.status];
+    banner.hidden = !text;
+    if (!text) return;
+    let button: HTMLElement | null = null;
+    if (state.status === 'replaced') {
+      button = h('button', { type: 'button', class: 'primary', text: 'Play here instead' });
+      button.addEventListener('click', () => location.reload());
+    } else if (state.status === 'refused') {
+      button = h('a', { href: '/', class: 'button-link', text: 'Back to the lobby' });
+    }
+    replaceChildren(banner, h('p', { text }), button);
+  };
+
+  const tick = () => {
+    const remaining = mode === 'play' && !store.state.payload?.outcome ? store.remainingMs() : null;
+    countdown.hidden = remaining === null;
+    if (remaining !== null) {
+      countdown.textContent = formatClock(remaining);
+      countdown.classList.toggle('urgent', remaining < 15_000);
+    }
+  };
+  setInterval(tick, 250);
+  store.subscribe((state, previous) => {
+    const before = previous.payload;
+    const now = state.payload;
+    if (before && now && before.sessionId === now.sessionId && now.version > before.version) {
+      const said = CLIENTS[now.game]?.announcements?.(before, now) ?? [];
+      if (said.length) announcer.textContent = said.join(' ');
+    }
+    render(state);
+  });
+  render(store.state);
+}

@@ -1,0 +1,217 @@
+// Shared by the browser tests and the docs screenshots: build the client, boot a real server on a
+// free port with a temp data dir, drive Debian's chromium with playwright-core, and play a game
+// through the accessible controls only (roles and names, as a person with a screen reader would).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type ElementHandle, type Page } from 'playwright-core';
+import { startServer, type RunningServer } from '../../server/app.ts';
+import type { CreatedSession } from '../../shared/protocol/index.ts';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const CHROMIUM = process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export const DESKTOP = { width: 1280, height: 720 };
+export const PHONE = { width: 390, height: 844 };
+
+/** Build dist/client with the project's vite.config.ts. */
+export async function buildClient(): Promise<void> {
+  const { build } = await import('vite');
+  await build({ configFile: path.join(REPO_ROOT, 'vite.config.ts'), logLevel: 'warn' });
+}
+
+export interface TestServer {
+  server: RunningServer;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A real Parley server with a throwaway data dir (or `dataDir`, to restart on the same log);
+ * agents in quick play paced at `agentDelayMs`.
+ */
+export async function bootServer(agentDelayMs: number, where: { port?: number; dataDir?: string } = {}): Promise<TestServer> {
+  const dataDir = where.dataDir ?? mkdtempSync(path.join(tmpdir(), 'parley-browser-'));
+  const server = await startServer({
+    port: where.port ?? 0,
+    host: '127.0.0.1',
+    dataDir,
+    adminToken: ADMIN_TOKEN,
+    quickplayAgentDelayMs: agentDelayMs,
+    staticDir: path.join(REPO_ROOT, 'dist', 'client'),
+    durability: 'normal',
+    log: () => {},
+  });
+  return {
+    server,
+    url: `http://127.0.0.1:${server.port}`,
+    async close() {
+      await server.close();
+      if (!where.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+/** A page that records every console error and uncaught exception. */
+export async function openPage(browser: Browser, viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1, reducedMotion: 'no-preference' });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => errors.push(`page: ${error.message}`));
+  return { context, page, errors };
+}
+
+export interface PlayOptions {
+  /** reload the page after this many of our own actions (once) */
+  reloadAfter?: number;
+  /** called after every action we take, e.g. to take screenshots at the right moments */
+  onAction?: (kind: string, count: number) => Promise<void>;
+  /** text to say, by count */
+  say?: (count: number) => string;
+  timeoutMs?: number;
+}
+
+export interface PlayReport {
+  actions: Record<string, number>;
+  reloaded: boolean;
+  /** chat lines shown before the reload, and after it came back */
+  linesBeforeReload: number;
+  linesAfterReload: number;
+  phaseBeforeReload: string;
+  phaseAfterReload: string;
+}
+
+const SAYINGS = [
+  'Good evening, everyone. I am here to find the truth.',
+  'I have been watching the votes closely, and some of you are too quiet.',
+  'I trust the people who explain their votes. Who wants to go first?',
+  'Something about the last round table does not add up.',
+  'Let us not rush. Every banishment of a faithful helps the traitors.',
+  'I am on your side <b>honestly</b> — and yes, that tag is just text.',
+];
+
+/** How many conversation lines are on screen. */
+async function chatLines(page: Page): Promise<number> {
+  return page.locator('.chat-log li.line').count();
+}
+
+/**
+ * Play the seat on `page` to the end of the game using only accessible controls: the "Message"
+ * textbox and "Send", "Vote for …" buttons, "Suspicion of …" sliders and "Submit suspicions",
+ * "Coins to keep" and "Propose". Returns when the "Game over" heading shows.
+ */
+export async function playToTheEnd(page: Page, options: PlayOptions = {}): Promise<PlayReport> {
+  const gameOver = page.getByRole('heading', { name: 'Game over' });
+  return playUntil(page, () => gameOver.isVisible(), options);
+}
+
+/** Play as above until `stop()` answers true (checked before every move). */
+export async function playUntil(page: Page, stop: () => Promise<boolean>, options: PlayOptions = {}): Promise<PlayReport> {
+  const deadline = Date.now() + (options.timeoutMs ?? 240_000);
+  const report: PlayReport = { actions: {}, reloaded: false, linesBeforeReload: 0, linesAfterReload: 0, phaseBeforeReload: '', phaseAfterReload: '' };
+  let count = 0;
+  const message = page.getByRole('textbox', { name: 'Message' });
+  const votes = page.getByRole('button', { name: /^Vote for / });
+  const submitSuspicions = page.getByRole('button', { name: 'Submit suspicions' });
+  const coins = page.getByRole('spinbutton', { name: 'Coins to keep', exact: true });
+
+  const acted = async (kind: string, control: ElementHandle<Node>) => {
+    count++;
+    report.actions[kind] = (report.actions[kind] ?? 0) + 1;
+    // this control goes away once the server has the action (a new one may come for the next request)
+    await page.waitForFunction((element) => !element.isConnected, control, { timeout: 15_000 });
+    await options.onAction?.(kind, count);
+    if (options.reloadAfter !== undefined && count === options.reloadAfter && !report.reloaded) {
+      await page.waitForTimeout(300);
+      report.linesBeforeReload = await chatLines(page);
+      report.phaseBeforeReload = (await page.locator('.topbar .phase').textContent()) ?? '';
+      await page.reload();
+      await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor({ timeout: 15_000 });
+      await page.locator('.topbar .phase').filter({ hasText: /\S/ }).waitFor({ timeout: 15_000 });
+      report.linesAfterReload = await chatLines(page);
+      report.phaseAfterReload = (await page.locator('.topbar .phase').textContent()) ?? '';
+      report.reloaded = true;
+    }
+  };
+
+  while (Date.now() < deadline) {
+    if (await stop()) return report;
+    if (await message.isVisible()) {
+      const control = await message.elementHandle();
+      const text = options.say?.(count) ?? SAYINGS[count % SAYINGS.length];
+      await message.fill(text);
+      // alternate the keyboard (Enter) and the button, so both paths are exercised
+      if (count % 2 === 0) await message.press('Enter');
+      else await page.getByRole('button', { name: 'Send' }).click();
+      await acted('speak', control!);
+      continue;
+    }
+    const voteCount = await votes.count();
+    if (voteCount > 0) {
+      const control = await votes.first().elementHandle();
+      await votes.nth(count % voteCount).click();
+      await acted('vote', control!);
+      continue;
+    }
+    if (await submitSuspicions.isVisible()) {
+      const control = await submitSuspicions.elementHandle();
+      const sliders = page.getByLabel(/^Suspicion of /);
+      const n = await sliders.count();
+      for (let i = 0; i < n; i++) await sliders.nth(i).fill(String((i * 35 + count * 15) % 101 - ((i * 35 + count * 15) % 101) % 5));
+      await submitSuspicions.click();
+      await acted('beliefs', control!);
+      continue;
+    }
+    if (await coins.isVisible()) {
+      const control = await coins.elementHandle();
+      await coins.fill(String(4 + (count % 3)));
+      await page.getByRole('button', { name: 'Propose' }).click();
+      await acted('propose', control!);
+      continue;
+    }
+    await page.waitForTimeout(60);
+  }
+  throw new Error(`the game did not get there in time (actions so far: ${JSON.stringify(report.actions)})`);
+}
+
+export const ADMIN_TOKEN = 'browser-test-admin';
+
+/** Create a session through the experimenter API. */
+export async function createSession(server: TestServer, body: Record<string, unknown>): Promise<CreatedSession> {
+  const response = await fetch(`${server.url}/api/sessions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (response.status !== 201) throw new Error(`POST /api/sessions: ${response.status} ${await response.text()}`);
+  return (await response.json()) as CreatedSession;
+}
+
+/** The roles a Traitors session dealt (from its log's setup event). */
+export async function traitorsRoles(server: TestServer, sessionId: string): Promise<string[]> {
+  const response = await fetch(`${server.url}/api/sessions/${sessionId}/events`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+  for (const line of (await response.text()).split('\n')) {
+    if (!line.trim()) continue;
+    const row = JSON.parse(line) as { kind: string; event: { type: string; roles?: string[] } };
+    if (row.kind === 'game' && row.event.type === 'setup' && row.event.roles) return row.event.roles;
+  }
+  throw new Error(`no setup event in session ${sessionId}`);
+}

@@ -1,0 +1,266 @@
+// `npm run test:browser`: real Chromium against a real server. Plays a full Traitors game and a
+// full Trust-and-Split game through the accessible controls from the landing page, reloads mid-game,
+// watches a game as the spectator, and fails on any console error. Screenshots go to test-results/.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import {
+  ADMIN_TOKEN,
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  DESKTOP,
+  PHONE,
+  REPO_ROOT,
+  bootServer,
+  buildClient,
+  createSession,
+  launchBrowser,
+  openPage,
+  playToTheEnd,
+  playUntil,
+  type TestServer,
+} from './harness.ts';
+
+const OUT = path.join(REPO_ROOT, 'test-results');
+mkdirSync(OUT, { recursive: true });
+
+type Test = { name: string; run: (ctx: { browser: Browser; server: TestServer }) => Promise<void> };
+const tests: Test[] = [];
+const test = (name: string, run: Test['run']) => tests.push({ name, run });
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(OUT, `${name}.png`) });
+}
+
+function assertNoErrors(errors: string[]): void {
+  assert.deepEqual(errors, [], `console errors:\n${errors.join('\n')}`);
+}
+
+test('landing page: what Parley is, two quick-play buttons, how to host', async ({ browser, server }) => {
+  for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
+    const { page, context, errors } = await openPage(browser, viewport);
+    await page.goto(server.url + '/');
+    await page.getByRole('heading', { name: 'Parley', level: 1 }).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Play The Traitors' }).count(), 1);
+    assert.equal(await page.getByRole('button', { name: 'Play Trust-and-Split' }).count(), 1);
+    await page.getByRole('heading', { name: 'Host a session' }).waitFor();
+    assert.equal(await page.getByRole('link', { name: 'README' }).getAttribute('href'), '/docs/readme');
+    await shot(page, `landing-${label}`);
+    assertNoErrors(errors);
+    await context.close();
+  }
+});
+
+test('the README opens from the lobby', async ({ browser, server }) => {
+  const { page, context, errors } = await openPage(browser, DESKTOP);
+  await page.goto(server.url + '/');
+  await page.getByRole('link', { name: 'README' }).click();
+  await page.waitForURL('**/docs/readme');
+  await page.getByRole('heading', { name: 'Quick start' }).waitFor();
+  assertNoErrors(errors);
+  await context.close();
+});
+
+test('The Traitors: a full game from the lobby, with a reload mid-game', async ({ browser, server }) => {
+  const { page, context, errors } = await openPage(browser, DESKTOP);
+  await page.goto(server.url + '/');
+  await page.getByRole('button', { name: 'Play The Traitors' }).click();
+  await page.waitForURL(/\/play\/[^/]+$/);
+  await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
+  // a role card: faithful or traitor
+  await page.getByRole('heading', { name: /^You are (a Traitor|Faithful)$/ }).waitFor();
+  await page.locator('[data-scene="traitors"]').waitFor({ timeout: 15_000 });
+  assert.match((await page.locator('#stage').getAttribute('data-renderer')) ?? '', /^(webgl|canvas)$/);
+  await shot(page, 'traitors-start');
+  const seen = new Set<string>();
+  const report = await playToTheEnd(page, {
+    reloadAfter: 2,
+    onAction: async (kind) => {
+      if (!seen.has(kind)) {
+        seen.add(kind);
+        await shot(page, `traitors-after-${kind}`);
+      }
+    },
+  });
+  assert.ok(report.reloaded, 'the page was reloaded mid-game');
+  assert.ok(report.linesAfterReload >= report.linesBeforeReload, `the conversation came back after the reload (${report.linesBeforeReload} → ${report.linesAfterReload})`);
+  assert.ok(report.phaseAfterReload.length > 0, 'the phase shows after the reload');
+  assert.ok((report.actions.speak ?? 0) >= 1, `spoke at least once: ${JSON.stringify(report.actions)}`);
+  // results: every role revealed, a verdict
+  await page.locator('[data-scene="results"]').waitFor({ timeout: 15_000 });
+  await page.waitForTimeout(1500);
+  await shot(page, 'traitors-results');
+  const reveal = page.getByRole('list', { name: 'Every role revealed' });
+  assert.equal(await reveal.getByRole('listitem').count(), 8);
+  assert.match((await page.locator('.results .verdict').textContent()) ?? '', /^The (faithful|traitors) win!$/);
+  // player text is rendered as text: the message with a tag in it shows the tag literally
+  if ((report.actions.speak ?? 0) >= 6) {
+    assert.ok((await page.locator('.chat-log .text', { hasText: '<b>honestly</b>' }).count()) >= 1, 'markup shown as text');
+  }
+  assert.equal(await page.locator('.chat-log b').count(), 0, 'no HTML from player text');
+  assertNoErrors(errors);
+  await context.close();
+});
+
+test('Trust-and-Split: a full game on a phone, from the lobby, with a reload mid-game', async ({ browser, server }) => {
+  const { page, context, errors } = await openPage(browser, PHONE);
+  await page.goto(server.url + '/');
+  await page.getByRole('button', { name: 'Play Trust-and-Split' }).click();
+  await page.waitForURL(/\/play\/[^/]+$/);
+  await page.getByRole('heading', { name: /^Your hand: (Rock|Paper|Scissors)$/ }).waitFor();
+  await page.locator('[data-scene="trust-split"]').waitFor({ timeout: 15_000 });
+  await shot(page, 'trust-split-start');
+  let proposals = 0;
+  const report = await playToTheEnd(page, {
+    reloadAfter: 3,
+    onAction: async (kind) => {
+      if (kind === 'propose' && ++proposals === 2) {
+        await page.waitForTimeout(900);
+        await shot(page, 'trust-split-split-moment');
+      }
+    },
+  });
+  assert.ok(report.reloaded);
+  assert.ok(report.linesAfterReload >= report.linesBeforeReload, `conversation restored (${report.linesBeforeReload} → ${report.linesAfterReload})`);
+  assert.equal(report.actions.propose, 5, `one proposal per round: ${JSON.stringify(report.actions)}`);
+  await page.locator('[data-scene="results"]').waitFor({ timeout: 15_000 });
+  await page.waitForTimeout(1500);
+  await shot(page, 'trust-split-results');
+  assert.equal(await page.locator('table.rounds tbody tr').count(), 5, 'a row per round');
+  assert.equal(await page.locator('.final-points li').count(), 2);
+  assertNoErrors(errors);
+  await context.close();
+});
+
+test('spectator: /watch shows the whole truth live and the end', async ({ browser, server }) => {
+  const response = await fetch(`${server.url}/api/sessions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ game: 'traitors', preset: 'table', seats: Array.from({ length: 8 }, () => ({ kind: 'agent', agent: 'scripted' })), agentDelayMs: 200 }),
+  });
+  assert.equal(response.status, 201);
+  const created = (await response.json()) as { spectatorToken: string };
+  const { page, context, errors } = await openPage(browser, DESKTOP);
+  await page.goto(`${server.url}/watch/${created.spectatorToken}`);
+  await page.getByRole('heading', { name: 'Spectator — the whole truth' }).waitFor();
+  const roles = page.getByRole('list', { name: 'Roles' });
+  assert.equal(await roles.getByRole('listitem').count(), 8);
+  assert.equal(await roles.getByText('Traitor', { exact: true }).count(), 2, 'both traitors shown to the spectator');
+  // the secret chat is visible to the spectator
+  assert.equal(await page.getByRole('tab', { name: "Traitors' chat" }).count(), 1);
+  assert.equal(await page.getByRole('textbox', { name: 'Message' }).count(), 0, 'the spectator cannot act');
+  await shot(page, 'spectator');
+  // everyone's private suspicions, once given
+  await page.getByRole('table', { name: /^Suspicions, round \d+/ }).waitFor({ timeout: 60_000 });
+  await shot(page, 'spectator-votes');
+  await page.getByRole('heading', { name: 'Game over' }).waitFor({ timeout: 120_000 });
+  assertNoErrors(errors);
+  await context.close();
+});
+
+test('without WebGL the table falls back to the canvas renderer', async ({ server }) => {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, '--disable-webgl', '--disable-3d-apis'] });
+  try {
+    const created = await createSession(server, { game: 'trust-split', preset: 'human', seats: [{ kind: 'human' }, { kind: 'agent', agent: 'scripted' }], agentDelayMs: 25 });
+    const { page, errors } = await openPage(browser, DESKTOP);
+    await page.goto(`${server.url}/play/${created.seats[0].token}`);
+    await page.locator('#stage[data-scene="trust-split"]').waitFor({ timeout: 15_000 });
+    assert.equal(await page.locator('#stage').getAttribute('data-renderer'), 'canvas');
+    await playToTheEnd(page, { timeoutMs: 120_000 });
+    await page.locator('[data-scene="results"]').waitFor({ timeout: 15_000 });
+    await page.waitForTimeout(800);
+    await shot(page, 'canvas-renderer-results');
+    assertNoErrors(errors);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a reload keeps an unsent message, the countdown runs, and Enter sends', async ({ browser, server }) => {
+  const created = await createSession(server, { game: 'trust-split', preset: 'human', seats: [{ kind: 'human' }, { kind: 'agent', agent: 'fair' }], agentDelayMs: 25 });
+  const { page, context, errors } = await openPage(browser, DESKTOP);
+  await page.goto(`${server.url}/play/${created.seats[0].token}`);
+  const message = page.getByRole('textbox', { name: 'Message' });
+  await message.waitFor({ timeout: 15_000 });
+  const timer = page.getByRole('timer');
+  assert.match((await timer.textContent()) ?? '', /^\d+:\d\d$/);
+  await message.fill('half a thought about scissors');
+  await page.reload();
+  await message.waitFor({ timeout: 15_000 });
+  assert.equal(await message.inputValue(), 'half a thought about scissors');
+  await message.press('Enter');
+  await page.locator('.chat-log .text', { hasText: 'half a thought about scissors' }).waitFor();
+  assertNoErrors(errors);
+  await context.close();
+});
+
+test('the server goes away mid-game: "Reconnecting…", then the game carries on', async ({ browser }) => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'parley-restart-'));
+  let first: TestServer | null = await bootServer(25, { dataDir });
+  let second: TestServer | null = null;
+  try {
+    const port = first.server.port;
+    const created = await createSession(first, { game: 'trust-split', preset: 'human', seats: [{ kind: 'human' }, { kind: 'agent', agent: 'fair' }], agentDelayMs: 25 });
+    const { page, context, errors } = await openPage(browser, DESKTOP);
+    await page.goto(`${first.url}/play/${created.seats[0].token}`);
+    await playUntil(page, async () => (await page.locator('.chat-log li.line').count()) >= 3);
+    const linesBefore = await page.locator('.chat-log li.line').count();
+    await first.close();
+    first = null;
+    await page.getByRole('alert').filter({ hasText: 'reconnecting' }).waitFor({ timeout: 15_000 });
+    assert.equal(await page.getByRole('status').textContent(), 'Reconnecting…');
+    second = await bootServer(25, { dataDir, port });
+    await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor({ timeout: 20_000 });
+    assert.ok((await page.locator('.chat-log li.line').count()) >= linesBefore, 'the conversation is still there');
+    await playToTheEnd(page, { timeoutMs: 120_000 });
+    // the socket's own reconnect attempts while the server was down are expected network noise
+    assertNoErrors(errors.filter((e) => !/ERR_CONNECTION_REFUSED|WebSocket connection/.test(e)));
+    await context.close();
+  } finally {
+    await first?.close();
+    await second?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('a wrong link says so instead of hanging', async ({ browser, server }) => {
+  const { page, context, errors } = await openPage(browser, DESKTOP);
+  await page.goto(`${server.url}/play/not-a-real-token`);
+  await page.getByRole('alert').filter({ hasText: 'does not open any seat' }).waitFor();
+  await page.getByRole('link', { name: 'Back to the lobby' }).first().waitFor();
+  assertNoErrors(errors);
+  await context.close();
+});
+
+async function main(): Promise<void> {
+  const only = process.argv[2];
+  const started = Date.now();
+  await buildClient();
+  const server = await bootServer(Number(process.env.PARLEY_TEST_AGENT_DELAY_MS ?? 40));
+  const browser = await launchBrowser();
+  let passed = 0;
+  let failed = 0;
+  try {
+    for (const t of tests) {
+      if (only && !t.name.toLowerCase().includes(only.toLowerCase())) continue;
+      const t0 = Date.now();
+      try {
+        await t.run({ browser, server });
+        passed++;
+        console.log(`✓ ${t.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+      } catch (err) {
+        failed++;
+        console.log(`✗ ${t.name}\n  ${err instanceof Error ? (err.stack ?? err.message).replace(/\n/g, '\n  ') : String(err)}`);
+      }
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  console.log(`\n${passed} passed, ${failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in test-results/)`);
+  process.exit(failed ? 1 : 0);
+}
+
+await main();
