@@ -1,5 +1,6 @@
 // `npm run bench`: prints measured figures and ratios for every part of Parley.
-// Sections: sim (simulation throughput), server (live rooms over Socket.io), and more as they land.
+// Sections: sim (simulation throughput), server (live rooms over Socket.io), client (bundle, first frame),
+// llm (concurrent LLM games against a 200 ms fake endpoint), export (batch export + report).
 // Run one section with `npm run bench -- sim`.
 import { existsSync } from 'node:fs';
 
@@ -7,6 +8,9 @@ type Section = { name: string; module: string; fn: string };
 const SECTIONS: Section[] = [
   { name: 'sim', module: './simulate.ts', fn: 'benchSimulation' },
   { name: 'server', module: './server.ts', fn: 'benchServer' },
+  { name: 'client', module: './client.ts', fn: 'benchClient' },
+  { name: 'llm', module: './llm.ts', fn: 'benchLlm' },
+  { name: 'export', module: './export.ts', fn: 'benchExport' },
 ];
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
