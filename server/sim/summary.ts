@@ -14,7 +14,9 @@ export function meanHeadlines(rows: GameRow[]): Record<string, number | null> {
     }
   }
   const out: Record<string, number | null> = {};
-  for (const [key, values] of columns) out[key] = mean(values);
+  // text columns (e.g. winner) have no mean; a numeric column undefined in every game stays null
+  const numeric = new Set(rows.flatMap((r) => Object.entries(r.headline).filter(([, v]) => v === null || typeof v === 'number').map(([k]) => k)));
+  for (const [key, values] of columns) if (numeric.has(key)) out[key] = mean(values);
   return out;
 }
 
