@@ -7,6 +7,7 @@ import { getGame, resolveConfig } from '../../shared/games/index.ts';
 import { playRange, presetName, type BatchSpec } from './batch.ts';
 import { serializeChunk, type GameRow, type SerializedChunk } from './serialize.ts';
 import { batchMetrics } from './summary.ts';
+import { simWorkerUrl } from './worker-bundle.ts';
 import { addLlmUsage, batchUsesLlm, emptyLlmUsage, playLlmBatch, type LlmUsage } from './llm.ts';
 import { isLlmSpec, parseAgentList } from '../llm/spec.ts';
 
@@ -52,8 +53,9 @@ export async function playBatch(
   let nextToWrite = 0;
   let nextToDispatch = 0;
   let writing = Promise.resolve();
+  const workerUrl = await simWorkerUrl();
   const workers = Array.from({ length: Math.min(options.concurrency, starts.length) }, () =>
-    new Worker(new URL('./worker-boot.mjs', import.meta.url)),
+    new Worker(workerUrl),
   );
   try {
     await new Promise<void>((resolve, reject) => {
