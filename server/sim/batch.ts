@@ -1,6 +1,6 @@
 import type { AnyGame, GameEventBase } from '../../shared/engine/game.ts';
 import { pickNames } from '../../shared/engine/names.ts';
-import { playScripted } from '../../shared/engine/play.ts';
+import { playScripted, type PlayedGame } from '../../shared/engine/play.ts';
 import { deriveSeed } from '../../shared/engine/rng.ts';
 import { getGame, resolveConfig } from '../../shared/games/index.ts';
 
@@ -56,16 +56,20 @@ export function playRange(spec: BatchSpec, from: number, to: number): GameResult
   for (let index = from; index < to; index++) {
     const seed = gameSeed(spec.seed, index);
     const names = pickNames(seats, seed);
-    const played = playScripted(game, config, seed, names, requested);
-    results.push({
-      index,
-      seed,
-      agents: played.agents,
-      names,
-      events: played.events,
-      headline: game.headline(played.events),
-      summary: played.outcome.summary,
-    });
+    results.push(toGameResult(game, index, seed, names, playScripted(game, config, seed, names, requested)));
   }
   return results;
+}
+
+/** A played game as the batch writers want it, whichever play loop produced it. */
+export function toGameResult(game: AnyGame, index: number, seed: number, names: string[], played: PlayedGame): GameResult {
+  return {
+    index,
+    seed,
+    agents: played.agents,
+    names,
+    events: played.events,
+    headline: game.headline(played.events),
+    summary: played.outcome.summary,
+  };
 }

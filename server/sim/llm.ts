@@ -7,7 +7,7 @@ import { createLlmAgent } from '../llm/agent.ts';
 import { ProviderLimits, sharedProviderLimits } from '../llm/limits.ts';
 import type { LlmCallRecord } from '../llm/record.ts';
 import { isLlmSpec, parseAgentList, type AgentChoice, type Env } from '../llm/spec.ts';
-import { gameSeed, type BatchSpec, type GameResult } from './batch.ts';
+import { gameSeed, toGameResult, type BatchSpec, type GameResult } from './batch.ts';
 
 /**
  * Batches with LLM seats. Model calls are I/O-bound, so games run concurrently in this thread
@@ -52,16 +52,7 @@ export async function playLlmGame(spec: BatchSpec, index: number, limits: Provid
   const seed = gameSeed(spec.seed, index);
   const names = pickNames(seats, seed);
   const played = await playAgents(game, config, seed, names, (seat, state) => seatAgentFor(game, choices[seat], seat, state, limits, env));
-  return {
-    index,
-    seed,
-    agents: played.agents,
-    names,
-    events: played.events,
-    headline: game.headline(played.events),
-    summary: played.outcome.summary,
-    calls: callLines(index, seed, played.decisions),
-  };
+  return { ...toGameResult(game, index, seed, names, played), calls: callLines(index, seed, played.decisions) };
 }
 
 /**

@@ -156,7 +156,9 @@ export async function playUntil(page: Page, stop: () => Promise<boolean>, option
     if (await stop()) return report;
     if (await message.isVisible()) {
       const control = await message.elementHandle();
-      const text = options.say?.(count) ?? SAYINGS[count % SAYINGS.length];
+      // index by statements made (not all actions), so the sixth statement is always the one with markup
+      const spoken = report.actions.speak ?? 0;
+      const text = options.say?.(count) ?? SAYINGS[spoken % SAYINGS.length];
       await message.fill(text);
       // alternate the keyboard (Enter) and the button, so both paths are exercised
       if (count % 2 === 0) await message.press('Enter');

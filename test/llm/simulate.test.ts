@@ -73,7 +73,10 @@ describe('npm run simulate with LLM agents', () => {
 
     // the key went to the endpoint, and nowhere else
     expect(fake.requests.some((r) => r.credential === `Bearer ${KEY}`)).toBe(true);
-    for (const file of readdirSync(out)) expect(read(file)).not.toContain(KEY);
+    // every file written, including per-game export folders
+    const files = readdirSync(out, { recursive: true, withFileTypes: true }).filter((d) => d.isFile());
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) expect(readFileSync(join(f.parentPath, f.name), 'utf8')).not.toContain(KEY);
     expect(stdout + stderr).not.toContain(KEY);
   });
 
