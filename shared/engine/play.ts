@@ -2,7 +2,10 @@ import type { Action, SeatId } from './actions.ts';
 import { toDecision, type AgentDecision, type SeatAgent } from './agent.ts';
 import type { AnyGame, GameEventBase, Outcome } from './game.ts';
 import { Match } from './match.ts';
-import { deriveSeed, Rng } from './rng.ts';
+import { mixSeed, Rng } from './rng.ts';
+
+/** salt that separates agents' streams from any other derived stream */
+const AGENT_STREAM = 0x61676e74;
 
 /**
  * The RNG an agent uses for its n-th decision in a game. Derived from the game seed, the seat and
@@ -10,7 +13,7 @@ import { deriveSeed, Rng } from './rng.ts';
  * exactly where it was.
  */
 export function agentRng(gameSeed: number, seat: SeatId, decisionIndex: number): Rng {
-  return new Rng(deriveSeed('agent', gameSeed, seat, decisionIndex));
+  return new Rng(mixSeed(AGENT_STREAM, gameSeed, seat, decisionIndex));
 }
 
 /** Resolve a per-seat agent list: "scripted" → the game's role-appropriate agent. */

@@ -25,6 +25,25 @@ export function deriveSeed(...parts: (number | string)[]): RngState {
   return seedRng(parts.join(':'));
 }
 
+/** murmur3's 32-bit finaliser: a cheap, well-mixing integer hash. */
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * deriveSeed for integer parts only, without building a string: used on hot paths
+ * (one agent decision = one derived stream).
+ */
+export function mixSeed(salt: number, ...parts: number[]): RngState {
+  let h = fmix32(salt >>> 0);
+  for (const p of parts) h = fmix32((h ^ fmix32(p >>> 0)) + 0x9e3779b9);
+  return h;
+}
+
 /**
  * A mutable cursor over an RngState. Take one from a state, draw, then store `.state`
  * back into the next game state (or the event that consumed the randomness).
