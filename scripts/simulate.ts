@@ -39,6 +39,7 @@ const program = new Command()
   .option('--agents <spec>', 'one agent for every seat, or comma-separated per seat; traitors: "scripted" = sleuth/schemer by role; "llm", "llm:<model>", a JSON spec or a JSON array of per-seat specs for LLM seats', 'scripted')
   .option('--concurrency <c>', 'worker threads; with LLM seats: games played at once (model calls are I/O-bound)', positiveInt, 1)
   .requiredOption('--out <dir>', 'output directory')
+  .option('--no-export', 'skip the study-data exports (DIR/games/<index>/, combined tables, report.html)')
   .addHelpText(
     'after',
     `\nAgents: traitors: scripted, sleuth, schemer, random; trust-split: scripted, cooperative, greedy, tit-for-tat, fair, random.
@@ -51,7 +52,7 @@ Example: npm run simulate -- --game trust-split --games 2000 --agents greedy,fai
 program.parse();
 const opts = program.opts<{
   game: string; games: number; seed: number; preset?: string; config?: Record<string, unknown>;
-  agents: string; concurrency: number; out: string;
+  agents: string; concurrency: number; out: string; export: boolean;
 }>();
 
 const game = getGame(opts.game);
@@ -81,12 +82,13 @@ try {
   const result = await simulateToDir(
     { game: opts.game, games: opts.games, seed: opts.seed, preset: opts.preset, config: opts.config, agents: opts.agents },
     outDir,
-    { concurrency: opts.concurrency, onProgress: (done) => bar?.update(done) },
+    { concurrency: opts.concurrency, onProgress: (done) => bar?.update(done), exports: opts.export },
   );
   bar?.stop();
   const seconds = (performance.now() - started) / 1000;
   console.log(`${result.games} ${game.title} games, ${result.events} events in ${seconds.toFixed(2)} s (${(result.games / seconds).toFixed(0)} games/s)`);
-  console.log(`wrote ${outDir}/{events.jsonl,games.csv,summary.json${usesLlm ? ',llm_calls.jsonl' : ''}}`);
+  console.log(`wrote ${outDir}/{events.jsonl,games.csv,summary.json${usesLlm || opts.export ? ',llm_calls.jsonl' : ''}}`);
+  if (opts.export) console.log(`study data: ${outDir}/games/<index>/, combined tables with a game column, ${outDir}/report.html (docs/study-data.md)`);
   const llm = (result.summary as { llm?: { calls: number; fallbacks: number; inputTokens: number; outputTokens: number } }).llm;
   if (llm) console.log(`LLM: ${llm.calls} calls, ${llm.fallbacks} fallbacks, ${llm.inputTokens} input and ${llm.outputTokens} output tokens`);
   console.log(JSON.stringify((result.summary as { metrics: unknown }).metrics, null, 2));

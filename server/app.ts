@@ -8,6 +8,7 @@ import type { AnyGame } from '../shared/engine/game.ts';
 import { GAMES } from '../shared/games/index.ts';
 import { scriptedAgentResolver, type AgentResolver } from './agents.ts';
 import { apiRoutes } from './api.ts';
+import { exportRoutes } from './export/routes.ts';
 import { createRequestHandler, type Route } from './http.ts';
 import { Sessions } from './sessions.ts';
 import { attachSockets } from './socket.ts';
@@ -92,6 +93,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     options.staticDir === undefined ? (existsSync(path.join(DEFAULT_CLIENT_DIR, 'index.html')) ? DEFAULT_CLIENT_DIR : null) : options.staticDir;
   const routes = [
     ...(options.routes?.({ sessions, store }) ?? []),
+    // study data: GET /api/sessions/:id/export (zip) and /report (HTML)
+    ...exportRoutes({ store }),
     ...apiRoutes({
       sessions,
       store,

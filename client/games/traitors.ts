@@ -8,6 +8,7 @@ import { h } from '../dom.ts';
 import type { Store } from '../store.ts';
 import { beliefsControl, speakControl, voteControl } from '../ui/controls.ts';
 import type { ChatLine, Conversation, GameClient } from './types.ts';
+import { liveMetricsPanel, traitorsLiveMetrics } from './live-metrics.ts';
 
 export function traitorsView(payload: StatePayload): TraitorsView {
   return payload.view as TraitorsView;
@@ -140,6 +141,7 @@ function infoCard(payload: StatePayload): HTMLElement {
       { class: 'card info-card spectator', 'aria-label': 'The whole truth' },
       h('h2', { text: 'Spectator — the whole truth' }),
       census,
+      liveMetricsPanel(traitorsLiveMetrics(view)),
       roles,
       votes ? h('h3', { text: 'Secret votes so far' }) : null,
       votes,

@@ -2,13 +2,14 @@
 import type { SeatId } from '../../shared/engine/actions.ts';
 import type { PerSeat } from '../../shared/games/trust-split/events.ts';
 import type { Hand, Position } from '../../shared/games/trust-split/hands.ts';
-import type { TrustSplitView } from '../../shared/games/trust-split/view.ts';
+import type { TrustSplitSpectatorView, TrustSplitView } from '../../shared/games/trust-split/view.ts';
 import type { StatePayload } from '../../shared/protocol/index.ts';
 import { handIcon } from '../art/hand-icons.ts';
 import { formatPoints, h } from '../dom.ts';
 import type { Store } from '../store.ts';
 import { proposeControl, speakControl } from '../ui/controls.ts';
 import type { ChatLine, Conversation, GameClient } from './types.ts';
+import { liveMetricsPanel, trustSplitLiveMetrics } from './live-metrics.ts';
 
 /** One finished round as far as the viewer may know it. */
 export interface RoundSummary {
@@ -170,6 +171,7 @@ function infoCard(payload: StatePayload): HTMLElement {
       h('p', { text: 'You see both hands, both proposals and the points as they happen.' }),
       scores,
       feedback,
+      liveMetricsPanel(trustSplitLiveMetrics(payload.view as TrustSplitSpectatorView)),
     );
   }
   const hand = m.hands[m.me]!;

@@ -10,6 +10,7 @@ import { batchMetrics } from './summary.ts';
 import { simWorkerUrl } from './worker-bundle.ts';
 import { addLlmUsage, batchUsesLlm, emptyLlmUsage, playLlmBatch, type LlmUsage } from './llm.ts';
 import { isLlmSpec, parseAgentList } from '../llm/spec.ts';
+import { exportBatch } from '../export/batch.ts';
 
 export interface RunOptions {
   /** worker threads; 1 plays in this thread. With LLM seats: games played at once in this thread */
@@ -17,6 +18,8 @@ export interface RunOptions {
   /** games per unit of work handed to a worker */
   chunkSize?: number;
   onProgress?: (gamesDone: number) => void;
+  /** write DIR/games/<index>/, the combined tables and DIR/report.html (default true) */
+  exports?: boolean;
 }
 
 export interface BatchTotals {
@@ -142,6 +145,8 @@ export async function simulateToDir(spec: BatchSpec, outDir: string, options: Ru
     metrics: batchMetrics(game.id, totals.rows),
   };
   writeFileSync(join(outDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  // study data: per-game folders, combined tables with a game column, report.html (docs/study-data.md)
+  if (options.exports ?? true) await exportBatch(spec, outDir, totals.rows);
   return { ...totals, summary };
 }
 

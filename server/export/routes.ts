@@ -1,0 +1,55 @@
+import { getGame } from '../../shared/games/index.ts';
+import { HttpError, type Route } from '../http.ts';
+import { gameReportHtml } from '../report/report.ts';
+import type { Store } from '../store.ts';
+import { slimEventsOf } from './files.ts';
+import { sessionExportFiles, sessionGameEvents } from './session.ts';
+import { writeExportZip } from './write.ts';
+
+const SESSION = '([0-9a-f]{6,32})';
+
+/** The HTML report of one session, built from the compact skeleton of its log. */
+export async function sessionReportHtml(store: Store, sessionId: string): Promise<string | null> {
+  const record = store.session(sessionId);
+  if (!record) return null;
+  const slim = await slimEventsOf(record.game, () => sessionGameEvents(store, sessionId));
+  const game = getGame(record.game);
+  return gameReportHtml(record.game, slim, {
+    title: `${game.title} — session ${sessionId}`,
+    subtitle: `preset ${record.preset} · seed ${record.seed} · ${record.status} · ${record.seats.map((s) => `${s.name}: ${s.kind === 'agent' ? (s.agentName ?? 'agent') : s.kind}`).join(', ')}`,
+  });
+}
+
+/** Researcher endpoints (admin token): GET /api/sessions/:id/export (zip) and /report (HTML). */
+export function exportRoutes({ store }: { store: Store }): Route[] {
+  return [
+    {
+      method: 'GET',
+      pattern: new RegExp(`^/api/sessions/${SESSION}/export$`),
+      admin: true,
+      async handle(ctx) {
+        const id = ctx.params[0];
+        const files = sessionExportFiles(store, id);
+        if (!files) throw new HttpError(404, `No session "${id}".`);
+        ctx.res.writeHead(200, {
+          'content-type': 'application/zip',
+          'content-disposition': `attachment; filename="parley-${id}.zip"`,
+          'cache-control': 'no-store',
+        });
+        await writeExportZip(files, ctx.res, `parley-${id}`);
+      },
+    },
+    {
+      method: 'GET',
+      pattern: new RegExp(`^/api/sessions/${SESSION}/report$`),
+      admin: true,
+      async handle(ctx) {
+        const id = ctx.params[0];
+        const html = await sessionReportHtml(store, id);
+        if (html === null) throw new HttpError(404, `No session "${id}".`);
+        ctx.res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html), 'cache-control': 'no-store' });
+        ctx.res.end(html);
+      },
+    },
+  ];
+}

@@ -1,0 +1,52 @@
+import type { LogRow } from '../../shared/protocol/index.ts';
+import type { SessionRecord, Store } from '../store.ts';
+import { gameExportFiles, type ExportFile, type SeatInfo } from './files.ts';
+import type { LoggedEvent } from './tables.ts';
+
+/** Rows per page read from SQLite: small pages keep long statements' memory low. */
+const PAGE_ROWS = 200;
+
+/** A session's log rows, parsed one at a time from the store's paged reader. */
+export function* sessionRows(store: Store, sessionId: string): Generator<LogRow> {
+  for (const line of store.logLines(sessionId, PAGE_ROWS)) yield JSON.parse(line) as LogRow;
+}
+
+/** The game events of a session, in order. */
+export function* sessionGameEvents(store: Store, sessionId: string): Generator<LoggedEvent> {
+  for (const row of sessionRows(store, sessionId)) if (row.kind === 'game') yield row.event;
+}
+
+export function sessionSeats(record: SessionRecord): SeatInfo[] {
+  return record.seats.map((s) => ({
+    seat: s.seat,
+    name: s.name,
+    kind: s.kind,
+    agentSpec: s.agent === undefined ? '' : typeof s.agent === 'string' ? s.agent : JSON.stringify(s.agent),
+    agent: s.agentName ?? (typeof s.agent === 'string' ? s.agent : ''),
+    label: s.label ?? '',
+  }));
+}
+
+/** llm_calls.jsonl of a session: every model call recorded with an agent's decision, tied to its log row. */
+export function* sessionLlmCallLines(store: Store, sessionId: string): Generator<string> {
+  for (const row of sessionRows(store, sessionId)) {
+    if (row.kind !== 'session' || row.event.type !== 'agent_decision' || !Array.isArray(row.event.calls)) continue;
+    for (const call of row.event.calls as Record<string, unknown>[]) {
+      yield JSON.stringify({ sessionId, seq: row.seq, seat: row.event.seat, agent: row.event.agent, clientActionId: row.event.clientActionId, ...call }) + '\n';
+    }
+  }
+}
+
+/** The export of one session, or null when there is no such session. */
+export function sessionExportFiles(store: Store, sessionId: string): ExportFile[] | null {
+  const record = store.session(sessionId);
+  if (!record) return null;
+  return gameExportFiles({
+    gameId: record.game,
+    eventLines: () => store.logLines(sessionId, PAGE_ROWS),
+    events: () => sessionGameEvents(store, sessionId),
+    seats: sessionSeats(record),
+    llmCalls: () => sessionLlmCallLines(store, sessionId),
+    about: { sessionId, preset: record.preset, seed: record.seed, status: record.status, createdAt: record.createdAt, endedAt: record.endedAt },
+  });
+}

@@ -1,0 +1,41 @@
+/** Summary statistics for batch reports. */
+
+export interface MeanCI {
+  n: number;
+  mean: number | null;
+  /** bounds of the 95% confidence interval of the mean (normal approximation); null below 2 values */
+  lo: number | null;
+  hi: number | null;
+}
+
+export function meanCI(values: readonly number[]): MeanCI {
+  const n = values.length;
+  if (n === 0) return { n, mean: null, lo: null, hi: null };
+  let sum = 0;
+  for (const v of values) sum += v;
+  const mean = sum / n;
+  if (n < 2) return { n, mean, lo: null, hi: null };
+  let ss = 0;
+  for (const v of values) ss += (v - mean) ** 2;
+  const half = 1.96 * Math.sqrt(ss / (n - 1) / n);
+  return { n, mean, lo: mean - half, hi: mean + half };
+}
+
+/** Running mean per key, for aggregating over many games without keeping them. */
+export class Averager {
+  private readonly sums = new Map<string, { sum: number; n: number }>();
+  add(key: string, value: number | null | undefined): void {
+    if (value === null || value === undefined || !Number.isFinite(value)) return;
+    const cell = this.sums.get(key) ?? { sum: 0, n: 0 };
+    cell.sum += value;
+    cell.n++;
+    this.sums.set(key, cell);
+  }
+  mean(key: string): number | null {
+    const cell = this.sums.get(key);
+    return cell ? cell.sum / cell.n : null;
+  }
+  count(key: string): number {
+    return this.sums.get(key)?.n ?? 0;
+  }
+}

@@ -1,0 +1,108 @@
+import { inflateRawSync } from 'node:zlib';
+import type { GameEventBase } from '../../shared/engine/game.ts';
+import { playRange } from '../../server/sim/batch.ts';
+import type { NewRow, SessionRecord, Store } from '../../server/store.ts';
+
+/** Played games from the real simulator code, deterministic by seed. */
+export function playedGames(game: string, agents: string, games: number, seed = 7, preset?: string) {
+  return playRange({ game, games, seed, agents, preset }, 0, games);
+}
+
+const gameRow = (event: unknown, at = 0): NewRow => ({ at, kind: 'game', seat: null, clientActionId: null, event: event as NewRow['event'] });
+
+/** Put a finished game into the store as a session, as the server would have logged it. */
+export function storeSession(
+  store: Store,
+  id: string,
+  game: string,
+  events: readonly GameEventBase[],
+  options: { names?: string[]; agents?: string[]; sessionRows?: { afterEvent: number; row: NewRow }[] } = {},
+): SessionRecord {
+  const names = options.names ?? ((events[0] as { names?: string[] }).names ?? []);
+  const record: SessionRecord = {
+    id,
+    game,
+    preset: 'test',
+    config: {},
+    seed: 1,
+    createdAt: 0,
+    status: 'finished',
+    endedAt: 1,
+    outcome: null,
+    seats: names.map((name, seat) => ({ seat, name, kind: 'agent', agent: 'scripted', agentName: options.agents?.[seat] ?? 'scripted', token: null })),
+    spectatorToken: `spectator-${id}`,
+    options: { takeoverAfterSec: null, takeoverAgent: 'scripted', agentDelayMs: 0, revealAgents: false, quickplay: false },
+  };
+  const rows: NewRow[] = [];
+  events.forEach((event, i) => {
+    rows.push(gameRow(event, i));
+    for (const extra of options.sessionRows ?? []) if (extra.afterEvent === i) rows.push(extra.row);
+  });
+  store.createSession(record, rows.slice(0, 1));
+  // append in batches, as rooms do, so long logs are realistic pages of the table
+  for (let from = 1; from < rows.length; from += 500) store.append(id, from + 1, rows.slice(from, from + 500));
+  return record;
+}
+
+/** A minimal RFC 4180 parser (quotes, doubled quotes, newlines inside quotes). */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else field += c;
+  }
+  if (field || row.length) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** CSV as objects keyed by the header row. */
+export function csvRecords(text: string): Record<string, string>[] {
+  const [header, ...rows] = parseCsv(text);
+  return rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
+}
+
+/** Read a zip's entries through its central directory (stored or deflated). */
+export function unzip(zip: Buffer): Map<string, Buffer> {
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (end < 0) throw new Error('not a zip: no end of central directory');
+  const count = zip.readUInt16LE(end + 10);
+  let at = zip.readUInt32LE(end + 16);
+  const files = new Map<string, Buffer>();
+  for (let i = 0; i < count; i++) {
+    if (zip.readUInt32LE(at) !== 0x02014b50) throw new Error('bad central directory entry');
+    const method = zip.readUInt16LE(at + 10);
+    const compressed = zip.readUInt32LE(at + 20);
+    const nameLength = zip.readUInt16LE(at + 28);
+    const extraLength = zip.readUInt16LE(at + 30);
+    const commentLength = zip.readUInt16LE(at + 32);
+    const local = zip.readUInt32LE(at + 42);
+    const name = zip.toString('utf8', at + 46, at + 46 + nameLength);
+    const dataStart = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    const data = zip.subarray(dataStart, dataStart + compressed);
+    files.set(name, method === 8 ? inflateRawSync(data) : Buffer.from(data));
+    at += 46 + nameLength + extraLength + commentLength;
+  }
+  return files;
+}
