@@ -61,7 +61,9 @@ function parseArgs(args: string[]): Partial<BenchServerOptions> {
 }
 
 function startServerProcess(dataDir: string, durability: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['server/main.ts'], {
+  // node itself with tsx's loader, not the tsx wrapper (which would leave its node child running
+  // when it is SIGKILLed): the signal must hit the process that holds the database
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,

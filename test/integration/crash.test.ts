@@ -18,7 +18,9 @@ afterAll(() => {
 
 /** `npm start`'s entry point as a child process on a free port; resolves with its URL. */
 function startChild(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['server/main.ts'], {
+  // node itself with tsx's loader, not the tsx wrapper (which would leave its node child running
+  // when it is SIGKILLed): the signal must hit the process that holds the database
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', PARLEY_DATA_DIR: dataDir, PARLEY_ADMIN_TOKEN: ADMIN_TOKEN, PARLEY_BUILD_CLIENT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
