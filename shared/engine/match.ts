@@ -85,10 +85,18 @@ export class Match<S = unknown, E extends GameEventBase = GameEventBase> {
 
   /** Seats that owe an action now. */
   pendingSeats(): SeatId[] {
-    const seats: SeatId[] = [];
+    return this.pendingRequests().map(([seat]) => seat);
+  }
+
+  /** Each seat that owes an action now, with what it is asked (one pending() call per seat). */
+  pendingRequests(): [SeatId, Pending][] {
+    const requests: [SeatId, Pending][] = [];
     const n = this.seatCount;
-    for (let s = 0; s < n; s++) if (this.game.pending(this.current, s)) seats.push(s);
-    return seats;
+    for (let s = 0; s < n; s++) {
+      const pending = this.game.pending(this.current, s);
+      if (pending) requests.push([s, pending]);
+    }
+    return requests;
   }
 
   get seatCount(): number {

@@ -74,11 +74,11 @@ export function playScripted<E extends GameEventBase>(
   const decisions = new Array<number>(names.length).fill(0);
   for (let turn = 0; !match.isOver; turn++) {
     if (turn > MAX_TURNS) throw new Error(`${game.id} seed ${seed}: game did not end`);
-    const seats = match.pendingSeats();
-    if (seats.length === 0) throw new Error(`${game.id} seed ${seed}: nobody can act but the game is not over`);
-    const decided: [SeatId, Action, string][] = seats.map((seat) => [
+    const requests = match.pendingRequests();
+    if (requests.length === 0) throw new Error(`${game.id} seed ${seed}: nobody can act but the game is not over`);
+    const decided: [SeatId, Action, string][] = requests.map(([seat, pending]) => [
       seat,
-      game.agents[agents[seat]]({ seat, view: game.view(match.state, seat), pending: match.pending(seat)!, rng: agentRng(seed, seat, decisions[seat]++) }),
+      game.agents[agents[seat]]({ seat, view: game.view(match.state, seat), pending, rng: agentRng(seed, seat, decisions[seat]++) }),
       agents[seat],
     ]);
     submitAll(match, decided, game.id, seed);
@@ -103,16 +103,17 @@ export async function playAgents<E extends GameEventBase>(
   const logged: LoggedDecision[] = [];
   for (let turn = 0; !match.isOver; turn++) {
     if (turn > MAX_TURNS) throw new Error(`${game.id} seed ${seed}: game did not end`);
-    const seats = match.pendingSeats();
-    if (seats.length === 0) throw new Error(`${game.id} seed ${seed}: nobody can act but the game is not over`);
+    const requests = match.pendingRequests();
+    if (requests.length === 0) throw new Error(`${game.id} seed ${seed}: nobody can act but the game is not over`);
+    const seats = requests.map(([seat]) => seat);
     const answers = await Promise.all(
-      seats.map(async (seat) =>
+      requests.map(async ([seat, pending]) =>
         toDecision(
           await agents[seat].decide({
             gameId: game.id,
             seat,
             view: game.view(match.state, seat),
-            pending: match.pending(seat)!,
+            pending,
             rng: agentRng(seed, seat, decisions[seat]++),
           }),
         ),
