@@ -1,16 +1,15 @@
 // Server benchmark: R concurrent rooms, every seat a Socket.io client on loopback that plays
 // generically from `pending`. Reports actions/s, act→state latency and memory per room.
 //   npm run bench -- server [--rooms 100] [--game traitors] [--preset table] [--durability full|normal] [--think-ms 0]
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { genericAction, startServerProcess, testRng } from '../test/integration/helpers.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
-import type { Action, Pending } from '../shared/engine/actions.ts';
 import type { Ack, ClientToServerEvents, CreatedSession, ServerToClientEvents, StatePayload } from '../shared/protocol/index.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ADMIN_TOKEN = 'bench-admin-token';
 
 export interface BenchServerOptions {
@@ -60,34 +59,6 @@ function parseArgs(args: string[]): Partial<BenchServerOptions> {
   return out;
 }
 
-function startServerProcess(dataDir: string, durability: string): Promise<{ child: ChildProcess; url: string }> {
-  // node itself with tsx's loader, not the tsx wrapper (which would leave its node child running
-  // when it is SIGKILLed): the signal must hit the process that holds the database
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: '0',
-      PARLEY_DATA_DIR: dataDir,
-      PARLEY_ADMIN_TOKEN: ADMIN_TOKEN,
-      PARLEY_BUILD_CLIENT: '0',
-      PARLEY_DURABILITY: durability,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const m = /Parley listening on (http:\/\/\S+)/.exec(output);
-      if (m) resolve({ child, url: m[1].replace('localhost', '127.0.0.1') });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-  });
-}
-
 async function api<T>(url: string, method: string, route: string, body?: unknown): Promise<T> {
   const res = await fetch(url + route, {
     method,
@@ -96,32 +67,6 @@ async function api<T>(url: string, method: string, route: string, body?: unknown
   });
   if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
-}
-
-/** Deterministic per-client randomness (xorshift32). */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 4294967296;
-  };
-}
-
-function choose(pending: Pending, rand: () => number): Action {
-  switch (pending.kind) {
-    case 'speak':
-      return { kind: 'speak', text: `I have been watching everyone closely; something feels off (${Math.floor(rand() * 1000)}).`.slice(0, pending.maxChars) };
-    case 'vote':
-      return { kind: 'vote', target: pending.options[Math.floor(rand() * pending.options.length)] };
-    case 'beliefs':
-      return { kind: 'beliefs', suspicion: Object.fromEntries(pending.targets.map((t) => [String(t), Math.round(rand() * 100)])) };
-    case 'propose':
-      return { kind: 'propose', coins: pending.min + Math.floor(rand() * (pending.max - pending.min + 1)) };
-  }
 }
 
 /** One seat played over the socket: acts on every pending request, timing act → state. */
@@ -169,7 +114,7 @@ class BenchPlayer {
     this.busy = true;
     if (this.thinkMs > 0) await new Promise((resolve) => setTimeout(resolve, this.rand() * 2 * this.thinkMs));
     this.sentAt = performance.now();
-    const ack: Ack = await this.socket.emitWithAck('act', { action: choose(state.pending, this.rand), clientActionId: `b${++this.actions}` });
+    const ack: Ack = await this.socket.emitWithAck('act', { action: genericAction(state.pending, this.rand, state.seat ?? 0), clientActionId: `b${++this.actions}` });
     if (ack.ok) {
       this.actFrom = ack.version;
       // the state carrying this action may already be here (it follows the ack on the same socket)
@@ -206,7 +151,7 @@ export async function benchServer(argsOrOptions: string[] | Partial<BenchServerO
   };
   const say = (line: string) => options.print && console.log(line);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'parley-bench-'));
-  const { child, url } = await startServerProcess(dataDir, options.durability);
+  const { child, url } = await startServerProcess(dataDir, ADMIN_TOKEN, { PARLEY_DURABILITY: options.durability });
   const players: BenchPlayer[] = [];
   try {
     say(`server: ${options.rooms} concurrent ${options.game} rooms (preset ${options.preset}), every seat a Socket.io client on loopback, durability ${options.durability}, ${options.thinkMs ? `clients think ~${options.thinkMs} ms` : 'clients act at once (saturation)'}`);
@@ -223,7 +168,7 @@ export async function benchServer(argsOrOptions: string[] | Partial<BenchServerO
         seed: r + 1,
         seats: Array.from({ length: seatCount }, () => ({ kind: 'human' })),
       });
-      for (const seat of created.seats) players.push(new BenchPlayer(url, seat.token!, rng(r * 100 + seat.seat + 1), options.thinkMs));
+      for (const seat of created.seats) players.push(new BenchPlayer(url, seat.token!, testRng(r * 100 + seat.seat + 1), options.thinkMs));
     }
     await Promise.all(players.map((p) => p.connected));
     const connectSeconds = (performance.now() - connectStart) / 1000;

@@ -1,13 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { replay } from '../../shared/engine/match.ts';
 import { trustSplit } from '../../shared/games/trust-split/index.ts';
 import type { CreatedSession, LogRow } from '../../shared/protocol/index.ts';
-import { ADMIN_TOKEN, connectClient, gameRows, tempDir, type TestClient } from './helpers.ts';
+import { ADMIN_TOKEN, connectClient, gameRows, startServerProcess, tempDir, type TestClient } from './helpers.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const dataDir = tempDir('parley-crash-');
 const children: ChildProcess[] = [];
 
@@ -16,31 +14,10 @@ afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** `npm start`'s entry point as a child process on a free port; resolves with its URL. */
-function startChild(): Promise<{ child: ChildProcess; url: string }> {
-  // node itself with tsx's loader, not the tsx wrapper (which would leave its node child running
-  // when it is SIGKILLed): the signal must hit the process that holds the database
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '0', PARLEY_DATA_DIR: dataDir, PARLEY_ADMIN_TOKEN: ADMIN_TOKEN, PARLEY_BUILD_CLIENT: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const m = /Parley listening on (http:\/\/\S+)/.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1] });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-  });
+async function startChild(): Promise<{ child: ChildProcess; url: string }> {
+  const started = await startServerProcess(dataDir, ADMIN_TOKEN);
+  children.push(started.child);
+  return started;
 }
 
 async function api<T>(url: string, method: string, route: string, body?: unknown): Promise<T> {

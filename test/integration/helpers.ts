@@ -1,8 +1,10 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import type { Action, Pending } from '../../shared/engine/actions.ts';
+import { Rng, seedRng } from '../../shared/engine/rng.ts';
 import type {
   Ack,
   ClientToServerEvents,
@@ -85,17 +87,46 @@ export async function bootServer(options: Partial<ServerOptions> & { keepDataDir
   };
 }
 
-/** A tiny seeded PRNG for test clients (xorshift32). */
+/** Seeded randomness for test clients: the engine's own RNG, as a plain function. */
 export function testRng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 4294967296;
-  };
+  const rng = Rng.from(seedRng(seed));
+  return () => rng.next();
+}
+
+const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
+
+/**
+ * `npm start`'s entry point as a child process on a free port; resolves with its URL.
+ * It runs node itself with tsx's loader, not the tsx wrapper (which would leave its node child
+ * running when it is SIGKILLed): a kill must hit the process that holds the database.
+ */
+export function startServerProcess(dataDir: string, adminToken: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, PORT: '0', PARLEY_DATA_DIR: dataDir, PARLEY_ADMIN_TOKEN: adminToken, PARLEY_BUILD_CLIENT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start:\n${output}`));
+    }, 30_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const m = /Parley listening on (http:\/\/\S+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: m[1].replace('localhost', '127.0.0.1') });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${output}`));
+    });
+  });
 }
 
 /** A legal-looking action for any pending request, knowing nothing about the game. */
