@@ -3,6 +3,7 @@ import { pickNames } from '../../shared/engine/names.ts';
 import { playScripted, type PlayedGame } from '../../shared/engine/play.ts';
 import { deriveSeed } from '../../shared/engine/rng.ts';
 import { getGame, resolveConfig } from '../../shared/games/index.ts';
+import { isLlmSpec, parseAgentList } from '../llm/spec.ts';
 
 /** Everything that defines a batch; the same spec gives the same bytes. */
 export interface BatchSpec {
@@ -36,14 +37,12 @@ export function presetName(game: AnyGame, preset?: string): string {
   return preset ?? Object.keys(game.presets)[0];
 }
 
-/** "greedy" → every seat; "greedy,fair" → per seat (must match the seat count). */
+/** The scripted agent per seat from an --agents list (parsed like every agent list; LLM seats go to sim/llm.ts). */
 export function seatAgents(spec: string, seats: number): string[] {
-  const names = spec.split(',').map((s) => s.trim()).filter(Boolean);
-  if (names.length === 1) return new Array(seats).fill(names[0]);
-  if (names.length !== seats) {
-    throw new Error(`--agents lists ${names.length} agents but the game has ${seats} seats: give one name for all seats or exactly ${seats}`);
-  }
-  return names;
+  return parseAgentList(spec, seats).map((choice) => {
+    if (isLlmSpec(choice)) throw new Error('LLM seats are played by the LLM batch runner, not by scripted workers');
+    return choice.name;
+  });
 }
 
 /** Play games [from, to) of a batch. Pure function of the spec: workers call this on their share. */
