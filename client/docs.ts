@@ -1,6 +1,7 @@
 // /docs/readme and /docs/protocol: the project's own guides, shown in the browser so the lobby can
 // link to them. A small Markdown reader that builds DOM nodes (text stays text, never HTML).
 import { h, replaceChildren } from './dom.ts';
+import { ownValue } from '../shared/own.ts';
 
 const PAGES: Record<string, { title: string; load: () => Promise<string> }> = {
   readme: { title: 'README', load: async () => (await import('../README.md?raw')).default },
@@ -100,7 +101,7 @@ export function renderMarkdown(source: string): HTMLElement {
 }
 
 export async function mountDocs(root: HTMLElement, name: string): Promise<void> {
-  const page = PAGES[name] ?? PAGES.readme;
+  const page = ownValue(PAGES, name) ?? PAGES.readme;
   document.title = `${page.title} · Parley`;
   const nav = h(
     'nav',

@@ -27,6 +27,8 @@ export interface Connection {
 
 const ACK_TIMEOUT_MS = 8_000;
 const MAX_ATTEMPTS = 4;
+/** how long to wait before connecting again after the server refused a connection as rate_limited */
+const RATE_LIMITED_RETRY_MS = 1_500;
 
 let actionCounter = 0;
 
@@ -72,6 +74,8 @@ export function connect(token: string, handlers: ConnectionHandlers): Connection
       handlers.onStatus('refused', 'This link does not open any seat. Ask for a new one, or start a new game.');
       return;
     }
+    // a refusal by the server's connection limit: Socket.io does not retry those by itself
+    if (code === 'rate_limited') setTimeout(() => { if (!finished && !socket.connected) socket.connect(); }, RATE_LIMITED_RETRY_MS);
     handlers.onStatus(everConnected ? 'reconnecting' : 'connecting');
   });
   socket.on('state', (payload) => handlers.onState(payload));

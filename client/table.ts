@@ -10,6 +10,7 @@ import { quickplay } from './quickplay.ts';
 import { createTableGame } from './scenes/director.ts';
 import { Store, type ClientState } from './store.ts';
 import { ChatView } from './ui/chat.ts';
+import { ownValue } from '../shared/own.ts';
 
 const CLIENTS: Record<string, GameClient> = { traitors: traitorsClient, 'trust-split': trustSplitClient };
 
@@ -116,7 +117,7 @@ export function mountTable(root: HTMLElement, token: string, mode: 'play' | 'wat
       replaceChildren(actions, h('p', { class: 'waiting', text: state.status === 'refused' ? 'No seat.' : 'Taking your seat…' }));
       return;
     }
-    const client = CLIENTS[payload.game];
+    const client = ownValue(CLIENTS, payload.game);
     if (!client) {
       replaceChildren(actions, h('p', { text: `This client cannot show the game "${payload.game}".` }));
       return;
@@ -176,7 +177,7 @@ export function mountTable(root: HTMLElement, token: string, mode: 'play' | 'wat
     const before = previous.payload;
     const now = state.payload;
     if (before && now && before.sessionId === now.sessionId && now.version > before.version) {
-      const said = CLIENTS[now.game]?.announcements?.(before, now) ?? [];
+      const said = ownValue(CLIENTS, now.game)?.announcements?.(before, now) ?? [];
       if (said.length) announcer.textContent = said.join(' ');
     }
     render(state);

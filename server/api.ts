@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import {
   CreateSessionSchema,
@@ -8,6 +9,7 @@ import {
   type SeatSpec,
 } from '../shared/protocol/index.ts';
 import { HttpError, streamLines, withStatus, type Route } from './http.ts';
+import { clientAddress, RateLimit, type Limits } from './limits.ts';
 import { BadRequest, type Sessions } from './sessions.ts';
 import type { SessionRecord, Store } from './store.ts';
 
@@ -18,7 +20,11 @@ export interface ApiOptions {
   quickplay: boolean;
   /** agents' pacing in quick-play sessions, so a human can follow */
   quickplayAgentDelayMs: number;
+  limits: Limits;
 }
+
+/** When a full server asks quick players to come back (tables free up as games end or are abandoned). */
+const QUICKPLAY_FULL_RETRY_SEC = 60;
 
 const SESSION = '([0-9a-f]{6,32})';
 
@@ -63,11 +69,39 @@ export function apiRoutes(options: ApiOptions): Route[] {
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
 
+  // reads never load a finished session's room for good (see Sessions.inspect)
   const sessionOr404 = (id: string) => {
-    const room = sessions.room(id);
+    const room = sessions.inspect(id);
     if (!room) throw new HttpError(404, `No session "${id}".`);
     return room;
   };
+  const quickplayPerClient = new RateLimit(options.limits.quickplayPerClientPerMin, 60);
+
+  // quick play is public: bounded per client and in total (HTTP 429 with Retry-After)
+  async function checkQuickplayRate(req: IncomingMessage): Promise<void> {
+    const { quickplayPerClientPerMin, trustProxy } = options.limits;
+    const limited = await quickplayPerClient.take(clientAddress(req, trustProxy));
+    if (limited) {
+      const retryAfter = Math.ceil(limited.retryAfterMs / 1000);
+      throw new HttpError(
+        429,
+        `Too many quick-play games from your address: at most ${quickplayPerClientPerMin} a minute. Finish the table you have, or try again in ${retryAfter} s.`,
+        { 'retry-after': String(retryAfter) },
+      );
+    }
+  }
+
+  /** Call with no await between it and sessions.create, so concurrent requests cannot overshoot the cap. */
+  function checkQuickplayCapacity(): void {
+    const { quickplayMaxLive } = options.limits;
+    if (quickplayMaxLive > 0 && sessions.liveQuickplayRooms >= quickplayMaxLive) {
+      throw new HttpError(
+        429,
+        `This server is full: ${quickplayMaxLive} quick-play tables are in play. Try again in a minute.`,
+        { 'retry-after': String(QUICKPLAY_FULL_RETRY_SEC) },
+      );
+    }
+  }
 
   return [
     {
@@ -166,8 +200,10 @@ export function apiRoutes(options: ApiOptions): Route[] {
         if (!options.quickplay) {
           throw new HttpError(403, 'Quick play is turned off on this server (PARLEY_QUICKPLAY=0). Ask the experimenter for a join link.');
         }
+        await checkQuickplayRate(ctx.req);
         const input = await ctx.body(QuickplaySchema);
         const seatCount = badRequest(() => sessions.seatCount(input.game, input.preset));
+        checkQuickplayCapacity();
         const humanSeat = randomInt(seatCount);
         const seats: SeatSpec[] = Array.from({ length: seatCount }, (_, seat) =>
           seat === humanSeat ? { kind: 'human' } : { kind: 'agent', agent: 'scripted' },

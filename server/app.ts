@@ -10,6 +10,7 @@ import { scriptedAgentResolver, type AgentResolver } from './agents.ts';
 import { apiRoutes } from './api.ts';
 import { exportRoutes } from './export/routes.ts';
 import { createRequestHandler, type Route } from './http.ts';
+import { DEFAULT_LIMITS, type Limits } from './limits.ts';
 import { Sessions } from './sessions.ts';
 import { attachSockets } from './socket.ts';
 import { Store } from './store.ts';
@@ -32,8 +33,10 @@ export interface ServerOptions {
   quickplayAgentDelayMs?: number;
   /** the built client to serve (default dist/client when it exists); null serves a placeholder */
   staticDir?: string | null;
-  /** fixed public base URL for join links (default: from each request's Host header) */
+  /** public base URL for join links, e.g. https://parley.example.org (default: http://localhost:<port>; never the Host header) */
   publicUrl?: string;
+  /** abuse limits (quick play, sockets, proxies); each field defaults to DEFAULT_LIMITS */
+  limits?: Partial<Limits>;
   /** SQLite durability (see Store) */
   durability?: 'full' | 'normal';
   /** extra agent resolvers (e.g. LLM agents), tried before the scripted agents */
@@ -54,6 +57,8 @@ export interface RunningServer {
   sessions: Sessions;
   /** ids of the unfinished sessions rebuilt from the log at start */
   recovered: string[];
+  /** ids of the unfinished quick-play sessions ended at start ("server restart") instead of rebuilt */
+  endedAtStart: string[];
   close(): Promise<void>;
 }
 
@@ -72,6 +77,22 @@ export function loadOrCreateAdminToken(dataDir: string, given?: string): string 
 }
 
 /**
+ * A public base URL as links use it: http(s) origin plus an optional path, no trailing slash.
+ * Throws a message saying what is wrong.
+ */
+export function parsePublicUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new Error(`public URL "${text}" is not a URL; give one like https://parley.example.org`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`public URL "${text}" must start with http:// or https://`);
+  if (url.search || url.hash || url.username || url.password) throw new Error(`public URL "${text}" must not carry a query, a fragment or credentials`);
+  return url.origin + url.pathname.replace(/\/+$/, '');
+}
+
+/**
  * Boot Parley on one port: REST API, Socket.io and the static client, over one SQLite store.
  * Unfinished sessions are recovered from the log before the port opens.
  */
@@ -79,6 +100,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const log = options.log ?? ((message: string) => console.log(message));
   const dataDir = path.resolve(options.dataDir ?? 'data');
   const adminToken = loadOrCreateAdminToken(dataDir, options.adminToken);
+  const publicUrl = options.publicUrl === undefined ? null : parsePublicUrl(options.publicUrl);
+  const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const store = new Store(dataDir, { durability: options.durability });
   const sessions = new Sessions({
     store,
@@ -86,8 +109,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     resolvers: [...(options.agentResolvers ?? []), scriptedAgentResolver],
     now: Date.now,
     log,
+    quickplayAbandon: { joinMs: limits.quickplayJoinSec * 1000, goneMs: limits.quickplayGoneSec * 1000 },
   });
-  const recovered = sessions.recoverAll();
+  const { recovered, ended: endedAtStart } = await sessions.recoverAll();
 
   const staticDir =
     options.staticDir === undefined ? (existsSync(path.join(DEFAULT_CLIENT_DIR, 'index.html')) ? DEFAULT_CLIENT_DIR : null) : options.staticDir;
@@ -100,14 +124,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       store,
       quickplay: options.quickplay ?? true,
       quickplayAgentDelayMs: options.quickplayAgentDelayMs ?? 1200,
+      limits,
     }),
   ];
+  // links use the configured public URL, else this server's own origin (known once it listens)
+  let url = '';
   const httpServer = createServer(
-    createRequestHandler({ routes, adminToken, staticDir: staticDir ? path.resolve(staticDir) : null, publicUrl: options.publicUrl, log }),
+    createRequestHandler({ routes, adminToken, staticDir: staticDir ? path.resolve(staticDir) : null, publicUrl: () => publicUrl ?? url, log }),
   );
   // many clients per room on one host (bench, classrooms): no artificial limit
   httpServer.maxConnections = Infinity;
-  const io = attachSockets(httpServer, sessions, log);
+  const io = attachSockets(httpServer, sessions, log, limits);
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -117,7 +144,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     });
   });
   const port = (httpServer.address() as AddressInfo).port;
-  const url = `http://localhost:${port}`;
+  url = `http://localhost:${port}`;
 
   let closing: Promise<void> | null = null;
   return {
@@ -128,6 +155,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     store,
     sessions,
     recovered,
+    endedAtStart,
     close() {
       closing ??= (async () => {
         await sessions.closeAll();

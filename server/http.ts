@@ -4,10 +4,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { once } from 'node:events';
 import { z } from 'zod';
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from './limits.ts';
 
-/** A JSON error the API answers with: `{ error: message }` and this status. */
+/** A JSON error the API answers with: `{ error: message }`, this status and any extra headers (e.g. Retry-After). */
 export class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(readonly status: number, message: string, readonly headers: Record<string, string> = {}) {
     super(message);
   }
 }
@@ -17,7 +18,7 @@ export interface RouteContext {
   res: ServerResponse;
   /** the path's captured parts, e.g. the session id */
   params: string[];
-  /** where clients reach this server, e.g. http://localhost:3000 (for join URLs) */
+  /** where clients reach this server, e.g. http://localhost:3000 (for join URLs); never from request headers */
   baseUrl: string;
   /** the request body parsed as JSON and validated (400 on failure) */
   body<T>(schema: z.ZodType<T>): Promise<T>;
@@ -42,6 +43,31 @@ export function withStatus(status: number, json: unknown): { [STATUS]: number; j
 const STATUS = Symbol('status');
 
 const MAX_BODY_BYTES = 1_000_000;
+
+/**
+ * Sent with every page, API answer and static file. Seat tokens live in URL paths, so no referrer
+ * leaves the page and no other site may frame it. The policy is what the built Phaser client needs:
+ * its own scripts only (no eval), inline styles (Phaser and the DOM controls set them), data: and
+ * blob: images for generated textures, and its own origin for Socket.io (ws: included in 'self').
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy': [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    "media-src 'self' data: blob:",
+    "connect-src 'self'",
+    "worker-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; '),
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -85,6 +111,10 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
   const text = Buffer.concat(chunks).toString('utf8');
   if (!text.trim()) throw new HttpError(400, 'Request body is empty; send a JSON object.');
+  // checked on the text, before parsing: deep nesting costs the parser and the schemas time for nothing
+  if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
+    throw new HttpError(400, `Request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels; send a flatter JSON object.`);
+  }
   try {
     return JSON.parse(text);
   } catch {
@@ -92,9 +122,9 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-function sendJson(res: ServerResponse, status: number, json: unknown): void {
+function sendJson(res: ServerResponse, status: number, json: unknown, headers: Record<string, string> = {}): void {
   const body = JSON.stringify(json);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+  res.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
   res.end(body);
 }
 
@@ -114,8 +144,8 @@ export interface HttpOptions {
   adminToken: string;
   /** built client (dist/client); null when there is none */
   staticDir: string | null;
-  /** fixed public URL; otherwise taken from the request's Host header */
-  publicUrl?: string;
+  /** where clients reach this server, for links (PARLEY_PUBLIC_URL, else the listening origin); read per request */
+  publicUrl: () => string;
   log: (message: string) => void;
 }
 
@@ -125,7 +155,7 @@ export function createRequestHandler(options: HttpOptions): (req: IncomingMessag
   return (req, res) => {
     void handle(req, res).catch((err) => {
       if (err instanceof HttpError) {
-        if (!res.headersSent) sendJson(res, err.status, { error: err.message });
+        if (!res.headersSent) sendJson(res, err.status, { error: err.message }, err.headers);
         else res.end();
         return;
       }
@@ -136,6 +166,7 @@ export function createRequestHandler(options: HttpOptions): (req: IncomingMessag
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     const url = new URL(req.url ?? '/', 'http://localhost');
     const pathname = url.pathname;
     const method = req.method ?? 'GET';
@@ -148,7 +179,8 @@ export function createRequestHandler(options: HttpOptions): (req: IncomingMessag
       if (route.admin && !isAdmin(req, adminTokenHash)) {
         throw new HttpError(401, 'Missing or wrong admin token: send the header "Authorization: Bearer <admin token>" (printed at server start).');
       }
-      const baseUrl = options.publicUrl ?? `http://${req.headers.host ?? 'localhost'}`;
+      // links never come from the Host header: a forged one would hand out links to another site
+      const baseUrl = options.publicUrl();
       const result = await route.handle({
         req,
         res,

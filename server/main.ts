@@ -2,9 +2,13 @@
 // Environment: PORT (default 3000; 0 = any free port), PARLEY_DATA_DIR (./data), PARLEY_ADMIN_TOKEN,
 // PARLEY_QUICKPLAY=0 (turn quick play off), PARLEY_PUBLIC_URL, PARLEY_AGENT_DELAY_MS (quick-play pacing),
 // PARLEY_DURABILITY=normal (skip the fsync per commit), PARLEY_BUILD_CLIENT=0 (never build the client).
+// Limits (server/limits.ts; 0 turns one off): PARLEY_QUICKPLAY_PER_MIN, PARLEY_QUICKPLAY_MAX_LIVE,
+// PARLEY_QUICKPLAY_JOIN_SEC, PARLEY_QUICKPLAY_GONE_SEC, PARLEY_SOCKET_CONNECTS_PER_SEC,
+// PARLEY_SOCKET_ACTS_PER_SEC; PARLEY_TRUST_PROXY=1 reads client addresses from X-Forwarded-For.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_CLIENT_DIR, REPO_ROOT, startServer } from './app.ts';
+import { DEFAULT_CLIENT_DIR, parsePublicUrl, REPO_ROOT, startServer } from './app.ts';
+import { DEFAULT_LIMITS } from './limits.ts';
 import { llmAgentResolver } from './llm/resolver.ts';
 
 function envNumber(name: string, fallback: number): number {
@@ -30,6 +34,18 @@ async function buildClientIfMissing(): Promise<void> {
   }
 }
 
+function envPublicUrl(): string | undefined {
+  const raw = process.env.PARLEY_PUBLIC_URL;
+  if (!raw) return undefined;
+  try {
+    return parsePublicUrl(raw);
+  } catch (err) {
+    console.error(`PARLEY_PUBLIC_URL: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(2);
+  }
+}
+
+const publicUrlSetting = envPublicUrl();
 await buildClientIfMissing();
 const durability = process.env.PARLEY_DURABILITY === 'normal' ? 'normal' : 'full';
 const server = await startServer({
@@ -38,17 +54,27 @@ const server = await startServer({
   adminToken: process.env.PARLEY_ADMIN_TOKEN || undefined,
   quickplay: process.env.PARLEY_QUICKPLAY !== '0',
   quickplayAgentDelayMs: envNumber('PARLEY_AGENT_DELAY_MS', 1200),
-  publicUrl: process.env.PARLEY_PUBLIC_URL || undefined,
+  publicUrl: publicUrlSetting,
+  limits: {
+    quickplayPerClientPerMin: envNumber('PARLEY_QUICKPLAY_PER_MIN', DEFAULT_LIMITS.quickplayPerClientPerMin),
+    quickplayMaxLive: envNumber('PARLEY_QUICKPLAY_MAX_LIVE', DEFAULT_LIMITS.quickplayMaxLive),
+    quickplayJoinSec: envNumber('PARLEY_QUICKPLAY_JOIN_SEC', DEFAULT_LIMITS.quickplayJoinSec),
+    quickplayGoneSec: envNumber('PARLEY_QUICKPLAY_GONE_SEC', DEFAULT_LIMITS.quickplayGoneSec),
+    socketConnectsPerSec: envNumber('PARLEY_SOCKET_CONNECTS_PER_SEC', DEFAULT_LIMITS.socketConnectsPerSec),
+    socketActsPerSec: envNumber('PARLEY_SOCKET_ACTS_PER_SEC', DEFAULT_LIMITS.socketActsPerSec),
+    trustProxy: process.env.PARLEY_TRUST_PROXY === '1',
+  },
   durability,
   // LLM seats: agent "llm", "llm:<model>" or {"type":"llm",…}, configured by PARLEY_LLM_* (docs/llm-agents.md)
   agentResolvers: [llmAgentResolver()],
 });
 
-const publicUrl = process.env.PARLEY_PUBLIC_URL || server.url;
+const publicUrl = publicUrlSetting ?? server.url;
 console.log(`Parley listening on ${server.url}`);
 if (publicUrl !== server.url) console.log(`Public URL: ${publicUrl}`);
 console.log(`Admin token: ${server.adminToken}`);
 console.log(`Data: ${server.dataDir}${server.recovered.length ? ` (recovered ${server.recovered.length} unfinished session(s))` : ''}`);
+if (server.endedAtStart.length) console.log(`Ended ${server.endedAtStart.length} unfinished quick-play session(s) (reason "server restart")`);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -3,7 +3,7 @@ import type { Action, Pending } from '../shared/engine/actions.ts';
 import type { AnyGame, BaseState, GameEventBase, Outcome } from '../shared/engine/game.ts';
 import { applyWithConsequences, decideAction, Match } from '../shared/engine/match.ts';
 import { agentRng } from '../shared/engine/play.ts';
-import { deriveSeed, Rng } from '../shared/engine/rng.ts';
+import { Purpose, Rng, RngKey } from '../shared/engine/rng.ts';
 import type { Ack, LogRow, ServerToClientEvents, SessionStatus, StatePayload } from '../shared/protocol/index.ts';
 import { resolveAgent, type AgentResolver } from './agents.ts';
 import type { NewRow, SessionRecord, Store } from './store.ts';
@@ -23,6 +23,11 @@ export interface RoomDeps {
   log: (message: string) => void;
   /** called (outside the queue) once the session is finished or ended */
   onSettled?: (room: Room) => void;
+  /**
+   * End the session ("abandoned") when no human or external seat is connected: `joinMs` after the
+   * start if none ever connected, `goneMs` after the last one left. Quick play only; 0 = never.
+   */
+  abandon?: { joinMs: number; goneMs: number };
 }
 
 /** A seat's current pending request and when it began (deadlines are measured from then). */
@@ -70,6 +75,8 @@ export class Room {
   readonly id: string;
   readonly record: SessionRecord;
   private readonly game: AnyGame;
+  /** the session seed's ChaCha key: agent decisions and pacing read their own streams of it */
+  private readonly rngKey: RngKey;
   private match!: Match<BaseState, GameEventBase>;
   /** seq of the last log row */
   private version = 0;
@@ -92,6 +99,9 @@ export class Room {
   private readonly goneSince: (number | null)[];
   private readonly takeoverTimers: (NodeJS.Timeout | null)[];
   private deadlineTimer: NodeJS.Timeout | null = null;
+  private abandonTimer: NodeJS.Timeout | null = null;
+  /** whether a participant has been seated since this room went live (for `abandon`) */
+  private everSeated = false;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   /** connections accepted but not yet seated (so an idle room is not evicted under them) */
@@ -101,6 +111,7 @@ export class Room {
     this.id = record.id;
     this.record = record;
     this.game = deps.game;
+    this.rngKey = RngKey.fromSeed(record.seed);
     const n = record.seats.length;
     this.accepted = new Array(n).fill(0);
     this.slots = new Array(n).fill(null);
@@ -192,6 +203,7 @@ export class Room {
         this.armTakeover(seat.seat);
       }
     });
+    this.armAbandon();
     this.armDeadlineTimer();
     this.scheduleAgents();
   }
@@ -420,7 +432,7 @@ export class Room {
           seat,
           view: this.game.view(this.match.state, seat),
           pending: slot.pending,
-          rng: agentRng(this.record.seed, seat, decisionIndex),
+          rng: agentRng(this.rngKey, seat, decisionIndex),
           signal,
         }),
       );
@@ -462,11 +474,11 @@ export class Room {
     this.afterChange();
   }
 
-  /** Pacing for humans: about agentDelayMs (0.5×–1.5×, seeded so a replay paces alike). */
+  /** Pacing for humans: about agentDelayMs (0.5×–1.5×, from the seed's pace stream so a replay paces alike). */
   private agentDelay(seat: number, decisionIndex: number): number {
     const base = this.record.options.agentDelayMs;
     if (base <= 0) return 0;
-    return Math.round(base * (0.5 + new Rng(deriveSeed('pace', this.record.seed, seat, decisionIndex)).next()));
+    return Math.round(base * (0.5 + Rng.stream(this.rngKey, Purpose.pace, seat, decisionIndex).next()));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -493,7 +505,9 @@ export class Room {
       if (this.takenOver[seat]) events.push({ type: 'handback', seat });
       if (this.record.status === 'active') await this.appendSession(events);
       this.goneSince[seat] = null;
+      this.everSeated = true;
       this.clearTakeoverTimer(seat);
+      this.clearAbandonTimer();
       if (this.takenOver[seat]) {
         this.takenOver[seat] = false;
         this.agents[seat] = null;
@@ -516,6 +530,7 @@ export class Room {
       if (this.record.status === 'active') await this.appendSession([{ type: 'disconnected', seat }]);
       this.goneSince[seat] = this.deps.now();
       this.armTakeover(seat);
+      this.armAbandon();
       this.broadcastPresence();
     });
   }
@@ -549,25 +564,61 @@ export class Room {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // abandoned tables
+
+  private participantConnected(): boolean {
+    return this.record.seats.some((seat) => seat.kind !== 'agent' && this.sockets[seat.seat] !== null);
+  }
+
+  private armAbandon(): void {
+    this.clearAbandonTimer();
+    const rule = this.deps.abandon;
+    if (!rule || this.closed || this.record.status !== 'active' || this.participantConnected()) return;
+    const after = this.everSeated ? rule.goneMs : rule.joinMs;
+    if (after <= 0) return;
+    let lastLeft = 0;
+    for (const since of this.goneSince) if (since !== null && since > lastLeft) lastLeft = since;
+    const wait = Math.min(MAX_TIMER_MS, Math.max(0, lastLeft + after - this.deps.now()));
+    this.abandonTimer = setTimeout(() => {
+      this.abandonTimer = null;
+      void this.enqueue(async () => {
+        // someone may have connected while this waited in the queue
+        if (this.closed || this.record.status !== 'active' || this.participantConnected()) return;
+        this.deps.log(`room ${this.id}: ended, abandoned (${this.everSeated ? 'the player left' : 'nobody joined'})`);
+        await this.endNow('abandoned');
+      });
+    }, wait);
+  }
+
+  private clearAbandonTimer(): void {
+    if (this.abandonTimer) clearTimeout(this.abandonTimer);
+    this.abandonTimer = null;
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // ending
 
-  /** The experimenter stops the session: nothing more can happen in it. */
+  /** The experimenter (or the server) stops the session: nothing more can happen in it. */
   end(reason: string): Promise<SessionStatus> {
-    return this.enqueue(async () => {
-      if (this.record.status !== 'active') return this.record.status;
-      await this.appendSession([{ type: 'ended', reason }], 'ended');
-      this.record.status = 'ended';
-      this.record.endedAt = this.deps.now();
-      this.slots.fill(null);
-      this.broadcastState();
-      this.settled();
-      return this.record.status;
-    });
+    return this.enqueue(() => this.endNow(reason));
+  }
+
+  /** Must run on the queue. */
+  private async endNow(reason: string): Promise<SessionStatus> {
+    if (this.record.status !== 'active') return this.record.status;
+    await this.appendSession([{ type: 'ended', reason }], 'ended');
+    this.record.status = 'ended';
+    this.record.endedAt = this.deps.now();
+    this.slots.fill(null);
+    this.broadcastState();
+    this.settled();
+    return this.record.status;
   }
 
   private stopClocks(): void {
     if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
     this.deadlineTimer = null;
+    this.clearAbandonTimer();
     for (let seat = 0; seat < this.slots.length; seat++) {
       this.clearTakeoverTimer(seat);
       this.inflight[seat]?.controller.abort();

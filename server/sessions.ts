@@ -1,4 +1,4 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { AnyGame } from '../shared/engine/game.ts';
 import { Match } from '../shared/engine/match.ts';
 import { pickNames } from '../shared/engine/names.ts';
@@ -7,6 +7,7 @@ import type { AgentSpec, CreateSession, SessionStatus } from '../shared/protocol
 import { resolveAgent, UnknownAgentError, type AgentResolver } from './agents.ts';
 import { Room } from './room.ts';
 import type { NewRow, SeatRecord, SessionRecord, Store } from './store.ts';
+import { ownValue } from '../shared/own.ts';
 
 /** A request the experimenter (or quick play) got wrong: becomes a 400 with this message. */
 export class BadRequest extends Error {}
@@ -17,11 +18,18 @@ export interface SessionsDeps {
   resolvers: readonly AgentResolver[];
   now: () => number;
   log: (message: string) => void;
+  /** quick-play tables left by their human are ended ("abandoned"); 0 ms turns a rule off */
+  quickplayAbandon?: { joinMs: number; goneMs: number };
 }
 
 /** 192 random bits, URL-safe: unguessable, and each opens exactly one seat of one session. */
 export function newToken(): string {
   return randomBytes(24).toString('base64url');
+}
+
+/** A live session's seed: 128 random bits, so nothing a seat sees can be searched back to it. */
+export function newSecretSeed(): string {
+  return randomBytes(16).toString('hex');
 }
 
 function newSessionId(): string {
@@ -30,10 +38,10 @@ function newSessionId(): string {
 
 /** Whether a game's config has a field (a preset carries it, or the zod object schema declares it). */
 function configHasField(game: AnyGame, preset: string, field: string): boolean {
-  const base = game.presets[preset] as Record<string, unknown> | undefined;
-  if (base && typeof base === 'object' && field in base) return true;
+  const base = ownValue(game.presets, preset) as Record<string, unknown> | undefined;
+  if (base && typeof base === 'object' && Object.hasOwn(base, field)) return true;
   const shape = (game.configSchema as unknown as { shape?: Record<string, unknown> }).shape;
-  return Boolean(shape && field in shape);
+  return Boolean(shape && Object.hasOwn(shape, field));
 }
 
 /**
@@ -77,7 +85,7 @@ export class Sessions {
     const { game, preset } = this.gameAndPreset(input.game, input.preset);
     const overrides: Record<string, unknown> = { ...(input.config ?? {}) };
     // beliefs mode "agents" needs to know which seats are agents: the seat kinds say
-    if (configHasField(game, preset, 'agentSeats') && !('agentSeats' in overrides)) {
+    if (configHasField(game, preset, 'agentSeats') && !Object.hasOwn(overrides, 'agentSeats')) {
       overrides.agentSeats = input.seats.flatMap((seat, i) => (seat.kind === 'agent' ? [i] : []));
     }
     let config: unknown;
@@ -90,7 +98,7 @@ export class Sessions {
     if (input.seats.length !== seatCount) {
       throw new BadRequest(`${game.title} (preset "${preset}") has ${seatCount} seats, but ${input.seats.length} were given in "seats".`);
     }
-    const seed = input.seed ?? randomInt(0, 2 ** 32 - 1);
+    const seed = input.seed ?? newSecretSeed();
     const names = pickNames(seatCount, seed);
     const match = Match.start(game, config, seed, names);
     const id = newSessionId();
@@ -130,7 +138,7 @@ export class Sessions {
     };
     const rows: NewRow[] = match.log.map((event) => ({ at: createdAt, kind: 'game', seat: null, clientActionId: null, event }));
     const written = this.deps.store.createSession(record, rows);
-    const room = Room.fromLog(this.roomDeps(game), record, written, { live: true, recovered: false });
+    const room = Room.fromLog(this.roomDeps(game, record), record, written, { live: true, recovered: false });
     this.rooms.set(id, room);
     return record;
   }
@@ -144,9 +152,16 @@ export class Sessions {
     }
   }
 
-  private roomDeps(game: AnyGame) {
-    const { store, resolvers, now, log } = this.deps;
-    return { store, game, resolvers, now, log, onSettled: (room: Room) => this.evictIfIdle(room.id) };
+  private roomDeps(game: AnyGame, record: SessionRecord) {
+    const { store, resolvers, now, log, quickplayAbandon } = this.deps;
+    const abandon = record.options.quickplay ? quickplayAbandon : undefined;
+    return { store, game, resolvers, now, log, abandon, onSettled: (room: Room) => this.evictIfIdle(room.id) };
+  }
+
+  private gameOf(record: SessionRecord): AnyGame {
+    const game = Object.hasOwn(this.deps.games, record.game) ? this.deps.games[record.game] : undefined;
+    if (!game) throw new Error(`session ${record.id}: game "${record.game}" is not available on this server`);
+    return game;
   }
 
   /** The live room of a session, loading it from its log if needed; null for an unknown id. */
@@ -155,25 +170,56 @@ export class Sessions {
     if (loaded) return loaded;
     const record = this.deps.store.session(id);
     if (!record) return null;
-    const game = this.deps.games[record.game];
-    if (!game) throw new Error(`session ${id}: game "${record.game}" is not available on this server`);
-    const room = Room.fromLog(this.roomDeps(game), record, this.deps.store.log(id), { live: true, recovered: record.status === 'active' });
+    const game = this.gameOf(record);
+    const room = Room.fromLog(this.roomDeps(game, record), record, this.deps.store.log(id), { live: true, recovered: record.status === 'active' });
     this.rooms.set(id, room);
     return room;
   }
 
-  /** On start: rebuild every unfinished session from its log, so clients can reconnect and carry on. */
-  recoverAll(): string[] {
+  /**
+   * A session's room for reading (REST): the live one when loaded, else — for a finished or ended
+   * session — one built from the log and not kept, so reads never grow memory; null for an unknown id.
+   */
+  inspect(id: string): Room | null {
+    const loaded = this.rooms.get(id);
+    if (loaded) return loaded;
+    const record = this.deps.store.session(id);
+    if (!record) return null;
+    if (record.status === 'active') return this.room(id);
+    return Room.fromLog(this.roomDeps(this.gameOf(record), record), record, this.deps.store.log(id), { live: false, recovered: false });
+  }
+
+  /** Live quick-play tables now (they are always loaded while active). */
+  get liveQuickplayRooms(): number {
+    let n = 0;
+    for (const room of this.rooms.values()) if (room.status === 'active' && room.record.options.quickplay) n++;
+    return n;
+  }
+
+  /**
+   * On start: rebuild every unfinished session from its log, so clients can reconnect and carry on.
+   * Unfinished quick-play tables are ended instead ("server restart", logged): nobody waits for them,
+   * and rebuilding them would let a burst of quick plays outlive the restart.
+   */
+  async recoverAll(): Promise<{ recovered: string[]; ended: string[] }> {
     const recovered: string[] = [];
+    const ended: string[] = [];
     for (const id of this.deps.store.sessionIdsWithStatus('active')) {
       try {
+        const record = this.deps.store.session(id);
+        if (record?.options.quickplay) {
+          const room = Room.fromLog(this.roomDeps(this.gameOf(record), record), record, this.deps.store.log(id), { live: false, recovered: false });
+          await room.end('server restart');
+          ended.push(id);
+          continue;
+        }
         this.room(id);
         recovered.push(id);
       } catch (err) {
         this.deps.log(`could not recover session ${id}: ${err instanceof Error ? err.stack : String(err)}`);
       }
     }
-    return recovered;
+    return { recovered, ended };
   }
 
   /** Which session and seat a token opens (seat null = the spectator). */

@@ -9,6 +9,7 @@ import {
   type ServerToClientEvents,
 } from '../shared/protocol/index.ts';
 import { zodMessage } from './http.ts';
+import { RateLimit, type Limits } from './limits.ts';
 import type { Room } from './room.ts';
 import type { Sessions } from './sessions.ts';
 
@@ -32,7 +33,17 @@ function refuse(code: ConnectErrorCode, message: string): Error & { data: { code
  * spectator's); every inbound payload is parsed with the protocol's zod schemas before the room
  * sees it. The room does the rest.
  */
-export function attachSockets(httpServer: HttpServer, sessions: Sessions, log: (message: string) => void): Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData> {
+export function attachSockets(
+  httpServer: HttpServer,
+  sessions: Sessions,
+  log: (message: string) => void,
+  limits: Pick<Limits, 'socketConnectsPerSec' | 'socketActsPerSec'>,
+): Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData> {
+  // per token: a reconnect storm is refused before it costs a token lookup or a presence row
+  const connectsPerToken = new RateLimit(limits.socketConnectsPerSec, 1);
+  // per seat, over all its connections: a flood of acts is refused before parsing and never reaches the log
+  const actsPerSeat = new RateLimit(limits.socketActsPerSec, 1);
+
   const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
     serveClient: false,
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
@@ -40,10 +51,23 @@ export function attachSockets(httpServer: HttpServer, sessions: Sessions, log: (
     cors: { origin: true },
   });
 
-  io.use((socket, next) => {
+  // async steps never throw into socket.io (an unhandled rejection would end the process)
+  const logFailure = (what: string) => (err: unknown) => log(`${what}: ${err instanceof Error ? err.stack : String(err)}`);
+
+  io.use((socket, next) => void authorise(socket, next).catch((err) => {
+    logFailure('socket authorisation failed')(err);
+    next(new Error('internal: the connection could not be authorised'));
+  }));
+
+  async function authorise(socket: ParleySocket, next: (err?: Error) => void): Promise<void> {
     const auth = AuthSchema.safeParse(socket.handshake.auth);
     if (!auth.success) {
       next(refuse('invalid_auth', `connect with auth: { token: "<seat or spectator token>" } (${zodMessage(auth.error)})`));
+      return;
+    }
+    const limited = await connectsPerToken.take(auth.data.token);
+    if (limited) {
+      next(refuse('rate_limited', `too many connections with this token (at most ${limits.socketConnectsPerSec} a second); connect again in ${limited.retryAfterMs} ms`));
       return;
     }
     let target;
@@ -61,7 +85,7 @@ export function attachSockets(httpServer: HttpServer, sessions: Sessions, log: (
     socket.data.room = target.room;
     socket.data.seat = target.seat;
     next();
-  });
+  }
 
   io.on('connection', (socket: ParleySocket) => {
     const { room, seat } = socket.data;
@@ -69,17 +93,31 @@ export function attachSockets(httpServer: HttpServer, sessions: Sessions, log: (
 
     socket.on('act', (payload: unknown, ack?: unknown) => {
       const respond = typeof ack === 'function' ? (ack as (result: Ack) => void) : () => {};
+      void onAct(payload, respond).catch(logFailure(`room ${room.id}: act`));
+    });
+
+    async function onAct(payload: unknown, respond: (result: Ack) => void): Promise<void> {
       if (seat === null) {
         respond({ ok: false, code: 'spectator', message: 'Spectators watch; they cannot act.' });
         return;
       }
+      const limited = await actsPerSeat.take(`${room.id}:${seat}`);
+      if (limited) {
+        respond({
+          ok: false,
+          code: 'rate_limited',
+          message: `Too many actions from this seat (at most ${limits.socketActsPerSec} a second); nothing was recorded. Send again in ${limited.retryAfterMs} ms (the same clientActionId is safe).`,
+        });
+        return;
+      }
+      // zod stops at the first mismatch, so deeply nested payloads cost no more than flat ones
       const parsed = ActSchema.safeParse(payload);
       if (!parsed.success) {
         respond({ ok: false, code: 'invalid_payload', message: `Invalid act payload: ${zodMessage(parsed.error)}` });
         return;
       }
-      void room.submit(seat, parsed.data.action, parsed.data.clientActionId, respond).catch(() => undefined);
-    });
+      await room.submit(seat, parsed.data.action, parsed.data.clientActionId, respond).catch(() => undefined);
+    }
 
     socket.on('disconnect', () => {
       void room.disconnect(socket, seat).then(() => sessions.evictIfIdle(room.id));

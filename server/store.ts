@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import type { Seed } from '../shared/engine/rng.ts';
 import type { AgentSpec, LogRow, SeatKind, SessionStatus } from '../shared/protocol/index.ts';
 
 /** A seat as the session records it. Tokens open exactly this seat of exactly this session. */
@@ -30,7 +31,8 @@ export interface SessionRecord {
   game: string;
   preset: string;
   config: unknown;
-  seed: number;
+  /** admin-only: live sessions get 32 hex characters (128 random bits) */
+  seed: Seed;
   createdAt: number;
   status: SessionStatus;
   endedAt: number | null;
@@ -80,7 +82,8 @@ interface SessionRow {
   game: string;
   preset: string;
   config: string;
-  seed: number;
+  /** a number, or a string seed JSON-quoted (see seedColumn) */
+  seed: number | string;
   created_at: number;
   status: SessionStatus;
   ended_at: number | null;
@@ -177,7 +180,7 @@ export class Store {
         game: record.game,
         preset: record.preset,
         config: JSON.stringify(record.config),
-        seed: record.seed,
+        seed: seedColumn(record.seed),
         created_at: record.createdAt,
         status: record.status,
         ended_at: record.endedAt,
@@ -319,13 +322,25 @@ export class Store {
   }
 }
 
+/**
+ * The seed column has INTEGER affinity (older databases too), which would turn an all-digit hex
+ * seed into a number; JSON-quoting string seeds keeps them text, and integer seeds stay integers.
+ */
+function seedColumn(seed: Seed): number | string {
+  return typeof seed === 'string' ? JSON.stringify(seed) : seed;
+}
+
+function seedFromColumn(value: number | string): Seed {
+  return typeof value === 'string' ? (JSON.parse(value) as string) : value;
+}
+
 function toRecord(row: SessionRow): SessionRecord {
   return {
     id: row.id,
     game: row.game,
     preset: row.preset,
     config: JSON.parse(row.config),
-    seed: row.seed,
+    seed: seedFromColumn(row.seed),
     createdAt: row.created_at,
     status: row.status,
     endedAt: row.ended_at,

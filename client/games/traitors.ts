@@ -9,6 +9,7 @@ import type { Store } from '../store.ts';
 import { beliefsControl, speakControl, voteControl } from '../ui/controls.ts';
 import type { ChatLine, Conversation, GameClient } from './types.ts';
 import { liveMetricsPanel, traitorsLiveMetrics } from './live-metrics.ts';
+import { ownValue } from '../../shared/own.ts';
 
 export function traitorsView(payload: StatePayload): TraitorsView {
   return payload.view as TraitorsView;
@@ -263,7 +264,7 @@ function controls(payload: StatePayload, store: Store): HTMLElement {
   const names = [...view.names];
   switch (pending.kind) {
     case 'speak': {
-      let prompt = SPEAK_PROMPTS[pending.purpose] ?? 'Your turn to speak.';
+      let prompt = ownValue(SPEAK_PROMPTS, pending.purpose) ?? 'Your turn to speak.';
       if (pending.purpose === 'discussion' && view.phase.kind === 'discussion' && view.phase.pass > 1) prompt = 'Your turn again: answer what was said.';
       const placeholder = pending.channel === 'traitors' ? 'Only traitors read this…' : 'Speak to the table…';
       return speakControl(store, pending, prompt, placeholder);

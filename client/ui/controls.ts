@@ -1,5 +1,6 @@
 // The DOM controls that carry every action. Each has an accessible name and works from the keyboard.
 import type { Action, Pending } from '../../shared/engine/actions.ts';
+import { fitsVisible, visibleLength } from '../../shared/text.ts';
 import type { Store } from '../store.ts';
 import { h } from '../dom.ts';
 
@@ -46,7 +47,6 @@ export function speakControl(store: Store, pending: SpeakPending, prompt: string
     id: 'message',
     name: 'message',
     rows: 3,
-    maxlength: pending.maxChars,
     placeholder,
     'aria-describedby': 'message-count',
   });
@@ -62,8 +62,9 @@ export function speakControl(store: Store, pending: SpeakPending, prompt: string
     h('div', { class: 'row' }, counter, h('button', { type: 'submit', class: 'primary', text: 'Send' })),
   );
   const draftKey = `parley:draft:${location.pathname}:${pending.channel}`;
-  textarea.value = drafts.get(draftKey).slice(0, pending.maxChars);
-  const count = () => (counter.textContent = `${textarea.value.length} / ${pending.maxChars}`);
+  textarea.value = drafts.get(draftKey);
+  // counted as the server counts: characters the player sees (no maxlength: it counts UTF-16 units)
+  const count = () => (counter.textContent = `${visibleLength(textarea.value)} / ${pending.maxChars}`);
   count();
   textarea.addEventListener('input', () => {
     count();
@@ -77,9 +78,14 @@ export function speakControl(store: Store, pending: SpeakPending, prompt: string
   });
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const text = textarea.value.trim().slice(0, pending.maxChars);
+    const text = textarea.value.trim();
     if (!text) {
       error.textContent = 'Write something first.';
+      textarea.focus();
+      return;
+    }
+    if (!fitsVisible(text, pending.maxChars)) {
+      error.textContent = `At most ${pending.maxChars} characters: shorten your message.`;
       textarea.focus();
       return;
     }

@@ -8,7 +8,8 @@ import { BatchReport } from '../report/report.ts';
 import { presetName, type BatchSpec } from '../sim/batch.ts';
 import type { GameRow } from '../sim/serialize.ts';
 import { gameMetricsDocument, SEAT_COLUMNS, seatRow, type SeatInfo } from './files.ts';
-import { csvLine, csvRows, slimForMetrics, tablesFor, type LoggedEvent } from './tables.ts';
+import { csvLine, csvRows } from './csv.ts';
+import { slimForMetrics, tablesFor, type LoggedEvent } from './tables.ts';
 
 /**
  * Per-batch exports, written after the simulator's DIR/events.jsonl: a folder per game

@@ -1,6 +1,7 @@
 import { getGame } from '../../shared/games/index.ts';
 import { CLAIM_EXTRACTOR_VERSION } from '../../shared/games/trust-split/index.ts';
-import { csvLine, csvRows, slimForMetrics, tableCsv, tablesFor, type LoggedEvent } from './tables.ts';
+import { csvLine, csvRows } from './csv.ts';
+import { slimForMetrics, tableCsv, tablesFor, type LoggedEvent } from './tables.ts';
 
 /** One file of an export: its name and its content, produced lazily chunk by chunk. */
 export interface ExportFile {

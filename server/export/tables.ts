@@ -1,6 +1,6 @@
-import { stringify } from 'csv-stringify/sync';
 import { beliefRows, eliminationRows, statementRows, voteRows, type TraitorsEvent } from '../../shared/games/traitors/index.ts';
 import { roundsTable, type TrustSplitEvent } from '../../shared/games/trust-split/index.ts';
+import { csvLine, csvRows } from './csv.ts';
 
 /** A game event as it sits in a log (each game narrows it to its own union). */
 export type LoggedEvent = { type: string; [field: string]: unknown };
@@ -129,14 +129,6 @@ export async function* slicesOf(gameId: string, table: TableSpec, events: AsyncI
     if (table.reads.has(event.type)) slice.push(event);
   }
   if (setup || slice.length) yield cut();
-}
-
-export function csvLine(values: readonly unknown[]): string {
-  return stringify([values as unknown[]]);
-}
-
-export function csvRows(rows: unknown[][]): string {
-  return rows.length ? stringify(rows) : '';
 }
 
 /** A CSV table of one game, streamed slice by slice, optionally prefixed by fixed columns (a batch's game index). */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Action, Pending, SeatId } from '../../shared/engine/actions.ts';
 import type { Rng } from '../../shared/engine/rng.ts';
+import { cleanText, fitsVisible, visibleLength } from '../../shared/text.ts';
 
 /**
  * The answer a model must give for one pending request, in both forms Parley asks for:
@@ -159,9 +160,10 @@ function speakForm(pending: Extract<Pending, { kind: 'speak' }>): AnswerForm {
   const max = pending.maxChars;
   const check = (text: unknown, thoughts: string | undefined): ParsedAnswer => {
     if (typeof text !== 'string') return { ok: false, kind: 'format', error: 'The message must be text.', thoughts };
-    const message = text.trim();
-    if (message.length > max) {
-      return { ok: false, kind: 'illegal', error: `Your message has ${message.length} characters; the limit is ${max}. Write a shorter one.`, thoughts };
+    // a model's text is outside text like a player's: cleaned and measured the same way
+    const message = cleanText(text).trim();
+    if (!fitsVisible(message, max)) {
+      return { ok: false, kind: 'illegal', error: `Your message has ${visibleLength(message)} characters; the limit is ${max}. Write a shorter one.`, thoughts };
     }
     return { ok: true, action: { kind: 'speak', text: message }, thoughts };
   };

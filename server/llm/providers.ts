@@ -4,13 +4,19 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { LanguageModel } from 'ai';
 import type { HttpExchange } from './record.ts';
-import type { Env, LlmAgentSpec } from './spec.ts';
+import { isForbiddenKeyEnv, type Env, type LlmAgentSpec } from './spec.ts';
 
 export type FetchFunction = typeof globalThis.fetch;
 
-/** The key an agent uses, read from the environment at call time (never stored in a spec or record). */
+/**
+ * The key an agent uses, read from the environment at call time (never stored in a spec or record).
+ * Specs are checked against the allowed names when parsed; the admin token is refused here as well,
+ * for a spec built by hand.
+ */
 export function apiKeyFor(spec: LlmAgentSpec, env: Env): string | undefined {
-  return spec.apiKeyEnv ? env[spec.apiKeyEnv] || undefined : undefined;
+  if (!spec.apiKeyEnv) return undefined;
+  if (isForbiddenKeyEnv(spec.apiKeyEnv)) throw new Error(`apiKeyEnv "${spec.apiKeyEnv}" is refused: the admin token is never sent to a model endpoint`);
+  return env[spec.apiKeyEnv] || undefined;
 }
 
 /** What the concurrency limit is keyed by: one endpoint. */

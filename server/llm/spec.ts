@@ -52,6 +52,35 @@ export class AgentSpecError extends Error {}
 /** The environment the defaults come from (process.env in production; tests pass their own). */
 export type Env = Record<string, string | undefined>;
 
+/**
+ * The environment variables a spec may name in `apiKeyEnv`: the usual provider keys plus those
+ * listed (comma-separated) in PARLEY_LLM_KEY_ENVS. A spec can come from anyone holding the admin
+ * token and can point at any URL, so it must not be able to send the server's other secrets there.
+ */
+export const DEFAULT_KEY_ENVS = ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'OPENROUTER_API_KEY', 'PARLEY_LLM_API_KEY'] as const;
+export const KEY_ENVS_VAR = 'PARLEY_LLM_KEY_ENVS';
+
+/** Never a key, whatever PARLEY_LLM_KEY_ENVS says: the admin token and anything named like it. */
+export function isForbiddenKeyEnv(name: string): boolean {
+  return name.toUpperCase().startsWith('PARLEY_ADMIN');
+}
+
+/** The variable names `apiKeyEnv` may take in this environment. */
+export function allowedKeyEnvs(env: Env): string[] {
+  const extra = (env[KEY_ENVS_VAR] ?? '').split(',').map((s) => s.trim()).filter((s) => ENV_NAME.test(s));
+  return [...new Set([...DEFAULT_KEY_ENVS, ...extra])].filter((name) => !isForbiddenKeyEnv(name));
+}
+
+/** Throws unless `name` may be used as `apiKeyEnv` here; the message names the allowed variables. */
+export function checkKeyEnv(name: string, env: Env): void {
+  const allowed = allowedKeyEnvs(env);
+  if (allowed.includes(name)) return;
+  const why = isForbiddenKeyEnv(name) ? 'the admin token is never sent to a model endpoint' : `it is not an allowed key variable`;
+  throw new AgentSpecError(
+    `apiKeyEnv "${name}" is refused: ${why}. Use one of ${allowed.join(', ')}, or (server operators) add the name to ${KEY_ENVS_VAR} (comma-separated).`,
+  );
+}
+
 /** The environment variables that make plain "llm" work. */
 export const LLM_ENV = {
   provider: 'PARLEY_LLM_PROVIDER',
@@ -96,6 +125,7 @@ export function resolveLlmSpec(input: Record<string, unknown>, env: Env = proces
   }
   const parsed = LlmAgentSpecSchema.safeParse(merged);
   if (!parsed.success) throw new AgentSpecError(`invalid LLM agent spec: ${describeIssues(parsed.error)}`);
+  if (parsed.data.apiKeyEnv !== undefined) checkKeyEnv(parsed.data.apiKeyEnv, env);
   if (parsed.data.provider === 'openai-compatible' && !parsed.data.baseURL) {
     throw new AgentSpecError(`an openai-compatible LLM agent needs a base URL: set ${LLM_ENV.baseURL} or give "baseURL" (e.g. http://localhost:11434/v1 for Ollama)`);
   }

@@ -14,7 +14,8 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSoc
 const NULL_BODY = new Set([101, 204, 205, 304]);
 
 function requestHeaders(init: RequestInit | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
+  // null prototype: a header named "__proto__" is a header like any other
+  const out: Record<string, string> = Object.create(null);
   const given = init?.headers;
   if (!given) return out;
   if (given instanceof Headers) given.forEach((value, key) => (out[key] = value));

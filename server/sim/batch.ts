@@ -1,7 +1,7 @@
 import type { AnyGame, GameEventBase } from '../../shared/engine/game.ts';
 import { pickNames } from '../../shared/engine/names.ts';
 import { playScripted, type PlayedGame } from '../../shared/engine/play.ts';
-import { deriveSeed } from '../../shared/engine/rng.ts';
+import { Purpose, Rng } from '../../shared/engine/rng.ts';
 import { getGame, resolveConfig } from '../../shared/games/index.ts';
 import { isLlmSpec, parseAgentList } from '../llm/spec.ts';
 
@@ -28,9 +28,12 @@ export interface GameResult {
   summary: string;
 }
 
-/** Per-game seeds are derived, so game i is the same game whatever the batch size or worker count. */
+/**
+ * Per-game seeds are derived, so game i is the same game whatever the batch size or worker count.
+ * Short integers on purpose: a simulated game is reproducible from its games.csv row (no secrecy).
+ */
 export function gameSeed(batchSeed: number, index: number): number {
-  return deriveSeed('game', batchSeed, index);
+  return Rng.stream(batchSeed, Purpose.batch, index).uint32();
 }
 
 export function presetName(game: AnyGame, preset?: string): string {

@@ -2,7 +2,6 @@ import { once } from 'node:events';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { stringify } from 'csv-stringify/sync';
 import { getGame, resolveConfig } from '../../shared/games/index.ts';
 import { playRange, presetName, type BatchSpec } from './batch.ts';
 import { serializeChunk, type GameRow, type SerializedChunk } from './serialize.ts';
@@ -11,6 +10,7 @@ import { simWorkerUrl } from './worker-bundle.ts';
 import { addLlmUsage, batchUsesLlm, emptyLlmUsage, playLlmBatch, type LlmUsage } from './llm.ts';
 import { isLlmSpec, parseAgentList } from '../llm/spec.ts';
 import { exportBatch } from '../export/batch.ts';
+import { csvLine, csvRows } from '../export/csv.ts';
 
 export interface RunOptions {
   /** worker threads; 1 plays in this thread. With LLM seats: games played at once in this thread */
@@ -166,5 +166,5 @@ export function gamesCsv(rows: GameRow[]): string {
   const metricKeys = rows.length ? Object.keys(rows[0].headline) : [];
   const header = ['game', 'seed', 'agents', 'outcome', ...metricKeys];
   const records = rows.map((r) => [r.game, r.seed, r.agents, r.outcome, ...metricKeys.map((k) => r.headline[k] ?? '')]);
-  return stringify([header, ...records]);
+  return csvLine(header) + csvRows(records);
 }

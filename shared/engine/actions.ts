@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { playerTextSchema } from '../text.ts';
 
 /**
  * The four things a seat can do, shared by every game. Games narrow what is legal
@@ -7,12 +8,13 @@ import { z } from 'zod';
 export const SeatIdSchema = z.number().int().min(0).max(63);
 export type SeatId = z.infer<typeof SeatIdSchema>;
 
-/** Hard cap on any text payload; games set tighter limits in `pending.maxChars`. */
+/** Hard cap on any text payload, in visible characters; games set tighter limits in `pending.maxChars`. */
 export const MAX_TEXT_CHARS = 4000;
 
 export const SpeakActionSchema = z.strictObject({
   kind: z.literal('speak'),
-  text: z.string().max(MAX_TEXT_CHARS),
+  /** cleaned on parsing (shared/text.ts): what is logged and broadcast is the cleaned text */
+  text: playerTextSchema(MAX_TEXT_CHARS, { multiline: true }),
 });
 export const VoteActionSchema = z.strictObject({
   kind: z.literal('vote'),

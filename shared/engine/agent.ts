@@ -1,6 +1,7 @@
 import type { Action, Pending, SeatId } from './actions.ts';
 import type { AnyGame } from './game.ts';
 import type { Rng } from './rng.ts';
+import { ownValue } from '../own.ts';
 
 /** What any agent (scripted, LLM, external bridge) is given for one decision: its own seat's view only. */
 export interface DecisionContext<View = unknown> {
@@ -46,7 +47,7 @@ export interface SeatAgent<View = unknown> {
 
 /** Wrap one of a game's scripted agents as a SeatAgent. */
 export function scriptedSeatAgent(game: AnyGame, name: string): SeatAgent {
-  const agent = game.agents[name];
+  const agent = ownValue(game.agents, name);
   if (!agent) throw new Error(`Unknown agent "${name}" for ${game.id}. Known: ${Object.keys(game.agents).join(', ')}`);
   return { name, decide: (ctx) => agent(ctx) };
 }

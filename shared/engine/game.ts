@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Action, Pending, SeatId } from './actions.ts';
-import type { Rng, RngState } from './rng.ts';
+import type { Rng, RngState, Seed } from './rng.ts';
 
 /** Who is looking: a seat, or the experimenter/spectator who sees everything. */
 export type Viewer = SeatId | 'spectator';
@@ -58,7 +58,7 @@ export interface GameDefinition<Config, State extends BaseState, Event extends G
   readonly presets: Record<string, Config>;
   seatCount(config: Config): number;
 
-  start(config: Config, seed: number, names: string[]): Event;
+  start(config: Config, seed: Seed, names: string[]): Event;
   reduce(state: State | undefined, event: Event): State;
   pending(state: State, seat: SeatId): Pending | null;
   /** Validate an action against the current state; null when legal. */

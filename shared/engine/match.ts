@@ -1,5 +1,6 @@
 import type { Action, Pending, SeatId } from './actions.ts';
 import type { AnyGame, BaseState, GameEventBase, Rejection } from './game.ts';
+import type { Seed } from './rng.ts';
 
 export type Decision<E> = { ok: true; events: E[] } | ({ ok: false } & Rejection);
 
@@ -61,7 +62,7 @@ export class Match<S = unknown, E extends GameEventBase = GameEventBase> {
     this.log.push(...initial.events);
   }
 
-  static start<S, E extends GameEventBase>(game: AnyGame, config: unknown, seed: number, names: string[]): Match<S, E> {
+  static start<S, E extends GameEventBase>(game: AnyGame, config: unknown, seed: Seed, names: string[]): Match<S, E> {
     return new Match<S, E>(game, applyWithConsequences<S, E>(game, undefined, game.start(config, seed, names) as E));
   }
 

@@ -1,4 +1,4 @@
-import { deriveSeed, Rng } from './rng.ts';
+import { Purpose, Rng, type RngKey, type Seed } from './rng.ts';
 
 /** Human-like display names, so players (and models) cannot tell agents by their names. */
 export const PLAYER_NAMES = [
@@ -7,8 +7,8 @@ export const PLAYER_NAMES = [
   'Umar', 'Vera', 'Wes', 'Ximena', 'Yusuf', 'Zoe',
 ] as const;
 
-/** `count` distinct names in a seeded order. */
-export function pickNames(count: number, seed: number): string[] {
+/** `count` distinct names in a seeded order (the seed's own names stream, apart from roles). */
+export function pickNames(count: number, seed: Seed | RngKey): string[] {
   if (count > PLAYER_NAMES.length) throw new RangeError(`at most ${PLAYER_NAMES.length} named seats`);
-  return new Rng(deriveSeed('names', seed)).shuffle(PLAYER_NAMES).slice(0, count);
+  return Rng.stream(seed, Purpose.names).shuffle(PLAYER_NAMES).slice(0, count);
 }

@@ -2,25 +2,22 @@ import type { Action, SeatId } from './actions.ts';
 import { toDecision, type AgentDecision, type SeatAgent } from './agent.ts';
 import type { AnyGame, GameEventBase, Outcome } from './game.ts';
 import { Match } from './match.ts';
-import { mixSeed, Rng } from './rng.ts';
-
-/** salt that separates agents' streams from any other derived stream */
-const AGENT_STREAM = 0x61676e74;
+import { Purpose, Rng, RngKey, type Seed } from './rng.ts';
 
 /**
  * The RNG an agent uses for its n-th decision in a game. Derived from the game seed, the seat and
  * the decision index, so agents are stateless and deterministic, and a restored room picks up
  * exactly where it was.
  */
-export function agentRng(gameSeed: number, seat: SeatId, decisionIndex: number): Rng {
-  return new Rng(mixSeed(AGENT_STREAM, gameSeed, seat, decisionIndex));
+export function agentRng(gameSeed: Seed | RngKey, seat: SeatId, decisionIndex: number): Rng {
+  return Rng.stream(gameSeed, Purpose.agent, seat, decisionIndex);
 }
 
 /** Resolve a per-seat agent list: "scripted" → the game's role-appropriate agent. */
 export function resolveAgentNames(game: AnyGame, state: unknown, requested: string[]): string[] {
   return requested.map((name, seat) => {
     const resolved = name === 'scripted' ? game.scriptedAgentFor(state, seat) : name;
-    if (!game.agents[resolved]) {
+    if (!Object.hasOwn(game.agents, resolved)) {
       throw new Error(
         `Unknown agent "${name}" for ${game.id}. Known: scripted, ${Object.keys(game.agents).join(', ')}`,
       );
@@ -49,7 +46,7 @@ const MAX_TURNS = 100_000;
  * every seat that owes an action decides from the same state (its own view only), then the
  * actions are submitted in seat order.
  */
-function submitAll(match: Match<unknown, GameEventBase>, decided: [SeatId, Action, string][], gameId: string, seed: number): number[] {
+function submitAll(match: Match<unknown, GameEventBase>, decided: [SeatId, Action, string][], gameId: string, seed: Seed): number[] {
   const eventIndexes: number[] = [];
   for (const [seat, action, agentName] of decided) {
     eventIndexes.push(match.log.length);
@@ -65,11 +62,12 @@ function submitAll(match: Match<unknown, GameEventBase>, decided: [SeatId, Actio
 export function playScripted<E extends GameEventBase>(
   game: AnyGame,
   config: unknown,
-  seed: number,
+  seed: Seed,
   names: string[],
   requestedAgents: string[],
 ): PlayedGame<E> {
   const match = Match.start<unknown, GameEventBase>(game, config, seed, names);
+  const key = RngKey.fromSeed(seed);
   const agents = resolveAgentNames(game, match.state, requestedAgents);
   const decisions = new Array<number>(names.length).fill(0);
   for (let turn = 0; !match.isOver; turn++) {
@@ -78,7 +76,7 @@ export function playScripted<E extends GameEventBase>(
     if (requests.length === 0) throw new Error(`${game.id} seed ${seed}: nobody can act but the game is not over`);
     const decided: [SeatId, Action, string][] = requests.map(([seat, pending]) => [
       seat,
-      game.agents[agents[seat]]({ seat, view: game.view(match.state, seat), pending, rng: agentRng(seed, seat, decisions[seat]++) }),
+      game.agents[agents[seat]]({ seat, view: game.view(match.state, seat), pending, rng: agentRng(key, seat, decisions[seat]++) }),
       agents[seat],
     ]);
     submitAll(match, decided, game.id, seed);
@@ -93,11 +91,12 @@ export function playScripted<E extends GameEventBase>(
 export async function playAgents<E extends GameEventBase>(
   game: AnyGame,
   config: unknown,
-  seed: number,
+  seed: Seed,
   names: string[],
   agentForSeat: (seat: SeatId, state: unknown) => SeatAgent,
 ): Promise<PlayedGame<E> & { decisions: LoggedDecision[] }> {
   const match = Match.start<unknown, GameEventBase>(game, config, seed, names);
+  const key = RngKey.fromSeed(seed);
   const agents = names.map((_, seat) => agentForSeat(seat, match.state));
   const decisions = new Array<number>(names.length).fill(0);
   const logged: LoggedDecision[] = [];
@@ -114,7 +113,7 @@ export async function playAgents<E extends GameEventBase>(
             seat,
             view: game.view(match.state, seat),
             pending,
-            rng: agentRng(seed, seat, decisions[seat]++),
+            rng: agentRng(key, seat, decisions[seat]++),
           }),
         ),
       ),

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { ActionSchema, SeatIdSchema } from '../engine/actions.ts';
+import { playerTextSchema } from '../text.ts';
+import { SECRET_SEED_PATTERN, type Seed } from '../engine/rng.ts';
 
 /**
  * The wire protocol between Parley's server and any client (browser, external program, bench).
@@ -41,6 +43,8 @@ export const ACT_ERROR_CODES = [
   'too_long',
   'game_over',
   'invalid',
+  // too many acts from this seat per second (the server's limit); nothing was applied, send again later
+  'rate_limited',
   // a bug on the server; the action was not applied
   'internal',
 ] as const;
@@ -115,7 +119,7 @@ export const ReplacedPayloadSchema = z.object({ message: z.string() });
 export type ReplacedPayload = z.infer<typeof ReplacedPayloadSchema>;
 
 /** Codes carried by a refused connection (`connect_error`: err.message starts with the code, err.data.code). */
-export const CONNECT_ERROR_CODES = ['invalid_auth', 'invalid_token'] as const;
+export const CONNECT_ERROR_CODES = ['invalid_auth', 'invalid_token', 'rate_limited'] as const;
 export type ConnectErrorCode = (typeof CONNECT_ERROR_CODES)[number];
 
 export interface ServerToClientEvents {
@@ -141,21 +145,35 @@ export const AgentSpecSchema = z.union([
 ]);
 export type AgentSpec = z.infer<typeof AgentSpecSchema>;
 
+/** A seat's label for the data (e.g. a participant id): single-line text, cleaned like chat. */
+const SeatLabelSchema = playerTextSchema(200, { multiline: false });
+
 export const SeatSpecSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('human'), label: z.string().max(200).optional() }),
-  z.strictObject({ kind: z.literal('agent'), agent: AgentSpecSchema, label: z.string().max(200).optional() }),
-  z.strictObject({ kind: z.literal('external'), label: z.string().max(200).optional() }),
+  z.strictObject({ kind: z.literal('human'), label: SeatLabelSchema.optional() }),
+  z.strictObject({ kind: z.literal('agent'), agent: AgentSpecSchema, label: SeatLabelSchema.optional() }),
+  z.strictObject({ kind: z.literal('external'), label: SeatLabelSchema.optional() }),
 ]);
 export type SeatSpec = z.infer<typeof SeatSpecSchema>;
 export type SeatKind = SeatSpec['kind'];
+
+const SEED_ERROR =
+  'seed must be an integer from 0 to 4294967295 or 32 lowercase hex characters (e.g. from `openssl rand -hex 16`); leave it out for a secret random seed';
 
 export const CreateSessionSchema = z.strictObject({
   game: z.string().min(1),
   preset: z.string().min(1).optional(),
   /** overrides on top of the preset, validated by the game's config schema */
   config: z.record(z.string(), z.unknown()).optional(),
-  /** default: a random seed, recorded with the session */
-  seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+  /**
+   * default: a secret 128-bit seed (32 hex characters), recorded with the session and shown only
+   * to the admin. An explicit seed reproduces a session; a short integer one can be searched for.
+   */
+  seed: z
+    .union([
+      z.number({ error: SEED_ERROR }).int({ error: SEED_ERROR }).min(0, { error: SEED_ERROR }).max(2 ** 32 - 1, { error: SEED_ERROR }),
+      z.string({ error: SEED_ERROR }).regex(SECRET_SEED_PATTERN, { error: SEED_ERROR }),
+    ], { error: SEED_ERROR })
+    .optional(),
   seats: z.array(SeatSpecSchema).min(1).max(MAX_SEATS),
   /** after a human/external seat has been gone this long, an agent plays it until it returns */
   takeoverAfterSec: z.number().positive().max(86_400).optional(),
@@ -185,7 +203,8 @@ export interface CreatedSeat {
 
 export interface CreatedSession {
   id: string;
-  seed: number;
+  /** admin only (this answer goes to the experimenter); never in a seat's or the spectator's view */
+  seed: Seed;
   seats: CreatedSeat[];
   spectatorToken: string;
   spectatorUrl: string;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import type { Action, Pending } from '../../shared/engine/actions.ts';
-import { Rng, seedRng } from '../../shared/engine/rng.ts';
+import { Purpose, Rng } from '../../shared/engine/rng.ts';
 import type {
   Ack,
   ClientToServerEvents,
@@ -89,7 +89,7 @@ export async function bootServer(options: Partial<ServerOptions> & { keepDataDir
 
 /** Seeded randomness for test clients: the engine's own RNG, as a plain function. */
 export function testRng(seed: number): () => number {
-  const rng = Rng.from(seedRng(seed));
+  const rng = Rng.stream(seed, Purpose.test);
   return () => rng.next();
 }
 

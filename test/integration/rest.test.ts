@@ -109,7 +109,8 @@ describe('quick play', () => {
   it('seats the caller with scripted agents and returns a join URL that works', async () => {
     const res = await t.api<QuickplayResult>('POST', '/api/quickplay', { game: 'trust-split', preset: 'human' }, null);
     expect(res.status).toBe(201);
-    expect(res.json.joinUrl).toBe(`${t.url}/play/${res.json.token}`);
+    // links use the server's own origin (or PARLEY_PUBLIC_URL), never the request's Host header
+    expect(res.json.joinUrl).toBe(`${t.server.url}/play/${res.json.token}`);
     const me = connectClient(t.url, res.json.token);
     const state = await me.connected();
     expect(state.seat).toBe(res.json.seat);

@@ -203,7 +203,7 @@ describe('providers and keys', () => {
 
   it('sends the key from the named variable and never records it, even when the endpoint echoes it', async () => {
     fake.setScript((req) => (req.index === 0 ? { kind: 'status', status: 400, body: { error: { message: `bad key ${KEY}` } } } : undefined));
-    const { decision } = await decideOnce('vote', { apiKeyEnv: 'TEST_LLM_KEY', maxRetries: 1 }, { env: { TEST_LLM_KEY: KEY } });
+    const { decision } = await decideOnce('vote', { apiKeyEnv: 'OPENROUTER_API_KEY', maxRetries: 1 }, { env: { OPENROUTER_API_KEY: KEY } });
     expect(fake.requests[0].credential).toBe(`Bearer ${KEY}`);
     const recorded = JSON.stringify(decision);
     expect(recorded).not.toContain(KEY);
@@ -211,8 +211,8 @@ describe('providers and keys', () => {
   });
 
   it('the openai provider speaks Chat Completions to its base URL', async () => {
-    const spec = resolveLlmSpec({ type: 'llm', provider: 'openai', model: 'gpt-test', baseURL: fake.url, apiKeyEnv: 'K' }, {});
-    const agent = createLlmAgent(spec, { limits, env: { K: KEY } });
+    const spec = resolveLlmSpec({ type: 'llm', provider: 'openai', model: 'gpt-test', baseURL: fake.url, apiKeyEnv: 'PARLEY_LLM_API_KEY' }, {});
+    const agent = createLlmAgent(spec, { limits, env: { PARLEY_LLM_API_KEY: KEY } });
     const call = callOf(toDecision(await agent.decide(contextAt('trust-split', 'propose'))));
     expect(fake.requests[0].api).toBe('chat');
     expect(call).toMatchObject({ provider: 'openai', model: 'gpt-test', fallback: false });
@@ -221,8 +221,8 @@ describe('providers and keys', () => {
   it('the anthropic provider works in json and tagged mode', async () => {
     for (const structuredOutput of ['json', 'tagged'] as const) {
       fake.reset();
-      const spec = resolveLlmSpec({ type: 'llm', provider: 'anthropic', model: 'claude-test', baseURL: fake.url, apiKeyEnv: 'K', structuredOutput, maxTokens: 400 }, {});
-      const agent = createLlmAgent(spec, { limits, env: { K: KEY } });
+      const spec = resolveLlmSpec({ type: 'llm', provider: 'anthropic', model: 'claude-test', baseURL: fake.url, apiKeyEnv: 'PARLEY_LLM_API_KEY', structuredOutput, maxTokens: 400 }, {});
+      const agent = createLlmAgent(spec, { limits, env: { PARLEY_LLM_API_KEY: KEY } });
       const decision = toDecision(await agent.decide(contextAt('traitors', 'beliefs')));
       expect(fake.requests[0].api).toBe('anthropic');
       expect(fake.requests[0].credential).toBe(KEY);

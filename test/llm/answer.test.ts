@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../shared/engine/rng.ts';
+import { Purpose, Rng } from '../../shared/engine/rng.ts';
 import { answerForm, asSeat, extractJsonObject, extractTag } from '../../server/llm/answer.ts';
 
 const NAMES = ['Alice', 'Ben', 'Chloe', 'Daniel', 'Elena'];
@@ -52,7 +52,7 @@ describe('vote answers', () => {
   });
 
   it('falls back to a listed seat', () => {
-    const action = vote.fallback(new Rng(5));
+    const action = vote.fallback(Rng.stream(5, Purpose.test));
     expect(action.kind === 'vote' && [1, 3].includes(action.target)).toBe(true);
   });
 
@@ -71,7 +71,7 @@ describe('speak answers', () => {
   });
 
   it('falls back to saying nothing', () => {
-    expect(speak.fallback(new Rng(1))).toEqual({ kind: 'speak', text: '' });
+    expect(speak.fallback(Rng.stream(1, Purpose.test))).toEqual({ kind: 'speak', text: '' });
   });
 });
 
@@ -96,7 +96,7 @@ describe('beliefs answers', () => {
   });
 
   it('falls back to uniform 50', () => {
-    expect(beliefs.fallback(new Rng(1))).toEqual({ kind: 'beliefs', suspicion: { '1': 50, '2': 50 } });
+    expect(beliefs.fallback(Rng.stream(1, Purpose.test))).toEqual({ kind: 'beliefs', suspicion: { '1': 50, '2': 50 } });
   });
 });
 
@@ -110,6 +110,6 @@ describe('propose answers', () => {
   });
 
   it('falls back to the midpoint', () => {
-    expect(propose.fallback(new Rng(1))).toEqual({ kind: 'propose', coins: 5 });
+    expect(propose.fallback(Rng.stream(1, Purpose.test))).toEqual({ kind: 'propose', coins: 5 });
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Action, SeatId } from '../../shared/engine/actions.ts';
 import { Match } from '../../shared/engine/match.ts';
 import { pickNames } from '../../shared/engine/names.ts';
-import { deriveSeed, Rng } from '../../shared/engine/rng.ts';
+import { Purpose, Rng } from '../../shared/engine/rng.ts';
 import { traitors, TraitorsConfigSchema, type TraitorsConfig, type TraitorsEvent, type TraitorsState, type TraitorsView } from '../../shared/games/traitors/index.ts';
 
 type M = Match<TraitorsState, TraitorsEvent>;
@@ -73,7 +73,7 @@ function playRandomly(config: TraitorsConfig, seed: number, choices: number[], o
       m.timeout(seat);
     } else {
       const pending = m.pending(seat)!;
-      const action = traitors.agents.random({ seat, view: traitors.view(m.state, seat), pending, rng: new Rng(deriveSeed('fuzz', seed, step)) });
+      const action = traitors.agents.random({ seat, view: traitors.view(m.state, seat), pending, rng: Rng.stream(seed, Purpose.test, step) });
       const result = m.submit(seat, action);
       if (!result.ok) throw new Error(`random agent rejected: ${result.code} ${result.message}`);
     }

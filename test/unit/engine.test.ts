@@ -6,46 +6,7 @@ import { Match, replay } from '../../shared/engine/match.ts';
 import { pickNames } from '../../shared/engine/names.ts';
 import { playAgents, playScripted } from '../../shared/engine/play.ts';
 import { scriptedSeatAgent } from '../../shared/engine/agent.ts';
-import { deriveSeed, Rng, seedRng } from '../../shared/engine/rng.ts';
-
-describe('Rng', () => {
-  it('is a pure function of its state', () => {
-    const a = Rng.from(seedRng(42));
-    const b = Rng.from(seedRng(42));
-    const xs = Array.from({ length: 50 }, () => a.next());
-    expect(Array.from({ length: 50 }, () => b.next())).toEqual(xs);
-    expect(a.state).toBe(b.state);
-  });
-
-  it('resumes exactly from a stored state', () => {
-    const a = Rng.from(seedRng(7));
-    a.next();
-    const stored = a.state;
-    const expected = a.next();
-    expect(Rng.from(stored).next()).toBe(expected);
-  });
-
-  it('draws integers uniformly in range', () => {
-    const r = Rng.from(seedRng(1));
-    const counts = [0, 0, 0, 0, 0, 0];
-    for (let i = 0; i < 60_000; i++) counts[r.int(6)]++;
-    for (const c of counts) expect(Math.abs(c - 10_000)).toBeLessThan(500);
-    expect(() => r.int(0)).toThrow(RangeError);
-  });
-
-  it('shuffles into a permutation without touching the input', () => {
-    const input = [1, 2, 3, 4, 5, 6, 7, 8];
-    const out = Rng.from(seedRng(3)).shuffle(input);
-    expect(input).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
-    expect([...out].sort()).toEqual(input);
-  });
-
-  it('gives neighbouring seeds unrelated streams', () => {
-    expect(seedRng(1)).not.toBe(seedRng(2));
-    expect(deriveSeed('game', 1, 0)).not.toBe(deriveSeed('game', 1, 1));
-    expect(Rng.from(seedRng(1)).next()).not.toBeCloseTo(Rng.from(seedRng(2)).next(), 3);
-  });
-});
+import { Purpose, Rng, type RngState } from '../../shared/engine/rng.ts';
 
 describe('pickNames', () => {
   it('picks distinct names, reproducibly', () => {
@@ -57,11 +18,11 @@ describe('pickNames', () => {
 
 // A tiny counting game: two seats take turns adding 1..3; whoever reaches 10 wins.
 // A "bonus" event is settled automatically (with randomness) whenever the total is a multiple of 4.
-type CountState = { names: string[]; rng: number; total: number; turn: number; bonuses: number };
+type CountState = { names: string[]; rng: RngState; total: number; turn: number; bonuses: number };
 type CountEvent =
-  | { type: 'setup'; names: string[]; rng: number }
+  | { type: 'setup'; names: string[]; rng: RngState }
   | { type: 'add'; seat: number; n: number }
-  | { type: 'bonus'; amount: number; rng: number };
+  | { type: 'bonus'; amount: number; rng: RngState };
 
 const countGame: GameDefinition<{ target: number }, CountState, CountEvent, { total: number; you: number }> = {
   id: 'trust-split',
@@ -69,7 +30,7 @@ const countGame: GameDefinition<{ target: number }, CountState, CountEvent, { to
   configSchema: z.object({ target: z.number() }),
   presets: { default: { target: 10 } },
   seatCount: () => 2,
-  start: (_c, seed, names) => ({ type: 'setup', names, rng: seedRng(seed) }),
+  start: (_c, seed, names) => ({ type: 'setup', names, rng: Rng.stream(seed, Purpose.game).state }),
   reduce(state, e) {
     switch (e.type) {
       case 'setup':

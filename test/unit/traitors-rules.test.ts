@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Action, SeatId } from '../../shared/engine/actions.ts';
 import { applyWithConsequences, Match } from '../../shared/engine/match.ts';
-import { seedRng } from '../../shared/engine/rng.ts';
+import { Purpose, Rng } from '../../shared/engine/rng.ts';
 import { resolveConfig } from '../../shared/games/index.ts';
 import {
   traitors,
@@ -32,7 +32,7 @@ type M = Match<TraitorsState, TraitorsEvent>;
 /** A match with hand-chosen roles (the setup event is what `start` would draw). */
 function matchWith(roles: Role[], overrides: Partial<TraitorsConfig> = {}, seed = 1): M {
   const cfg = config(roles.length, roles.filter((r) => r === 'traitor').length, overrides);
-  const setup: TraitorsEvent = { type: 'setup', config: cfg, seed, names: NAMES.slice(0, roles.length), roles, rng: seedRng(seed) };
+  const setup: TraitorsEvent = { type: 'setup', config: cfg, seed, names: NAMES.slice(0, roles.length), roles, rng: Rng.stream(seed, Purpose.game).state };
   return Match.fromLog<TraitorsState, TraitorsEvent>(traitors, applyWithConsequences<TraitorsState, TraitorsEvent>(traitors, undefined, setup).events);
 }
 

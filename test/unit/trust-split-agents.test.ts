@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Action, SeatId } from '../../shared/engine/actions.ts';
 import { Match } from '../../shared/engine/match.ts';
 import { agentRng, playScripted } from '../../shared/engine/play.ts';
-import { Rng } from '../../shared/engine/rng.ts';
+import { Purpose, Rng } from '../../shared/engine/rng.ts';
 import {
   HONEST_DOUBTFUL,
   HONEST_LOSING,
@@ -147,7 +147,7 @@ describe('messages the agents say are read correctly by claims.ts', () => {
 
 /** What `agent` at `seat` would do now (its RNG fixed by `decision`). */
 function ask(match: Match<TrustSplitState, TrustSplitEvent>, agent: string, seat: SeatId, decision = 0): Action {
-  return TRUST_SPLIT_AGENTS[agent]({ seat, view: trustSplit.view(match.state, seat), pending: match.pending(seat)!, rng: new Rng(decision + 1) });
+  return TRUST_SPLIT_AGENTS[agent]({ seat, view: trustSplit.view(match.state, seat), pending: match.pending(seat)!, rng: Rng.stream(1, Purpose.test, decision) });
 }
 
 function submit(match: Match<TrustSplitState, TrustSplitEvent>, seat: SeatId, action: Action): void {

@@ -1,6 +1,7 @@
 import type { GamePrompter } from './types.ts';
 import { traitorsPrompter } from './traitors.ts';
 import { trustSplitPrompter } from './trust-split.ts';
+import { ownValue } from '../../../shared/own.ts';
 
 export * from './types.ts';
 export { traitorsPrompter, TRAITORS_FULL_ROUNDS } from './traitors.ts';
@@ -13,7 +14,7 @@ export const PROMPTERS: Record<string, GamePrompter> = {
 };
 
 export function prompterFor(gameId: string): GamePrompter {
-  const prompter = PROMPTERS[gameId];
+  const prompter = ownValue(PROMPTERS, gameId);
   if (!prompter) throw new Error(`LLM agents have no prompts for the game "${gameId}"`);
   return prompter;
 }

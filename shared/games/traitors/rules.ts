@@ -1,21 +1,25 @@
 import type { Action, Pending, SeatId } from '../../engine/actions.ts';
 import type { Outcome, Rejection } from '../../engine/game.ts';
-import { deriveSeed, Rng } from '../../engine/rng.ts';
+import { fitsVisible, visibleLength } from '../../text.ts';
+import { Purpose, Rng, RngKey, type Seed } from '../../engine/rng.ts';
 import type { TraitorsConfig } from './config.ts';
 import { tallyVotes } from './reduce.ts';
 import type { CastVote, Role, Suspicion, TimeoutEvent, TraitorsEvent, TraitorsState, Winner } from './types.ts';
 
 export { reduce } from './reduce.ts';
 
-/** The opening event: roles drawn with the game's seeded RNG. */
-export function start(config: TraitorsConfig, seed: number, names: string[]): TraitorsEvent {
+/**
+ * The opening event: roles drawn from the seed's roles stream; the game stream (tie-breaks) starts
+ * in the event, so replay continues it exactly.
+ */
+export function start(config: TraitorsConfig, seed: Seed, names: string[]): TraitorsEvent {
   if (names.length !== config.players) throw new Error(`traitors: ${config.players} players need ${config.players} names, got ${names.length}`);
   if (config.traitors < 1 || config.traitors * 2 >= config.players) throw new Error('traitors: need 1 ≤ traitors < players / 2');
-  const rng = new Rng(deriveSeed('traitors', seed));
-  const seats = rng.shuffle(Array.from({ length: config.players }, (_, i) => i));
+  const key = RngKey.fromSeed(seed);
+  const seats = Rng.stream(key, Purpose.roles).shuffle(Array.from({ length: config.players }, (_, i) => i));
   const roles: Role[] = new Array<Role>(config.players).fill('faithful');
   for (const s of seats.slice(0, config.traitors)) roles[s] = 'traitor';
-  return { type: 'setup', config, seed, names: names.slice(), roles, rng: rng.state };
+  return { type: 'setup', config, seed, names: names.slice(), roles, rng: Rng.stream(key, Purpose.game).state };
 }
 
 /** What a seat owes right now (null: nothing). Dead seats owe nothing. */
@@ -73,8 +77,8 @@ export function validate(state: TraitorsState, seat: SeatId, action: Action): Re
   switch (action.kind) {
     case 'speak':
       if (typeof action.text !== 'string') return reject('invalid', 'text must be a string.');
-      if (p.kind === 'speak' && action.text.length > p.maxChars) {
-        return reject('too_long', `Statements are at most ${p.maxChars} characters (got ${action.text.length}).`);
+      if (p.kind === 'speak' && !fitsVisible(action.text, p.maxChars)) {
+        return reject('too_long', `Statements are at most ${p.maxChars} characters (got ${visibleLength(action.text)}); send a shorter one.`);
       }
       return null;
     case 'vote': {

@@ -1,6 +1,6 @@
 import type { SeatId } from '../../engine/actions.ts';
 import type { BaseState } from '../../engine/game.ts';
-import type { RngState } from '../../engine/rng.ts';
+import type { RngState, Seed } from '../../engine/rng.ts';
 import type { TraitorsConfig } from './config.ts';
 
 export type Role = 'traitor' | 'faithful';
@@ -95,7 +95,7 @@ export type PhaseKind = Phase['kind'];
 
 export interface TraitorsState extends BaseState {
   config: TraitorsConfig;
-  seed: number;
+  seed: Seed;
   roles: readonly Role[];
   /** every traitor seat, ascending */
   traitorSeats: readonly SeatId[];
@@ -125,7 +125,7 @@ export interface TraitorsState extends BaseState {
 export interface SetupEvent {
   type: 'setup';
   config: TraitorsConfig;
-  seed: number;
+  seed: Seed;
   names: string[];
   roles: Role[];
   rng: RngState;

@@ -28,13 +28,15 @@ export interface HandClaim {
   position: Position | null;
 }
 
-const HAND_WORDS: Record<string, Hand> = { rock: 'rock', paper: 'paper', scissors: 'scissors', scissor: 'scissors' };
-const PLAIN_POSITION: Record<string, Position> = { upper: 'upper', higher: 'upper', lower: 'lower' };
+// Word tables are Maps: they are looked up with words from chat, and a plain object would answer
+// "constructor" or "__proto__" with Object.prototype's members.
+const HAND_WORDS = new Map<string, Hand>([['rock', 'rock'], ['paper', 'paper'], ['scissors', 'scissors'], ['scissor', 'scissors']]);
+const PLAIN_POSITION = new Map<string, Position>([['upper', 'upper'], ['higher', 'upper'], ['lower', 'lower']]);
 /** Need a following hand/one/side: "winning" alone could be about the game. */
-const STRENGTH_POSITION: Record<string, Position> = {
+const STRENGTH_POSITION = new Map<string, Position>(Object.entries({
   winning: 'upper', stronger: 'upper', better: 'upper', superior: 'upper',
   losing: 'lower', weaker: 'lower', worse: 'lower', inferior: 'lower',
-};
+} satisfies Record<string, Position>));
 const POSITION_NOUNS = new Set(['hand', 'one', 'side', 'position']);
 
 const NEGATIONS = new Set(['not', 'never', 'no']);
@@ -66,13 +68,13 @@ const QUESTION_OPENERS = new Set([
   'have', 'has', 'what', 'which', 'who', 'whom', 'whose', 'how', 'why', 'where', 'wanna',
 ]);
 
-const NOT_CONTRACTIONS: Record<string, string> = { don: 'do', doesn: 'does', didn: 'did', isn: 'is', aren: 'are', wasn: 'was', weren: 'were', haven: 'have', hasn: 'has', hadn: 'had', can: 'can', won: 'will', wouldn: 'would', ain: 'am', shouldn: 'should', couldn: 'could' };
-const APOSTROPHE_FREE: Record<string, string[]> = {
+const NOT_CONTRACTIONS = new Map<string, string>(Object.entries({ don: 'do', doesn: 'does', didn: 'did', isn: 'is', aren: 'are', wasn: 'was', weren: 'were', haven: 'have', hasn: 'has', hadn: 'had', can: 'can', won: 'will', wouldn: 'would', ain: 'am', shouldn: 'should', couldn: 'could' }));
+const APOSTROPHE_FREE = new Map<string, string[]>(Object.entries({
   im: ['i', 'am'], ive: ['i', 'have'], dont: ['do', 'not'], doesnt: ['does', 'not'], didnt: ['did', 'not'],
   isnt: ['is', 'not'], havent: ['have', 'not'], cant: ['can', 'not'], cannot: ['can', 'not'], wont: ['will', 'not'],
   aint: ['am', 'not'], wasnt: ['was', 'not'],
-};
-const SUFFIXES: Record<string, string> = { m: 'am', ve: 'have', re: 'are', ll: 'will', d: 'would', s: 'is' };
+}));
+const SUFFIXES = new Map<string, string>(Object.entries({ m: 'am', ve: 'have', re: 'are', ll: 'will', d: 'would', s: 'is' }));
 
 const EMOJI: [RegExp, string][] = [
   [/✊|👊|🪨/gu, ' rock '],
@@ -94,7 +96,7 @@ function tokenize(clause: string): string[] {
     if (!word) continue;
     const quote = word.indexOf("'");
     if (quote < 0) {
-      const expanded = APOSTROPHE_FREE[word];
+      const expanded = APOSTROPHE_FREE.get(word);
       if (expanded) tokens.push(...expanded);
       else tokens.push(word);
       continue;
@@ -102,10 +104,10 @@ function tokenize(clause: string): string[] {
     const stem = word.slice(0, quote);
     const suffix = word.slice(quote + 1);
     if (suffix === 't' && stem.endsWith('n')) {
-      const base = NOT_CONTRACTIONS[stem] ?? stem.slice(0, -1);
+      const base = NOT_CONTRACTIONS.get(stem) ?? stem.slice(0, -1);
       tokens.push(base, 'not');
-    } else if (SUFFIXES[suffix]) {
-      tokens.push(stem, SUFFIXES[suffix]);
+    } else if (SUFFIXES.has(suffix)) {
+      tokens.push(stem, SUFFIXES.get(suffix)!);
     } else {
       tokens.push(stem);
     }
@@ -153,11 +155,11 @@ type Found = { kind: 'hand'; hand: Hand } | { kind: 'position'; position: Positi
 function claimAt(tokens: string[], i: number, subjectIsHand = false): Found {
   const word = tokens[i];
   if (word === undefined) return null;
-  const hand = HAND_WORDS[word];
+  const hand = HAND_WORDS.get(word);
   if (hand) return tokens[i + 1] === 'or' ? null : { kind: 'hand', hand };
-  const plain = PLAIN_POSITION[word];
+  const plain = PLAIN_POSITION.get(word);
   if (plain) return { kind: 'position', position: plain };
-  const strength = STRENGTH_POSITION[word];
+  const strength = STRENGTH_POSITION.get(word);
   if (strength && (subjectIsHand || POSITION_NOUNS.has(tokens[i + 1] ?? ''))) return { kind: 'position', position: strength };
   return null;
 }
@@ -217,9 +219,9 @@ function claimsInClause(tokens: string[]): Found[] {
     if (word === 'i') claim = claimFromI(tokens, i);
     else if (word === 'my' && tokens[i + 1] === 'hand') claim = claimFromMyHand(tokens, i);
     else if (word === 'my' && tokens[i + 1] === 'own' && tokens[i + 2] === 'hand') claim = claimFromMyHand(tokens, i + 1);
-    else if (word === 'my' && HAND_WORDS[tokens[i + 1]]) claim = claimAt(tokens, i + 1);
+    else if (word === 'my' && HAND_WORDS.has(tokens[i + 1])) claim = claimAt(tokens, i + 1);
     else if (word === 'mine' && tokens[i + 1] === 'is') claim = claimAfter(tokens, i + 2, AFTER_MY_HAND, true);
-    else if (HAND_WORDS[word] && MY_SIDE.some((p) => startsWith(tokens, i + 1, p)) && !tokens.slice(0, i).some((t) => t === 'you' || t === 'your' || NEGATIONS.has(t))) {
+    else if (HAND_WORDS.has(word) && MY_SIDE.some((p) => startsWith(tokens, i + 1, p)) && !tokens.slice(0, i).some((t) => t === 'you' || t === 'your' || NEGATIONS.has(t))) {
       claim = claimAt(tokens, i);
     } else if (i === 0 && (word === 'got' || word === 'holding' || word === 'drew')) claim = claimAfter(tokens, 1, AFTER_VERB);
     else {
@@ -270,7 +272,8 @@ function parseClaim(text: string): Readonly<HandClaim> | null {
   let position: Position | null = null;
 
   const whole = tokenize(normalized);
-  if (whole.length === 1 && HAND_WORDS[whole[0]]) return Object.freeze({ hand: HAND_WORDS[whole[0]], position: null });
+  const single = whole.length === 1 ? HAND_WORDS.get(whole[0]) : undefined;
+  if (single) return Object.freeze({ hand: single, position: null });
 
   for (const clause of clausesOf(normalized)) {
     if (clause.skipped) continue;

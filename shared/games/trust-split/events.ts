@@ -1,5 +1,5 @@
 import type { SeatId } from '../../engine/actions.ts';
-import type { RngState } from '../../engine/rng.ts';
+import type { RngState, Seed } from '../../engine/rng.ts';
 import type { TrustSplitConfig } from './config.ts';
 import type { Hand } from './hands.ts';
 
@@ -15,7 +15,7 @@ export type PerSeat<T> = [T, T];
 export interface SetupEvent {
   type: 'setup';
   config: TrustSplitConfig;
-  seed: number;
+  seed: Seed;
   names: string[];
   /** who speaks first in round 1; the first speaker alternates every round */
   firstSpeaker: SeatId;

@@ -1,6 +1,7 @@
 import type { Action, Pending, SeatId } from '../../engine/actions.ts';
 import type { Outcome, Rejection } from '../../engine/game.ts';
-import { Rng, seedRng } from '../../engine/rng.ts';
+import { fitsVisible, visibleLength } from '../../text.ts';
+import { Purpose, Rng, type Seed } from '../../engine/rng.ts';
 import { timeoutProposal, TrustSplitConfigSchema, type TrustSplitConfig } from './config.ts';
 import type {
   DealEvent,
@@ -27,10 +28,10 @@ export function firstSpeakerOfRound(firstSpeaker: SeatId, round: number): SeatId
 
 // ---------------------------------------------------------------- start
 
-export function start(config: TrustSplitConfig, seed: number, names: string[]): SetupEvent {
+export function start(config: TrustSplitConfig, seed: Seed, names: string[]): SetupEvent {
   if (names.length !== SEAT_COUNT) throw new Error(`Trust-and-Split needs exactly 2 players, got ${names.length}`);
   const parsed = TrustSplitConfigSchema.parse(config);
-  const rng = Rng.from(seedRng(seed));
+  const rng = Rng.stream(seed, Purpose.game);
   const firstSpeaker: SeatId = rng.int(2);
   return { type: 'setup', config: parsed, seed, names: names.slice(), firstSpeaker, rng: rng.state };
 }
@@ -328,7 +329,9 @@ export function validate(state: TrustSplitState, seat: SeatId, action: Action): 
   if (!hasTwoFields(action)) return reject('invalid', `A ${want.kind} action has exactly two fields.`);
   if (action.kind === 'speak' && want.kind === 'speak') {
     if (typeof action.text !== 'string') return reject('invalid', 'A message must be text.');
-    if (action.text.length > want.maxChars) return reject('too_long', `A message has at most ${want.maxChars} characters (got ${action.text.length}).`);
+    if (!fitsVisible(action.text, want.maxChars)) {
+      return reject('too_long', `A message has at most ${want.maxChars} characters (got ${visibleLength(action.text)}); send a shorter one.`);
+    }
     return null;
   }
   if (action.kind === 'propose' && want.kind === 'propose') {

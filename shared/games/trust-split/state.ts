@@ -1,5 +1,6 @@
 import type { Pending, SeatId } from '../../engine/actions.ts';
 import type { BaseState } from '../../engine/game.ts';
+import type { Seed } from '../../engine/rng.ts';
 import type { TrustSplitConfig } from './config.ts';
 import type { PerSeat, RoundResolvedEvent } from './events.ts';
 import type { Hand } from './hands.ts';
@@ -51,7 +52,7 @@ export interface TrustSplitState extends BaseState {
   config: TrustSplitConfig;
   /** the pending requests, derived from the config once (frozen, shared by every state) */
   requests: { speak: Pending; propose: Pending };
-  seed: number;
+  seed: Seed;
   /** round 1's first speaker */
   firstSpeaker: SeatId;
   /** current round, 1-based; 0 before the first deal */

@@ -1,0 +1,35 @@
+// The soak's server: Parley's own startServer (the one `npm start` runs), bound to 127.0.0.1 only,
+// with the limits the soak needs (every client shares one address). Run as a child process by
+// scripts/soak.ts; configured through PARLEY_SOAK_* variables so nothing leaks into a real deployment.
+import { startServer } from '../../server/app.ts';
+import type { Limits } from '../../server/limits.ts';
+
+const dataDir = process.env.PARLEY_SOAK_DATA_DIR;
+const adminToken = process.env.PARLEY_SOAK_ADMIN_TOKEN;
+if (!dataDir || !adminToken) {
+  console.error('scripts/soak/server.ts is started by `npm run soak`; it needs PARLEY_SOAK_DATA_DIR and PARLEY_SOAK_ADMIN_TOKEN.');
+  process.exit(2);
+}
+const limits = JSON.parse(process.env.PARLEY_SOAK_LIMITS ?? '{}') as Partial<Limits>;
+
+const server = await startServer({
+  port: 0,
+  host: '127.0.0.1',
+  dataDir,
+  adminToken,
+  staticDir: null,
+  quickplay: true,
+  quickplayAgentDelayMs: Number(process.env.PARLEY_SOAK_AGENT_DELAY_MS ?? 1200),
+  durability: process.env.PARLEY_SOAK_DURABILITY === 'normal' ? 'normal' : 'full',
+  limits,
+});
+console.log(`Parley listening on http://127.0.0.1:${server.port}`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    void server.close().then(() => process.exit(0));
+  });
+}
