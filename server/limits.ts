@@ -53,7 +53,7 @@ export class RateLimit {
       await this.limiter.consume(key);
       return null;
     } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) return { retryAfterMs: Math.max(1, rejection.msBeforeNext) };
+      if (rejection instanceof RateLimiterRes) return { retryAfterMs: Math.max(1, Math.ceil(rejection.msBeforeNext)) };
       throw rejection;
     }
   }

@@ -107,6 +107,7 @@ export function attachSockets(
           ok: false,
           code: 'rate_limited',
           message: `Too many actions from this seat (at most ${limits.socketActsPerSec} a second); nothing was recorded. Send again in ${limited.retryAfterMs} ms (the same clientActionId is safe).`,
+          retryAfterMs: limited.retryAfterMs,
         });
         return;
       }

@@ -22,7 +22,7 @@ interface State {
   deadline: number | null;
   outcome: { summary: string } | null;
 }
-type Ack = { ok: true; version: number } | { ok: false; code: string; message: string };
+type Ack = { ok: true; version: number } | { ok: false; code: string; message: string; retryAfterMs?: number };
 
 const [url, token] = process.argv.slice(2);
 if (!url || !token) {
@@ -58,7 +58,12 @@ async function maybeAct(): Promise<void> {
   // one id per decision: resending it after a lost ack can never apply the action twice
   const clientActionId = `v${state.version}-${state.pending.kind}`;
   try {
-    const ack: Ack = await socket.timeout(10_000).emitWithAck('act', { action, clientActionId });
+    let ack: Ack = await socket.timeout(10_000).emitWithAck('act', { action, clientActionId });
+    // over the server's per-seat rate limit nothing was recorded: wait as told, send the same act again
+    while (!ack.ok && ack.code === 'rate_limited') {
+      await new Promise((resolve) => setTimeout(resolve, ack.ok ? 0 : (ack.retryAfterMs ?? 1000)));
+      ack = await socket.timeout(10_000).emitWithAck('act', { action, clientActionId });
+    }
     if (ack.ok) {
       console.log(`${state.pending.kind}: ${JSON.stringify(action)} (version ${ack.version})`);
       actFrom = ack.version;

@@ -122,7 +122,7 @@ function hexToWords(hex: string, words: number): Uint32Array {
   for (let w = 0; w < words; w++) {
     // little-endian: byte 0 of the word is its lowest 8 bits
     let v = 0;
-    for (let b = 3; b >= 0; b--) v = (v << 8) | parseInt(hex.substr(w * 8 + b * 2, 2), 16);
+    for (let b = 3; b >= 0; b--) v = (v << 8) | parseInt(hex.slice(w * 8 + b * 2, w * 8 + b * 2 + 2), 16);
     out[w] = v >>> 0;
   }
   return out;

@@ -53,7 +53,13 @@ export type ActErrorCode = z.infer<typeof ActErrorCodeSchema>;
 
 export const AckSchema = z.discriminatedUnion('ok', [
   z.strictObject({ ok: z.literal(true), version: z.number().int().nonnegative() }),
-  z.strictObject({ ok: z.literal(false), code: ActErrorCodeSchema, message: z.string() }),
+  z.strictObject({
+    ok: z.literal(false),
+    code: ActErrorCodeSchema,
+    message: z.string(),
+    /** with `rate_limited`: send the same act (same clientActionId) again after this many ms */
+    retryAfterMs: z.number().int().positive().optional(),
+  }),
 ]);
 export type Ack = z.infer<typeof AckSchema>;
 

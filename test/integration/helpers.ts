@@ -252,7 +252,14 @@ export class TestClient {
     if (this.busy || !state || !state.pending || state.seat === null || state.version < this.minVersion || !this.socket.connected) return;
     this.busy = true;
     try {
-      const ack = await this.act(this.decide(state.pending, this.rand, state.seat));
+      const action = this.decide(state.pending, this.rand, state.seat);
+      const clientActionId = `${this.options.idPrefix ?? 'c'}-${++this.actions}`;
+      let ack = await this.act(action, clientActionId);
+      // the server's per-seat rate limit recorded nothing: the same act, same id, after the wait it names
+      while (!ack.ok && ack.code === 'rate_limited' && this.autoplaying) {
+        await new Promise((resolve) => setTimeout(resolve, ack.ok ? 0 : (ack.retryAfterMs ?? 100)));
+        ack = await this.act(action, clientActionId);
+      }
       // act again only from a state that already includes this action
       this.minVersion = ack.ok ? ack.version : state.version + 1;
     } catch {
