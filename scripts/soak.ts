@@ -257,7 +257,7 @@ const files = writeReport(path.resolve(opts.out), result);
 rmSync(dataDir, { recursive: true, force: true });
 const v = result.verdict;
 console.log(
-  `\nverdict: ${v.pass ? 'PASS' : 'FAIL'} — memory flat after warm-up: ${v.memoryFlat.pass ? 'yes' : 'NO'} (${v.memoryFlat.slopeMBPerMin} MB/min over the last half), ` +
+  `\nverdict: ${v.pass ? 'PASS' : 'FAIL'} — memory flat after warm-up: ${v.memoryFlat.pass ? 'yes' : 'NO'} (retained heap ${v.memoryFlat.retainedHeap.slopeMBPerMin} MB/min over the last half, RSS ${v.memoryFlat.rss.slopeMBPerMin} MB/min over the last quarter), ` +
     `stuck rooms: ${v.noStuckRoom.stuck}, errors: ${v.noErrors.errors}${v.noErrors.errors ? ` (${Object.entries(result.totals.errors).map(([k, n]) => `${k} ×${n}`).join(', ')})` : ''}`,
 );
 console.log(`wrote ${files.json} and ${files.md}`);

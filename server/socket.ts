@@ -88,8 +88,27 @@ export function attachSockets(
   }
 
   io.on('connection', (socket: ParleySocket) => {
-    const { room, seat } = socket.data;
-    void room.connect(socket, seat);
+    const { seat } = socket.data;
+    // the room may change once: see seat()
+    let room = socket.data.room;
+    void seatSocket().catch(logFailure(`room ${room.id}: connect`));
+
+    /**
+     * Seat the socket in its room. A finished room can be evicted between the handshake and this
+     * moment (its last connection left, e.g. in a reconnect storm); then load it again from the
+     * log instead of leaving the client without a state.
+     */
+    async function seatSocket(): Promise<void> {
+      if (await room.connect(socket, seat)) return;
+      const again = sessions.resolveToken((socket.handshake.auth as { token: string }).token);
+      if (!again) {
+        socket.disconnect(true);
+        return;
+      }
+      room = again.room;
+      socket.data.room = again.room;
+      if (!(await room.connect(socket, seat))) socket.disconnect(true);
+    }
 
     socket.on('act', (payload: unknown, ack?: unknown) => {
       const respond = typeof ack === 'function' ? (ack as (result: Ack) => void) : () => {};

@@ -117,37 +117,67 @@ export class Monitor {
   }
 }
 
+export interface Trend {
+  slopeMBPerMin: number;
+  /** the trend's growth across the window it was fitted on */
+  growthMB: number;
+  meanMB: number;
+  allowedMB: number;
+  samples: number;
+  pass: boolean;
+}
+
 export interface Verdict {
-  memoryFlat: { pass: boolean; slopeMBPerMin: number; growthMB: number; meanMB: number; allowedMB: number; samples: number };
+  memoryFlat: {
+    pass: boolean;
+    /** the live heap: the lowest heapUsed of each minute (what garbage collection returns to), last half */
+    retainedHeap: Trend;
+    /** the process's resident memory over the last quarter: it must have levelled off */
+    rss: Trend;
+  };
   noStuckRoom: { pass: boolean; stuck: number };
   noErrors: { pass: boolean; errors: number };
   pass: boolean;
 }
 
-/**
- * Memory is flat after warm-up when the least-squares RSS trend over the last half of the run adds
- * less than max(16 MB, 10 % of that half's mean RSS) across that half.
- */
-export function verdict(samples: Sample[], durationSec: number, stuck: number, errors: number): Verdict {
-  const late = samples.filter((s) => s.t >= durationSec / 2);
-  const n = late.length;
+/** Least-squares trend of `points` ([t seconds, MB]); passes when it adds less than max(floor, 10 % of the mean). */
+function trend(points: [number, number][], floorMB: number): Trend {
+  const n = points.length;
   let slope = 0;
   let mean = 0;
   if (n >= 2) {
-    const mt = late.reduce((a, s) => a + s.t, 0) / n;
-    mean = late.reduce((a, s) => a + s.rssMB, 0) / n;
+    const mt = points.reduce((a, [t]) => a + t, 0) / n;
+    mean = points.reduce((a, [, v]) => a + v, 0) / n;
     let num = 0;
     let den = 0;
-    for (const s of late) {
-      num += (s.t - mt) * (s.rssMB - mean);
-      den += (s.t - mt) ** 2;
+    for (const [t, v] of points) {
+      num += (t - mt) * (v - mean);
+      den += (t - mt) ** 2;
     }
     slope = den ? num / den : 0; // MB per second
   }
-  const span = n >= 2 ? late[n - 1].t - late[0].t : 0;
+  const span = n >= 2 ? points[n - 1][0] - points[0][0] : 0;
   const growth = slope * span;
-  const allowed = Math.max(16, 0.1 * mean);
-  const memoryFlat = { pass: n >= 2 && growth < allowed, slopeMBPerMin: round(slope * 60), growthMB: round(growth), meanMB: round(mean), allowedMB: round(allowed), samples: n };
+  const allowed = Math.max(floorMB, 0.1 * mean);
+  return { slopeMBPerMin: round(slope * 60), growthMB: round(growth), meanMB: round(mean), allowedMB: round(allowed), samples: n, pass: n >= 2 && growth < allowed };
+}
+
+/**
+ * Memory is flat after warm-up when (1) the retained heap — the minimum heapUsed of each minute,
+ * where a leak shows whatever the collector's timing — has no upward trend over the last half of
+ * the run, and (2) RSS has levelled off over the last quarter. RSS alone is not the test: V8 grows
+ * its heap to the peaks it has seen and keeps it, so RSS climbs for a while without a leak.
+ */
+export function verdict(samples: Sample[], durationSec: number, stuck: number, errors: number): Verdict {
+  const minutes = new Map<number, [number, number]>();
+  for (const s of samples.filter((x) => x.t >= durationSec / 2)) {
+    const minute = Math.floor(s.t / 60);
+    const seen = minutes.get(minute);
+    if (!seen || s.heapMB < seen[1]) minutes.set(minute, [s.t, s.heapMB]);
+  }
+  const retainedHeap = trend([...minutes.values()], 8);
+  const rss = trend(samples.filter((x) => x.t >= (durationSec * 3) / 4).map((x) => [x.t, x.rssMB]), 16);
+  const memoryFlat = { pass: retainedHeap.pass && rss.pass, retainedHeap, rss };
   const noStuckRoom = { pass: stuck === 0, stuck };
   const noErrors = { pass: errors === 0, errors };
   return { memoryFlat, noStuckRoom, noErrors, pass: memoryFlat.pass && noStuckRoom.pass && noErrors.pass };
