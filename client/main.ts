@@ -1,4 +1,5 @@
-// Routes: `/` lobby, `/play/<token>` a seat, `/watch/<token>` the spectator, `/docs/<name>` the guides.
+// Routes: `/` lobby, `/play/<token>` a seat, `/watch/<token>` the spectator, `/docs/<name>` the guides,
+// `/s/<slug>` a study's participant pages (consent → … → completion code).
 // The table (and Phaser with it) loads only on the pages that need it.
 import './style.css';
 import { h, replaceChildren } from './dom.ts';
@@ -7,6 +8,7 @@ const root = document.getElementById('app')!;
 const path = location.pathname.replace(/\/+$/, '') || '/';
 const table = /^\/(play|watch)\/([^/]+)$/.exec(path);
 const docs = /^\/docs(?:\/([a-z]+))?$/.exec(path);
+const study = /^\/s\/([^/]+)$/.exec(path);
 
 if (path === '/') {
   const { mountLanding } = await import('./landing.ts');
@@ -14,6 +16,9 @@ if (path === '/') {
 } else if (table) {
   const { mountTable } = await import('./table.ts');
   mountTable(root, decodeURIComponent(table[2]), table[1] as 'play' | 'watch');
+} else if (study) {
+  const { mountStudy } = await import('./study/flow.ts');
+  mountStudy(root, study[1]);
 } else if (docs) {
   const { mountDocs } = await import('./docs.ts');
   await mountDocs(root, docs[1] ?? 'readme');

@@ -65,7 +65,7 @@ export class Store {
     if (known && known.sessionId === payload.sessionId && payload.version < known.version) return;
     const awaiting = this.current.awaitingVersion;
     this.update({
-      payload,
+      payload: discloseAgents(payload),
       clockSkewMs: Date.now() - payload.serverNow,
       awaitingVersion: awaiting !== null && payload.version >= awaiting ? null : awaiting,
     });
@@ -106,4 +106,16 @@ export class Store {
     }
     return ack;
   }
+}
+
+/**
+ * When the session discloses its agents (agentSeats is not null), their names read "… (AI)"
+ * everywhere the table shows a name: seats, chat, votes, results. Blind sessions send null.
+ */
+export function discloseAgents(payload: StatePayload): StatePayload {
+  const view = payload.view as { names?: unknown } | null;
+  if (!payload.agentSeats?.length || !view || !Array.isArray(view.names)) return payload;
+  const agents = new Set(payload.agentSeats);
+  const names = (view.names as string[]).map((name, seat) => (agents.has(seat) ? `${name} (AI)` : name));
+  return { ...payload, view: { ...view, names } };
 }

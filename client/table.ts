@@ -22,7 +22,16 @@ const STATUS_WORDS: Record<ClientState['status'], string> = {
   refused: 'Link not valid',
 };
 
-export function mountTable(root: HTMLElement, token: string, mode: 'play' | 'watch'): void {
+/** How a page that embeds the table (a study) changes it. */
+export interface TableOptions {
+  /** the buttons under the results, instead of "Play again" and "Back to the lobby" */
+  endActions?: (payload: StatePayload) => Node[];
+  /** where the brand in the top bar leads; null: nowhere (a study keeps its participants) */
+  homeHref?: string | null;
+}
+
+/** Mounts the table; the answer takes it down again (connection, Phaser, timers). */
+export function mountTable(root: HTMLElement, token: string, mode: 'play' | 'watch', options: TableOptions = {}): () => void {
   const store = new Store();
 
   const title = h('span', { class: 'game-title', text: 'Parley' });
@@ -33,7 +42,7 @@ export function mountTable(root: HTMLElement, token: string, mode: 'play' | 'wat
   const topbar = h(
     'header',
     { class: 'topbar' },
-    h('a', { class: 'brand', href: '/', 'aria-label': 'Parley home' }, h('span', { class: 'seal', 'aria-hidden': 'true', text: 'P' }), 'Parley'),
+    h('a', { class: 'brand', href: options.homeHref === undefined ? '/' : options.homeHref, 'aria-label': options.homeHref === null ? 'Parley' : 'Parley home' }, h('span', { class: 'seal', 'aria-hidden': 'true', text: 'P' }), 'Parley'),
     title,
     phase,
     h('span', { class: 'spacer' }),
@@ -58,7 +67,7 @@ export function mountTable(root: HTMLElement, token: string, mode: 'play' | 'wat
     onStatus: (status, detail) => store.setStatus(status, detail),
   });
   store.attach(net);
-  createTableGame(stage, store);
+  const tableGame = createTableGame(stage, store);
 
   let controlsKey = '';
   let infoKey = '';
@@ -79,7 +88,8 @@ export function mountTable(root: HTMLElement, token: string, mode: 'play' | 'wat
           });
         });
         const panel = client.results(payload);
-        panel.appendChild(h('div', { class: 'row end-actions' }, mode === 'play' ? again : null, h('a', { href: '/', class: 'button-link', text: 'Back to the lobby' })));
+        const ending = options.endActions ? options.endActions(payload) : [mode === 'play' ? again : null, h('a', { href: '/', class: 'button-link', text: 'Back to the lobby' })];
+        panel.appendChild(h('div', { class: 'row end-actions' }, ...ending));
         replaceChildren(actions, panel);
         actions.setAttribute('aria-label', 'Results');
       }
@@ -172,8 +182,8 @@ export function mountTable(root: HTMLElement, token: string, mode: 'play' | 'wat
       countdown.classList.toggle('urgent', remaining < 15_000);
     }
   };
-  setInterval(tick, 250);
-  store.subscribe((state, previous) => {
+  const ticker = setInterval(tick, 250);
+  const unsubscribe = store.subscribe((state, previous) => {
     const before = previous.payload;
     const now = state.payload;
     if (before && now && before.sessionId === now.sessionId && now.version > before.version) {
@@ -183,4 +193,10 @@ export function mountTable(root: HTMLElement, token: string, mode: 'play' | 'wat
     render(state);
   });
   render(store.state);
+  return () => {
+    clearInterval(ticker);
+    unsubscribe();
+    net.close();
+    tableGame.destroy();
+  };
 }

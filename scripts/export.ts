@@ -1,5 +1,5 @@
 #!/usr/bin/env tsx
-// Export one session's study data (tables, log, metrics, report) from the server's SQLite log.
+// Export one session's or one study's data from the server's SQLite log.
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
@@ -7,29 +7,52 @@ import { sessionReportHtml } from '../server/export/routes.ts';
 import { exportFileNames } from '../server/export/files.ts';
 import { sessionExportFiles } from '../server/export/session.ts';
 import { writeExportDir } from '../server/export/write.ts';
+import { studyExportFileNames, studyExportFiles } from '../server/studies/export.ts';
+import { StudyStore } from '../server/studies/store.ts';
 import { Store } from '../server/store.ts';
 
 const program = new Command()
   .name('npm run export --')
-  .description('Write a session\'s export (events.jsonl, CSV tables, seats.csv, llm_calls.jsonl, metrics.json) and report.html into a directory.')
-  .requiredOption('--session <id>', 'session id')
+  .description(
+    'Write a session\'s export (events.jsonl, CSV tables, seats.csv, llm_calls.jsonl, metrics.json) and report.html, ' +
+      'or a study\'s export (participants, survey, AI judgements, payments, bonuses and the joined session tables), into a directory.',
+  )
+  .option('--session <id>', 'session id')
+  .option('--study <id>', 'study id (GET /api/studies lists them), or its slug')
   .requiredOption('--out <dir>', 'output directory')
   .option('--data <dir>', 'the server\'s data directory (default: $PARLEY_DATA_DIR or ./data)', process.env.PARLEY_DATA_DIR || 'data')
-  .addHelpText('after', '\nExample: npm run export -- --session 3f9c2a1b --out out/session-3f9c2a1b\nColumns: docs/study-data.md');
+  .addHelpText('after', '\nExamples:\n  npm run export -- --session 3f9c2a1b --out out/session-3f9c2a1b\n  npm run export -- --study 5e1d0c9a7b --out out/study\nColumns: docs/study-data.md, docs/studies.md');
 program.parse();
-const opts = program.opts<{ session: string; out: string; data: string }>();
+const opts = program.opts<{ session?: string; study?: string; out: string; data: string }>();
+if ((opts.session === undefined) === (opts.study === undefined)) {
+  console.error('Give exactly one of --session ID or --study ID.');
+  process.exit(2);
+}
 
 const store = new Store(resolve(opts.data), { durability: 'normal' });
 try {
-  const files = sessionExportFiles(store, opts.session);
-  if (!files) {
-    console.error(`No session "${opts.session}" in ${resolve(opts.data)}.`);
-    process.exitCode = 1;
+  const out = resolve(opts.out);
+  if (opts.study !== undefined) {
+    const studies = new StudyStore(store.db);
+    const study = studies.study(opts.study) ?? studies.studyBySlug(opts.study);
+    if (!study) {
+      console.error(`No study "${opts.study}" in ${resolve(opts.data)}.`);
+      process.exitCode = 1;
+    } else {
+      await writeExportDir(studyExportFiles(studies, store, study), out);
+      console.log(`wrote ${out}/{${studyExportFileNames(study.game).join(',')}}`);
+    }
   } else {
-    const out = resolve(opts.out);
-    await writeExportDir(files, out);
-    writeFileSync(join(out, 'report.html'), (await sessionReportHtml(store, opts.session))!);
-    console.log(`wrote ${out}/{${[...exportFileNames(store.session(opts.session)!.game), 'report.html'].join(',')}}`);
+    const session = opts.session!;
+    const files = sessionExportFiles(store, session);
+    if (!files) {
+      console.error(`No session "${session}" in ${resolve(opts.data)}.`);
+      process.exitCode = 1;
+    } else {
+      await writeExportDir(files, out);
+      writeFileSync(join(out, 'report.html'), (await sessionReportHtml(store, session))!);
+      console.log(`wrote ${out}/{${[...exportFileNames(store.session(session)!.game), 'report.html'].join(',')}}`);
+    }
   }
 } finally {
   store.close();

@@ -81,6 +81,8 @@ const server: Awaited<ReturnType<typeof launchServer>> = await launchServer({
   adminToken,
   agentDelayMs: opts.agentDelayMs,
   durability: opts.durability as 'full' | 'normal',
+  // about 30 retained-heap measurements per run, at most one a minute
+  gcEverySec: Math.max(5, Math.min(60, (opts.minutes * 60) / 30)),
   limits: {
     // every soak client comes from 127.0.0.1: a per-address quick-play limit would only measure itself
     quickplayPerClientPerMin: 0,
@@ -229,6 +231,7 @@ tables.leaveAll();
 churn.leaveAll();
 const exitCode = await server.stop();
 const durationSec = round(elapsed());
+const retainedHeap = server.retainedHeap.map(([at, mb]): [number, number] => [round((at - startedAt) / 1000), mb]);
 const result: SoakResult = {
   command: `npm run soak -- ${process.argv.slice(2).join(' ')}`.trim(),
   options: { ...opts, players, stormEvery },
@@ -250,8 +253,9 @@ const result: SoakResult = {
   storms,
   stuck: monitor.stuck,
   samples: monitor.samples,
+  retainedHeap,
   intervals,
-  verdict: verdict(monitor.samples, durationSec, monitor.stuck.length, counters.errorCount),
+  verdict: verdict(monitor.samples, retainedHeap, durationSec, monitor.stuck.length, counters.errorCount),
 };
 const files = writeReport(path.resolve(opts.out), result);
 rmSync(dataDir, { recursive: true, force: true });

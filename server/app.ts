@@ -14,6 +14,7 @@ import { DEFAULT_LIMITS, type Limits } from './limits.ts';
 import { Sessions } from './sessions.ts';
 import { attachSockets } from './socket.ts';
 import { Store } from './store.ts';
+import { createStudies, type Studies } from './studies/index.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DEFAULT_CLIENT_DIR = path.join(REPO_ROOT, 'dist', 'client');
@@ -45,6 +46,19 @@ export interface ServerOptions {
   games?: Record<string, AnyGame>;
   /** extra HTTP routes (exports, reports …), matched before the built-in ones */
   routes?: (context: { sessions: Sessions; store: Store }) => Route[];
+  /** studies (server/studies): pacing of their agents and the public entry limit */
+  studies?: {
+    /** agents' fixed pacing in disclosed arms (default: quickplayAgentDelayMs) */
+    agentDelayMs?: number;
+    /** blind arms' human-looking think/typing times and minimum wait: 1 = real time (default), 0 = none */
+    humanPacingScale?: number;
+    /** POST /api/s/:slug/enter per client address per minute (default 60; 0 = no limit) */
+    entersPerMin?: number;
+    /** the waiting room's check interval (default 1000 ms) */
+    tickMs?: number;
+    /** a waiting participant counts as present if it polled within this long (default 6000 ms) */
+    presentMs?: number;
+  };
   log?: (message: string) => void;
 }
 
@@ -55,6 +69,7 @@ export interface RunningServer {
   dataDir: string;
   store: Store;
   sessions: Sessions;
+  studies: Studies;
   /** ids of the unfinished sessions rebuilt from the log at start */
   recovered: string[];
   /** ids of the unfinished quick-play sessions ended at start ("server restart") instead of rebuilt */
@@ -115,8 +130,21 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   const staticDir =
     options.staticDir === undefined ? (existsSync(path.join(DEFAULT_CLIENT_DIR, 'index.html')) ? DEFAULT_CLIENT_DIR : null) : options.staticDir;
+  const studies = createStudies({
+    store,
+    sessions,
+    log,
+    agentDelayMs: options.studies?.agentDelayMs ?? options.quickplayAgentDelayMs ?? 1200,
+    humanPacingScale: options.studies?.humanPacingScale ?? 1,
+    entersPerMin: options.studies?.entersPerMin ?? 60,
+    trustProxy: limits.trustProxy,
+    tickMs: options.studies?.tickMs,
+    presentMs: options.studies?.presentMs,
+  });
   const routes = [
     ...(options.routes?.({ sessions, store }) ?? []),
+    // studies: /api/studies… (admin), /api/s/:slug/enter and /api/participants/:token/… (participants)
+    ...studies.routes,
     // study data: GET /api/sessions/:id/export (zip) and /report (HTML)
     ...exportRoutes({ store }),
     ...apiRoutes({
@@ -154,10 +182,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     dataDir,
     store,
     sessions,
+    studies,
     recovered,
     endedAtStart,
     close() {
       closing ??= (async () => {
+        studies.stop();
         await sessions.closeAll();
         await new Promise<void>((resolve) => {
           io.close(() => resolve());

@@ -4,7 +4,7 @@
 // PARLEY_DURABILITY=normal (skip the fsync per commit), PARLEY_BUILD_CLIENT=0 (never build the client).
 // Limits (server/limits.ts; 0 turns one off): PARLEY_QUICKPLAY_PER_MIN, PARLEY_QUICKPLAY_MAX_LIVE,
 // PARLEY_QUICKPLAY_JOIN_SEC, PARLEY_QUICKPLAY_GONE_SEC, PARLEY_SOCKET_CONNECTS_PER_SEC,
-// PARLEY_SOCKET_ACTS_PER_SEC; PARLEY_TRUST_PROXY=1 reads client addresses from X-Forwarded-For.
+// PARLEY_SOCKET_ACTS_PER_SEC, PARLEY_STUDY_ENTERS_PER_MIN; PARLEY_TRUST_PROXY=1 reads client addresses from X-Forwarded-For.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_CLIENT_DIR, parsePublicUrl, REPO_ROOT, startServer } from './app.ts';
@@ -65,6 +65,7 @@ const server = await startServer({
     trustProxy: process.env.PARLEY_TRUST_PROXY === '1',
   },
   durability,
+  studies: { entersPerMin: envNumber('PARLEY_STUDY_ENTERS_PER_MIN', 60) },
   // LLM seats: agent "llm", "llm:<model>" or {"type":"llm",…}, configured by PARLEY_LLM_* (docs/llm-agents.md)
   agentResolvers: [llmAgentResolver()],
 });

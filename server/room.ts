@@ -7,6 +7,7 @@ import { Purpose, Rng, RngKey } from '../shared/engine/rng.ts';
 import type { Ack, LogRow, ServerToClientEvents, SessionStatus, StatePayload } from '../shared/protocol/index.ts';
 import { resolveAgent, type AgentResolver } from './agents.ts';
 import type { NewRow, SessionRecord, Store } from './store.ts';
+import { humanThinkMs, humanTypingMs, pacingBudgetMs } from './studies/pacing.ts';
 
 /** One connection as the room sees it (a socket.io Socket satisfies this). */
 export interface Peer {
@@ -423,7 +424,8 @@ export class Room {
     const { signal } = inflight.controller;
     const decisionIndex = this.accepted[seat];
     try {
-      await pause(this.agentDelay(seat, decisionIndex), signal);
+      const think = this.agentDelay(seat, decisionIndex);
+      await pause(think, signal);
       if (this.isStale(seat, inflight)) return;
       const slot = this.slots[seat]!;
       const answer = toDecision(
@@ -436,6 +438,9 @@ export class Room {
           signal,
         }),
       );
+      if (this.record.options.agentPacing === 'human' && answer.action.kind === 'speak') {
+        await pause(this.typingDelay(seat, decisionIndex, slot.pending, answer.action.text, think), signal);
+      }
       if (this.isStale(seat, inflight)) {
         this.discarded(seat, agent, answer);
         return;
@@ -478,22 +483,44 @@ export class Room {
   private agentDelay(seat: number, decisionIndex: number): number {
     const base = this.record.options.agentDelayMs;
     if (base <= 0) return 0;
-    return Math.round(base * (0.5 + Rng.stream(this.rngKey, Purpose.pace, seat, decisionIndex).next()));
+    const pace = Rng.stream(this.rngKey, Purpose.pace, seat, decisionIndex);
+    const pending = this.slots[seat]?.pending;
+    if (this.record.options.agentPacing === 'human' && pending) {
+      // blind study arms: a person's think time (server/studies/pacing.ts), agentDelayMs 1000 = real time
+      const think = humanThinkMs(pending, pace.next(), pace.next()) * (base / 1000);
+      return Math.round(Math.min(think, pacingBudgetMs(pending) * (base / 1000)));
+    }
+    return Math.round(base * (0.5 + pace.next()));
+  }
+
+  /** Human pacing: the time a person takes to type `text`, within what the think time left of the budget. */
+  private typingDelay(seat: number, decisionIndex: number, pending: Pending, text: string, think: number): number {
+    const scale = this.record.options.agentDelayMs / 1000;
+    if (scale <= 0) return 0;
+    const pace = Rng.stream(this.rngKey, Purpose.pace, seat, decisionIndex);
+    pace.next();
+    pace.next();
+    const typing = humanTypingMs([...text].length, pace.next(), pace.next()) * scale;
+    return Math.round(Math.max(0, Math.min(typing, pacingBudgetMs(pending) * scale - think)));
   }
 
   // ---------------------------------------------------------------------------------------------
   // presence and takeovers
 
-  /** A socket joined as a seat (or as the spectator when seat is null). */
-  connect(peer: Peer, seat: number | null): Promise<void> {
+  /**
+   * A socket joined as a seat (or as the spectator when seat is null). Resolves false when this room
+   * was closed (evicted) before the socket could be seated: the transport loads the room again.
+   */
+  connect(peer: Peer, seat: number | null): Promise<boolean> {
     this.joining++;
     return this.enqueue(async () => {
       this.joining--;
-      if (!peer.connected || this.closed) return;
+      if (this.closed) return false;
+      if (!peer.connected) return true;
       if (seat === null) {
         this.spectators.add(peer);
         peer.emit('state', this.statePayload(null));
-        return;
+        return true;
       }
       const previous = this.sockets[seat];
       this.sockets[seat] = peer;
@@ -515,6 +542,7 @@ export class Room {
       }
       peer.emit('state', this.statePayload(seat));
       this.broadcastPresence();
+      return true;
     });
   }
 
@@ -639,6 +667,11 @@ export class Room {
     return this.record.seats.map((seat) => seat.kind === 'agent' || this.sockets[seat.seat] !== null);
   }
 
+  /** What players are told about presence: the truth, or (blind study arms) everyone present. */
+  private playersConnected(connected: boolean[]): boolean[] {
+    return this.record.options.maskPresence ? connected.map(() => true) : connected;
+  }
+
   private agentSeatList(): number[] {
     return this.record.seats.filter((seat) => seat.kind === 'agent').map((seat) => seat.seat);
   }
@@ -668,7 +701,7 @@ export class Room {
       outcome: shared.outcome,
       status: this.record.status,
       names: shared.state.names,
-      connected: shared.connected,
+      connected: seat === null ? shared.connected : this.playersConnected(shared.connected),
       agentSeats: seat === null || this.record.options.revealAgents ? shared.agentSeats : null,
       serverNow: shared.serverNow,
     };
@@ -688,7 +721,8 @@ export class Room {
 
   private broadcastPresence(): void {
     const payload = { sessionId: this.id, connected: this.connectedSeats() };
-    for (const peer of this.sockets) if (peer?.connected) peer.emit('presence', payload);
+    // masked presence: a presence message at all would say that a human came or went
+    if (!this.record.options.maskPresence) for (const peer of this.sockets) if (peer?.connected) peer.emit('presence', payload);
     for (const peer of this.spectators) if (peer.connected) peer.emit('presence', payload);
   }
 

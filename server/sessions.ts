@@ -134,6 +134,8 @@ export class Sessions {
         agentDelayMs: input.agentDelayMs ?? 0,
         revealAgents: input.revealAgents ?? false,
         quickplay: origin.quickplay,
+        ...(input.agentPacing === 'human' ? { agentPacing: 'human' as const } : {}),
+        ...(input.maskPresence ? { maskPresence: true } : {}),
       },
     };
     const rows: NewRow[] = match.log.map((event) => ({ at: createdAt, kind: 'game', seat: null, clientActionId: null, event }));

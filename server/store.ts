@@ -24,6 +24,10 @@ export interface SessionOptions {
   revealAgents: boolean;
   /** made by quick play rather than by the experimenter API */
   quickplay: boolean;
+  /** "human": think and typing delays from server/studies/pacing.ts (blind study arms); absent = "fixed" */
+  agentPacing?: 'fixed' | 'human';
+  /** players see every seat as connected (blind study arms) */
+  maskPresence?: boolean;
 }
 
 export interface SessionRecord {

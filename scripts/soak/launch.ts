@@ -11,6 +11,8 @@ export interface SoakServer {
   /** lines the server logged after it started (room errors, agent failures …), newest last, capped */
   logTail: string[];
   logLines: number;
+  /** [epoch ms, MB]: the heap left after the full collection the server runs once a minute */
+  retainedHeap: [number, number][];
   stop(): Promise<number | null>;
 }
 
@@ -20,8 +22,8 @@ const MAX_LOG_TAIL = 50;
  * Start scripts/soak/server.ts as a child process (node with tsx's loader, so a signal reaches the
  * process that holds the database) and resolve once it listens.
  */
-export function launchServer(options: { dataDir: string; adminToken: string; limits: Partial<Limits>; agentDelayMs: number; durability: 'full' | 'normal' }): Promise<SoakServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/soak/server.ts'], {
+export function launchServer(options: { dataDir: string; adminToken: string; limits: Partial<Limits>; agentDelayMs: number; durability: 'full' | 'normal'; gcEverySec: number }): Promise<SoakServer> {
+  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'scripts/soak/server.ts'], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,
@@ -30,6 +32,7 @@ export function launchServer(options: { dataDir: string; adminToken: string; lim
       PARLEY_SOAK_LIMITS: JSON.stringify(options.limits),
       PARLEY_SOAK_AGENT_DELAY_MS: String(options.agentDelayMs),
       PARLEY_SOAK_DURABILITY: options.durability,
+      PARLEY_SOAK_GC_EVERY_SEC: String(options.gcEverySec),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -40,6 +43,7 @@ export function launchServer(options: { dataDir: string; adminToken: string; lim
     url: '',
     logTail: [],
     logLines: 0,
+    retainedHeap: [],
     stop() {
       if (child.exitCode !== null) return Promise.resolve(child.exitCode);
       return new Promise((resolve) => {
@@ -54,6 +58,11 @@ export function launchServer(options: { dataDir: string; adminToken: string; lim
   };
   const onLine = (line: string) => {
     if (!line.trim()) return;
+    const retained = /^soak:retained-heap ([\d.]+)$/.exec(line.trim());
+    if (retained) {
+      server.retainedHeap.push([Date.now(), Number(retained[1])]);
+      return;
+    }
     server.logLines++;
     server.logTail.push(line.slice(0, 500));
     if (server.logTail.length > MAX_LOG_TAIL) server.logTail.shift();

@@ -130,7 +130,7 @@ export interface Trend {
 export interface Verdict {
   memoryFlat: {
     pass: boolean;
-    /** the live heap: the lowest heapUsed of each minute (what garbage collection returns to), last half */
+    /** the heap a full collection leaves (measured once a minute by the server), last half */
     retainedHeap: Trend;
     /** the process's resident memory over the last quarter: it must have levelled off */
     rss: Trend;
@@ -163,19 +163,13 @@ function trend(points: [number, number][], floorMB: number): Trend {
 }
 
 /**
- * Memory is flat after warm-up when (1) the retained heap — the minimum heapUsed of each minute,
- * where a leak shows whatever the collector's timing — has no upward trend over the last half of
- * the run, and (2) RSS has levelled off over the last quarter. RSS alone is not the test: V8 grows
- * its heap to the peaks it has seen and keeps it, so RSS climbs for a while without a leak.
+ * Memory is flat after warm-up when (1) the retained heap — what a full collection leaves, measured
+ * by the server once a minute — has no upward trend over the last half of the run, and (2) RSS has
+ * levelled off over the last quarter. RSS alone is not the test: V8 grows its heap to the peaks it
+ * has seen and keeps it, so RSS climbs for a while without a leak.
  */
-export function verdict(samples: Sample[], durationSec: number, stuck: number, errors: number): Verdict {
-  const minutes = new Map<number, [number, number]>();
-  for (const s of samples.filter((x) => x.t >= durationSec / 2)) {
-    const minute = Math.floor(s.t / 60);
-    const seen = minutes.get(minute);
-    if (!seen || s.heapMB < seen[1]) minutes.set(minute, [s.t, s.heapMB]);
-  }
-  const retainedHeap = trend([...minutes.values()], 8);
+export function verdict(samples: Sample[], retained: [number, number][], durationSec: number, stuck: number, errors: number): Verdict {
+  const retainedHeap = trend(retained.filter(([t]) => t >= durationSec / 2), 8);
   const rss = trend(samples.filter((x) => x.t >= (durationSec * 3) / 4).map((x) => [x.t, x.rssMB]), 16);
   const memoryFlat = { pass: retainedHeap.pass && rss.pass, retainedHeap, rss };
   const noStuckRoom = { pass: stuck === 0, stuck };

@@ -42,6 +42,8 @@ export interface SoakResult {
   storms: Storm[];
   stuck: StuckRoom[];
   samples: Sample[];
+  /** [seconds, MB] after a full collection, once a minute */
+  retainedHeap: [number, number][];
   intervals: Interval[];
   verdict: Verdict;
 }
@@ -63,7 +65,7 @@ export function markdown(r: SoakResult): string {
     '',
     '| | |',
     '| --- | --- |',
-    `| memory flat after warm-up | ${yes(v.memoryFlat.pass)}: retained heap (each minute's lowest heapUsed) over the last half ${v.memoryFlat.retainedHeap.slopeMBPerMin} MB/min (${v.memoryFlat.retainedHeap.growthMB} MB across it, allowed ${v.memoryFlat.retainedHeap.allowedMB} MB, mean ${v.memoryFlat.retainedHeap.meanMB} MB); RSS over the last quarter ${v.memoryFlat.rss.slopeMBPerMin} MB/min (${v.memoryFlat.rss.growthMB} MB across it, allowed ${v.memoryFlat.rss.allowedMB} MB); RSS ${first?.rssMB ?? '?'} → ${last?.rssMB ?? '?'} MB, peak ${peak} MB |`,
+    `| memory flat after warm-up | ${yes(v.memoryFlat.pass)}: retained heap (after a full GC, once a minute) over the last half ${v.memoryFlat.retainedHeap.slopeMBPerMin} MB/min (${v.memoryFlat.retainedHeap.growthMB} MB across it, allowed ${v.memoryFlat.retainedHeap.allowedMB} MB, mean ${v.memoryFlat.retainedHeap.meanMB} MB); RSS over the last quarter ${v.memoryFlat.rss.slopeMBPerMin} MB/min (${v.memoryFlat.rss.growthMB} MB across it, allowed ${v.memoryFlat.rss.allowedMB} MB); RSS ${first?.rssMB ?? '?'} → ${last?.rssMB ?? '?'} MB, peak ${peak} MB |`,
     `| no stuck room | ${yes(v.noStuckRoom.pass)}: ${v.noStuckRoom.stuck} stuck observation(s) |`,
     `| no errors | ${yes(v.noErrors.pass)}: ${errors} |`,
     `| event-loop lag p99 | ${lag} (server lifetime) |`,

@@ -25,6 +25,16 @@ const server = await startServer({
 });
 console.log(`Parley listening on http://127.0.0.1:${server.port}`);
 
+// Every PARLEY_SOAK_GC_EVERY_SEC (a minute in a long run), a full collection and the heap it leaves: the memory the server really retains
+// (RSS and heapUsed alone rise and fall with the collector's timing). Needs node --expose-gc.
+const gc = (globalThis as { gc?: () => void }).gc;
+if (gc) {
+  setInterval(() => {
+    gc();
+    console.log(`soak:retained-heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(1)}`);
+  }, Number(process.env.PARLEY_SOAK_GC_EVERY_SEC ?? 60) * 1000).unref();
+}
+
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {

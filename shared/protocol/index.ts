@@ -189,6 +189,13 @@ export const CreateSessionSchema = z.strictObject({
   agentDelayMs: z.number().int().min(0).max(120_000).optional(),
   /** tell players which seats are agents (default false); recorded with the session */
   revealAgents: z.boolean().optional(),
+  /**
+   * "fixed" (default): agents wait about agentDelayMs. "human": think and typing times drawn from
+   * a model of people (server/studies/pacing.ts), for blind study arms; agentDelayMs then scales it (1000 = ×1).
+   */
+  agentPacing: z.enum(['fixed', 'human']).optional(),
+  /** players see every seat as connected (blind study arms: presence would tell humans from agents) */
+  maskPresence: z.boolean().optional(),
 });
 export type CreateSession = z.infer<typeof CreateSessionSchema>;
 

@@ -22,6 +22,8 @@ import {
   playUntil,
   type TestServer,
 } from './harness.ts';
+import { registerStudyTests } from './study.ts';
+import { registerStudyPageTests } from './study-pages.ts';
 
 const OUT = path.join(REPO_ROOT, 'test-results');
 mkdirSync(OUT, { recursive: true });
@@ -233,6 +235,11 @@ test('a wrong link says so instead of hanging', async ({ browser, server }) => {
   assertNoErrors(errors);
   await context.close();
 });
+
+// studies: /s/<slug> from consent to the completion code (test/browser/study.ts)
+registerStudyTests(test, shot);
+// the participant pages' own cases: wrong/closed/busy links, time limits, tabs, a failed quiz
+registerStudyPageTests(test, shot);
 
 async function main(): Promise<void> {
   const only = process.argv[2];

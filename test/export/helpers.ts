@@ -1,7 +1,7 @@
-import { inflateRawSync } from 'node:zlib';
 import type { GameEventBase } from '../../shared/engine/game.ts';
 import { playRange } from '../../server/sim/batch.ts';
 import type { NewRow, SessionRecord, Store } from '../../server/store.ts';
+import { readZip } from '../../scripts/study/unzip.ts';
 
 /** Played games from the real simulator code, deterministic by seed. */
 export function playedGames(game: string, agents: string, games: number, seed = 7, preset?: string) {
@@ -83,26 +83,5 @@ export function csvRecords(text: string): Record<string, string>[] {
   return rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
 }
 
-/** Read a zip's entries through its central directory (stored or deflated). */
-export function unzip(zip: Buffer): Map<string, Buffer> {
-  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  if (end < 0) throw new Error('not a zip: no end of central directory');
-  const count = zip.readUInt16LE(end + 10);
-  let at = zip.readUInt32LE(end + 16);
-  const files = new Map<string, Buffer>();
-  for (let i = 0; i < count; i++) {
-    if (zip.readUInt32LE(at) !== 0x02014b50) throw new Error('bad central directory entry');
-    const method = zip.readUInt16LE(at + 10);
-    const compressed = zip.readUInt32LE(at + 20);
-    const nameLength = zip.readUInt16LE(at + 28);
-    const extraLength = zip.readUInt16LE(at + 30);
-    const commentLength = zip.readUInt16LE(at + 32);
-    const local = zip.readUInt32LE(at + 42);
-    const name = zip.toString('utf8', at + 46, at + 46 + nameLength);
-    const dataStart = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
-    const data = zip.subarray(dataStart, dataStart + compressed);
-    files.set(name, method === 8 ? inflateRawSync(data) : Buffer.from(data));
-    at += 46 + nameLength + extraLength + commentLength;
-  }
-  return files;
-}
+/** Read a zip's entries (the same reader the study pilot uses to unpack its export). */
+export const unzip = readZip;

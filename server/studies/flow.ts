@@ -1,0 +1,414 @@
+import { randomBytes } from 'node:crypto';
+import MarkdownIt from 'markdown-it';
+import { cleanLine } from '../../shared/text.ts';
+import { ownValue } from '../../shared/own.ts';
+import { completionUrl, resolveArm, type StudyDefinition } from '../../shared/study/definition.ts';
+import type {
+  Judgement,
+  ParticipantOutcome,
+  ParticipantState,
+  QuizResult,
+  Stage,
+  SurveyAnswers,
+} from '../../shared/protocol/study.ts';
+import { HttpError } from '../http.ts';
+import { newToken } from '../sessions.ts';
+import type { Store } from '../store.ts';
+import { chooseArm, type ArmCounts } from './assignment.ts';
+import { paymentFor, seatResult } from './payment.ts';
+import type { ParticipantChange, ParticipantRecord, StudyRecord, StudyStore } from './store.ts';
+
+/** What the flow needs from the waiting room. */
+export interface WaitingRoom {
+  /** the participant polled (or acted) now: it counts as present */
+  seen(token: string): void;
+  /** the waiting room's numbers for a waiting participant */
+  waitingInfo(study: StudyRecord, participant: ParticipantRecord): NonNullable<ParticipantState['waiting']>;
+  /** the human-looking minimum wait (ms) for a participant entering a blind arm's waiting room */
+  minWaitMs(study: StudyRecord, arm: string): number;
+  /** try to form tables now */
+  kick(): void;
+}
+
+export interface FlowDeps {
+  studies: StudyStore;
+  store: Store;
+  now: () => number;
+  room: () => WaitingRoom;
+}
+
+/** A participant id from a recruitment link: one line of at most 100 characters. */
+const PARTICIPANT_ID_MAX = 100;
+
+const markdown = new MarkdownIt({ html: false, linkify: true, typographer: false });
+// links in consent text open in a new tab and give the target nothing
+markdown.renderer.rules.link_open = (tokens, idx, options, _env, self) => {
+  tokens[idx].attrSet('target', '_blank');
+  tokens[idx].attrSet('rel', 'noopener noreferrer');
+  return self.renderToken(tokens, idx, options);
+};
+const htmlCache = new Map<string, string>();
+function renderMarkdown(source: string): string {
+  let html = htmlCache.get(source);
+  if (html === undefined) {
+    html = markdown.render(source);
+    if (htmlCache.size > 200) htmlCache.clear();
+    htmlCache.set(source, html);
+  }
+  return html;
+}
+
+/**
+ * The participant's way through a study, as a stage machine: consent → instructions → quiz →
+ * waiting → game → survey → done. Every transition is committed (with its timestamped events)
+ * before it is answered. A repeated request (same kind, same body as the last one) gets the same
+ * answer again; any other request at the wrong stage is a 409 naming the current stage.
+ */
+export class StudyFlow {
+  constructor(private readonly deps: FlowDeps) {}
+
+  /** the sessions' store (session records and logs) */
+  get sessionStore(): Store {
+    return this.deps.store;
+  }
+
+  private get studies(): StudyStore {
+    return this.deps.studies;
+  }
+
+  studyBySlug(slug: string): StudyRecord {
+    const study = this.studies.studyBySlug(slug);
+    if (!study) throw new HttpError(404, `No study "${slug}". Check the link you were given.`);
+    return study;
+  }
+
+  armCounts(study: StudyRecord): ArmCounts {
+    const assigned = new Map<string, number>();
+    for (const p of this.studies.participants(study.id)) assigned.set(p.arm, (assigned.get(p.arm) ?? 0) + 1);
+    const tablesStarted = new Map<string, number>();
+    for (const t of this.studies.tables(study.id)) tablesStarted.set(t.arm, (tablesStarted.get(t.arm) ?? 0) + 1);
+    return { assigned, tablesStarted };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // entering
+
+  /** POST /api/s/:slug/enter: the same (study, participant id) always gets the same participant. */
+  enter(slug: string, query: Record<string, string>, token: string | undefined): { token: string; state: ParticipantState } {
+    const study = this.studyBySlug(slug);
+    const def = study.definition;
+    const ids = def.participantIds;
+    const rawId = ownValue(query, ids.idParam);
+    const recruiterStudyId = ownValue(query, ids.studyParam) ?? null;
+    const recruiterSessionId = ownValue(query, ids.sessionParam) ?? null;
+    let participantId: string | null = null;
+    if (rawId !== undefined && rawId.trim() !== '') {
+      participantId = cleanLine(rawId).trim();
+      if (!participantId || participantId.length > PARTICIPANT_ID_MAX) {
+        throw new HttpError(400, `Invalid request: query.${ids.idParam}: must be one line of 1–${PARTICIPANT_ID_MAX} characters.`);
+      }
+    }
+    const now = this.deps.now();
+    let existing: ParticipantRecord | null = null;
+    if (participantId !== null) existing = this.studies.participant(study.id, participantId);
+    else if (token !== undefined) {
+      const byToken = this.studies.participantByToken(token);
+      if (byToken && byToken.studyId === study.id) existing = byToken;
+    }
+    if (existing) {
+      const sameSession = existing.recruiterSessionId === recruiterSessionId || recruiterSessionId === null;
+      this.studies.commit([{ participant: { ...existing, updatedAt: now }, events: [{ type: 'reentered', data: sameSession ? {} : { recruiterSessionId } }] }], now);
+      this.deps.room().seen(existing.token);
+      return { token: existing.token, state: this.state(existing.token) };
+    }
+    const arm = chooseArm(def, this.armCounts(study));
+    if (arm === null) {
+      throw new HttpError(410, 'This study is closed for new participants: every group has been filled. Please return the study; thank you for your interest.');
+    }
+    const generated = participantId === null;
+    const participant: ParticipantRecord = {
+      studyId: study.id,
+      participantId: participantId ?? `anon-${randomBytes(6).toString('hex')}`,
+      token: newToken(),
+      arm,
+      idSource: generated ? 'generated' : 'query',
+      recruiterStudyId,
+      recruiterSessionId,
+      stage: 'consent',
+      outcome: null,
+      quizAttempts: 0,
+      waitingSince: null,
+      minWaitMs: 0,
+      sessionId: null,
+      seat: null,
+      seatToken: null,
+      code: null,
+      payment: null,
+      lastRequest: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.studies.commit(
+      [{ participant, events: [{ type: 'entered', data: { arm, idSource: participant.idSource, recruiterStudyId, recruiterSessionId } }, { type: 'stage', data: { to: 'consent' } }] }],
+      now,
+    );
+    this.deps.room().seen(participant.token);
+    return { token: participant.token, state: this.render(study, participant) };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // reading
+
+  private participant(token: string): { study: StudyRecord; participant: ParticipantRecord } {
+    const participant = this.studies.participantByToken(token);
+    const study = participant ? this.studies.study(participant.studyId) : null;
+    if (!participant || !study) throw new HttpError(404, 'Unknown participant token. Open the study link again.');
+    return { study, participant: this.syncGame(study, participant) };
+  }
+
+  /** GET /api/participants/:token (polled every 2 s while waiting: the participant is present). */
+  state(token: string): ParticipantState {
+    const { study, participant } = this.participant(token);
+    this.deps.room().seen(token);
+    if (participant.stage === 'waiting') this.deps.room().kick();
+    const fresh = this.studies.participantByToken(token) ?? participant;
+    return this.render(study, fresh);
+  }
+
+  /** The participant's state as its browser may see it (no arm, no answers, nothing about agents in blind arms). */
+  render(study: StudyRecord, p: ParticipantRecord): ParticipantState {
+    const def = study.definition;
+    const arm = def.arms.find((a) => a.name === p.arm);
+    const blind = arm?.disclosure === 'blind';
+    return {
+      participantId: p.participantId,
+      study: { title: def.title, slug: def.slug },
+      stage: p.stage,
+      pages: {
+        consentHtml: renderMarkdown(def.pages.consent),
+        instructionsHtml: renderMarkdown(def.pages.instructions ?? ''),
+        quiz: (def.pages.quiz?.questions ?? []).map((q) => ({ id: q.id, question: q.question, options: q.options })),
+        survey: def.pages.survey.map((item) => ({
+          id: item.id,
+          kind: item.kind,
+          question: item.question,
+          ...(item.options ? { options: item.options } : {}),
+          ...(item.scale ? { scale: item.scale } : {}),
+          ...(item.required !== undefined ? { required: item.required } : {}),
+        })),
+        ...(def.timings.pageLimitsSec ? { pageTimeLimitSec: { ...def.timings.pageLimitsSec } as Record<string, number> } : {}),
+      },
+      quiz: { attemptsUsed: p.quizAttempts, maxAttempts: def.pages.quiz?.maxAttempts ?? 0 },
+      waiting: p.stage === 'waiting' ? this.deps.room().waitingInfo(study, p) : null,
+      game: p.seatToken ? { seatToken: p.seatToken, playUrl: `/play/${p.seatToken}` } : null,
+      judge: blind && p.stage === 'survey' ? this.judgeList(p) : null,
+      completion:
+        p.stage === 'done' && p.outcome && p.code && p.payment
+          ? {
+              outcome: p.outcome,
+              code: p.code,
+              redirectUrl: completionUrl(def, p.code),
+              payment: { showUp: p.payment.showUp, bonus: p.payment.bonus, total: p.payment.total, currency: p.payment.currency },
+            }
+          : null,
+    };
+  }
+
+  /** Every other seat of the participant's table, by the name the participant saw. */
+  private judgeList(p: ParticipantRecord): { seat: number; name: string }[] {
+    if (!p.sessionId) return [];
+    const record = this.deps.store.session(p.sessionId);
+    if (!record) return [];
+    return record.seats.filter((s) => s.seat !== p.seat).map((s) => ({ seat: s.seat, name: s.name }));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // transitions
+
+  /**
+   * Run a state-changing request: a repeat of the last one (same kind and body) gets its answer
+   * again; at the wrong stage a 409 names the current stage; else `change` computes the new record.
+   */
+  private act<R>(
+    token: string,
+    kind: string,
+    body: unknown,
+    stage: Stage,
+    change: (study: StudyRecord, p: ParticipantRecord, now: number) => { participant: ParticipantRecord; events: ParticipantChange['events']; result?: R },
+  ): { state: ParticipantState; result?: R } {
+    const { study, participant } = this.participant(token);
+    this.deps.room().seen(token);
+    const bodyKey = JSON.stringify(body);
+    if (participant.lastRequest?.kind === kind && participant.lastRequest.body === bodyKey) {
+      return { state: this.render(study, participant), result: participant.lastRequest.result as R | undefined };
+    }
+    if (participant.stage !== stage) {
+      throw new HttpError(409, `This step (${kind}) is not open now: your current stage is "${participant.stage}". Reload the study page.`);
+    }
+    const now = this.deps.now();
+    const { participant: next, events, result } = change(study, participant, now);
+    const stored: ParticipantRecord = { ...next, updatedAt: now, lastRequest: { kind, body: bodyKey, ...(result !== undefined ? { result } : {}) } };
+    if (stored.stage !== participant.stage) events.push({ type: 'stage', data: { from: participant.stage, to: stored.stage } });
+    this.studies.commit([{ participant: stored, events }], now);
+    if (stored.stage === 'waiting') this.deps.room().kick();
+    return { state: this.render(study, this.studies.participantByToken(token) ?? stored), result };
+  }
+
+  consent(token: string): ParticipantState {
+    return this.act(token, 'consent', { consent: true }, 'consent', (_study, p) => ({
+      participant: { ...p, stage: 'instructions' },
+      events: [{ type: 'consented' }],
+    })).state;
+  }
+
+  instructions(token: string): ParticipantState {
+    return this.act(token, 'instructions', {}, 'instructions', (study, p, now) => {
+      const hasQuiz = (study.definition.pages.quiz?.questions.length ?? 0) > 0;
+      const events: ParticipantChange['events'] = [{ type: 'instructions_read' }];
+      return { participant: hasQuiz ? { ...p, stage: 'quiz' } : this.toWaiting(study, p, now), events };
+    }).state;
+  }
+
+  quiz(token: string, answers: Record<string, number>): { state: ParticipantState; result: QuizResult } {
+    const out = this.act<QuizResult>(token, 'quiz', { answers: sortedRecord(answers) }, 'quiz', (study, p, now) => {
+      const quiz = study.definition.pages.quiz!;
+      const problems: string[] = [];
+      for (const key of Object.keys(answers)) {
+        if (!quiz.questions.some((q) => q.id === key)) problems.push(`answers.${key}: no such question; allowed: ${quiz.questions.map((q) => q.id).join(', ')}`);
+      }
+      for (const q of quiz.questions) {
+        const a = ownValue(answers, q.id);
+        if (a === undefined) problems.push(`answers.${q.id}: missing; answer every question`);
+        else if (a >= q.options.length) problems.push(`answers.${q.id}: ${a} is not an option; allowed: 0 to ${q.options.length - 1}`);
+      }
+      if (problems.length) throw new HttpError(400, `Invalid request: ${problems.join('; ')}`);
+      const questions = quiz.questions.map((q) => ({ id: q.id, correct: ownValue(answers, q.id) === q.answer, explanation: q.explanation }));
+      const passed = questions.every((q) => q.correct);
+      const attempts = p.quizAttempts + 1;
+      const attemptsLeft = passed ? 0 : Math.max(0, quiz.maxAttempts - attempts);
+      const result: QuizResult = { passed, questions, attemptsLeft };
+      const events: ParticipantChange['events'] = [{ type: 'quiz_attempt', data: { attempt: attempts, answers: sortedRecord(answers), passed, wrong: questions.filter((q) => !q.correct).map((q) => q.id) } }];
+      let next: ParticipantRecord = { ...p, quizAttempts: attempts };
+      if (passed) next = this.toWaiting(study, next, now);
+      else if (attemptsLeft === 0) next = this.completed(study, next, 'failed_quiz', events);
+      return { participant: next, events, result };
+    });
+    return { state: out.state, result: out.result! };
+  }
+
+  survey(token: string, body: SurveyAnswers): ParticipantState {
+    return this.act(token, 'survey', { answers: sortedRecord(body.answers), judgements: body.judgements ?? [] }, 'survey', (study, p) => {
+      const def = study.definition;
+      const problems: string[] = [];
+      for (const key of Object.keys(body.answers)) {
+        if (!def.pages.survey.some((item) => item.id === key)) problems.push(`answers.${key}: no such item; allowed: ${def.pages.survey.map((i) => i.id).join(', ') || 'none'}`);
+      }
+      for (const item of def.pages.survey) {
+        const a = ownValue(body.answers, item.id);
+        const required = item.required ?? item.kind !== 'text';
+        if (a === undefined || a === '') {
+          if (required) problems.push(`answers.${item.id}: missing; this question needs an answer`);
+          continue;
+        }
+        if (item.kind === 'text' && typeof a !== 'string') problems.push(`answers.${item.id}: must be text`);
+        if (item.kind === 'choice' && (typeof a !== 'number' || !Number.isInteger(a) || a < 0 || a >= item.options!.length)) {
+          problems.push(`answers.${item.id}: must be an option index; allowed: 0 to ${item.options!.length - 1}`);
+        }
+        if (item.kind === 'likert' && (typeof a !== 'number' || !Number.isInteger(a) || a < item.scale!.min || a > item.scale!.max)) {
+          problems.push(`answers.${item.id}: must be an integer; allowed: ${item.scale!.min} to ${item.scale!.max}`);
+        }
+      }
+      const arm = def.arms.find((a) => a.name === p.arm);
+      const judge = arm?.disclosure === 'blind' ? this.judgeList(p) : [];
+      const judgements: Judgement[] = body.judgements ?? [];
+      if (!judge.length && judgements.length) problems.push('judgements: this study asks for no judgements; allowed: none');
+      const seen = new Set<number>();
+      for (const j of judgements) {
+        if (!judge.some((s) => s.seat === j.seat)) problems.push(`judgements: seat ${j.seat} is not another player at your table; allowed: ${judge.map((s) => s.seat).join(', ')}`);
+        if (seen.has(j.seat)) problems.push(`judgements: seat ${j.seat} is judged twice`);
+        seen.add(j.seat);
+      }
+      for (const s of judge) if (!seen.has(s.seat)) problems.push(`judgements: missing a judgement for seat ${s.seat} (${s.name}); judge every other player`);
+      if (problems.length) throw new HttpError(400, `Invalid request: ${problems.join('; ')}`);
+      const events: ParticipantChange['events'] = [{ type: 'survey', data: { answers: sortedRecord(body.answers), judgements } }];
+      return { participant: this.completed(study, p, 'completed', events), events };
+    }).state;
+  }
+
+  /** POST /api/participants/:token/page: a page view, logged with its time. */
+  page(token: string, page: string): void {
+    const { participant } = this.participant(token);
+    this.deps.room().seen(token);
+    const now = this.deps.now();
+    this.studies.commit([{ participant: { ...participant, updatedAt: now }, events: [{ type: 'page', data: { page, stage: participant.stage } }] }], now);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // helpers for the lobby and the stages
+
+  toWaiting(study: StudyRecord, p: ParticipantRecord, now: number): ParticipantRecord {
+    return { ...p, stage: 'waiting', waitingSince: now, minWaitMs: this.deps.room().minWaitMs(study, p.arm) };
+  }
+
+  /** Finish a participant with an outcome: code, payment, stage done (events appended to `events`). */
+  completed(study: StudyRecord, p: ParticipantRecord, outcome: ParticipantOutcome, events: ParticipantChange['events']): ParticipantRecord {
+    const def = study.definition;
+    const record = p.sessionId ? this.deps.store.session(p.sessionId) : null;
+    const result = record && p.seat !== null ? seatResult(record.outcome, p.seat) : null;
+    const payment = paymentFor(def, outcome, result);
+    const code = def.completion.codes[outcome];
+    events.push({ type: 'completed', data: { outcome, code, payment } });
+    return { ...p, stage: 'done', outcome, code, payment };
+  }
+
+  /** Finish a participant now (the waiting room's no_group rule), committing it. */
+  finish(study: StudyRecord, p: ParticipantRecord, outcome: ParticipantOutcome, extra: ParticipantChange['events'] = []): void {
+    const now = this.deps.now();
+    const events = [...extra];
+    const next = this.completed(study, p, outcome, events);
+    events.push({ type: 'stage', data: { from: p.stage, to: 'done' } });
+    this.studies.commit([{ participant: { ...next, updatedAt: now }, events }], now);
+  }
+
+  /**
+   * A participant in a game whose session has finished (or was ended) moves on: to the survey, or —
+   * when an agent had taken over its seat (gone longer than dropAfterSec) and it never came back —
+   * to done with outcome `dropped`.
+   */
+  syncGame(study: StudyRecord, p: ParticipantRecord): ParticipantRecord {
+    if (p.stage !== 'game' || !p.sessionId || p.seat === null) return p;
+    const record = this.deps.store.session(p.sessionId);
+    if (!record || record.status === 'active') return p;
+    const now = this.deps.now();
+    let takenOver = false;
+    for (const row of this.deps.store.log(p.sessionId)) {
+      if (row.kind !== 'session' || (row.event as { seat?: number }).seat !== p.seat) continue;
+      if (row.event.type === 'takeover') takenOver = true;
+      if (row.event.type === 'handback') takenOver = false;
+    }
+    const events: ParticipantChange['events'] = [{ type: 'game_over', data: { sessionId: p.sessionId, status: record.status, outcome: record.outcome, takenOver } }];
+    let next: ParticipantRecord;
+    if (takenOver) next = this.completed(study, p, 'dropped', events);
+    else next = { ...p, stage: 'survey' };
+    events.push({ type: 'stage', data: { from: 'game', to: next.stage } });
+    next = { ...next, updatedAt: now };
+    this.studies.commit([{ participant: next, events }], now);
+    return next;
+  }
+
+  /** Resolve an arm of a study (the table it forms). */
+  resolvedArm(study: StudyRecord, armName: string) {
+    const arm = study.definition.arms.find((a) => a.name === armName);
+    if (!arm) throw new Error(`study ${study.id}: no arm "${armName}"`);
+    return resolveArm(study.definition, arm);
+  }
+}
+
+/** A record with its keys sorted, so equal answers serialise equally (for repeat detection). */
+function sortedRecord<V>(record: Readonly<Record<string, V>>): Record<string, V> {
+  const out = new Map<string, V>();
+  for (const key of Object.keys(record).sort()) out.set(key, record[key]);
+  return Object.fromEntries(out);
+}
+
+export type { StudyDefinition };

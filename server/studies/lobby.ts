@@ -1,0 +1,242 @@
+import { randomInt } from 'node:crypto';
+import type { ParticipantState } from '../../shared/protocol/study.ts';
+import type { SeatSpec } from '../../shared/protocol/index.ts';
+import { BadRequest, type Sessions } from '../sessions.ts';
+import type { StudyFlow, WaitingRoom } from './flow.ts';
+import type { ParticipantRecord, StudyRecord, StudyStore } from './store.ts';
+
+/** A waiting participant counts as present if it polled within this long (it polls every 2 s). */
+export const PRESENT_MS = 6000;
+
+export interface LobbyOptions {
+  studies: StudyStore;
+  sessions: Sessions;
+  flow: () => StudyFlow;
+  now: () => number;
+  log: (message: string) => void;
+  /** agents' fixed pacing in disclosed arms (ms, like quick play) */
+  agentDelayMs: number;
+  /** blind arms' human pacing and minimum wait: 1 = real time, 0 = none (tests) */
+  humanPacingScale: number;
+  /** how often the waiting room is checked (timeouts, finished games) */
+  tickMs?: number;
+  /** a waiting participant is present if it polled within this long (default PRESENT_MS) */
+  presentMs?: number;
+}
+
+/**
+ * The waiting room: who is present (polled in the last 6 s), and forming tables first come, first
+ * served within an arm as soon as enough present humans wait — through Sessions.create with the
+ * arm's config and seats, human seats labelled with the participant id. After the longest wait the
+ * arm's rule applies: `agents` starts a table with agents in the missing human seats, `no_group`
+ * sends the participant to completion with the show-up fee. Every second it also moves
+ * participants whose game has ended on to the survey.
+ */
+export class Lobby implements WaitingRoom {
+  private readonly lastSeen = new Map<string, number>();
+  private timer: NodeJS.Timeout | null = null;
+  private kicked = false;
+  private ticks = 0;
+
+  constructor(private readonly options: LobbyOptions) {}
+
+  start(): void {
+    const tick = () => {
+      this.timer = setTimeout(tick, this.options.tickMs ?? 1000);
+      try {
+        this.tick();
+      } catch (err) {
+        this.options.log(`study lobby: ${err instanceof Error ? err.stack : String(err)}`);
+      }
+    };
+    this.timer = setTimeout(tick, this.options.tickMs ?? 1000);
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  seen(token: string): void {
+    this.lastSeen.set(token, this.options.now());
+  }
+
+  /** Whether a participant polled (or acted) recently enough to be seated now. */
+  present(p: ParticipantRecord, now = this.options.now()): boolean {
+    const at = this.lastSeen.get(p.token);
+    return at !== undefined && now - at <= (this.options.presentMs ?? PRESENT_MS);
+  }
+
+  /** Form tables soon (after the current request has answered). */
+  kick(): void {
+    if (this.kicked) return;
+    this.kicked = true;
+    setImmediate(() => {
+      this.kicked = false;
+      try {
+        this.match();
+      } catch (err) {
+        this.options.log(`study lobby: ${err instanceof Error ? err.stack : String(err)}`);
+      }
+    });
+  }
+
+  minWaitMs(study: StudyRecord, armName: string): number {
+    const arm = study.definition.arms.find((a) => a.name === armName);
+    if (arm?.disclosure !== 'blind') return 0;
+    // a blind table should not form suspiciously fast: a human-looking wait, lognormal around 12 s,
+    // never more than half the longest wait
+    const u1 = randomInt(1, 1_000_000) / 1_000_000;
+    const u2 = randomInt(0, 1_000_000) / 1_000_000;
+    const z = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+    const ms = Math.min(12_000 * Math.exp(0.5 * z), (study.definition.timings.maxWaitSec * 1000) / 2);
+    return Math.round(ms * this.options.humanPacingScale);
+  }
+
+  waitingInfo(study: StudyRecord, p: ParticipantRecord): NonNullable<ParticipantState['waiting']> {
+    const now = this.options.now();
+    const arm = this.options.flow().resolvedArm(study, p.arm);
+    const present = this.options.studies
+      .participantsAtStage('waiting')
+      .filter((o) => o.studyId === p.studyId && o.arm === p.arm && (o.token === p.token || this.present(o, now))).length;
+    const seats = arm.humans + arm.agents.length;
+    // a blind arm must not tell how many of the seats are people: it waits for "the table"
+    const humansNeeded = arm.disclosure === 'blind' ? Math.max(1, seats - present) : Math.max(0, arm.humans - present);
+    return {
+      humansNeeded,
+      humansPresent: present,
+      waitedSec: Math.max(0, Math.floor((now - (p.waitingSince ?? now)) / 1000)),
+      maxWaitSec: study.definition.timings.maxWaitSec,
+    };
+  }
+
+  tick(): void {
+    this.ticks++;
+    this.match();
+    // games that ended move their participants on
+    const flow = this.options.flow();
+    for (const p of this.options.studies.participantsAtStage('game')) {
+      const study = this.options.studies.study(p.studyId);
+      if (study) flow.syncGame(study, p);
+    }
+    // forget participants not seen for a minute
+    if (this.ticks % 60 === 0) {
+      const now = this.options.now();
+      for (const [token, at] of this.lastSeen) if (now - at > 60_000) this.lastSeen.delete(token);
+    }
+  }
+
+  /** Form every table that can form now, and apply the timeout rules. */
+  match(): void {
+    const { studies } = this.options;
+    const now = this.options.now();
+    const groups = new Map<string, ParticipantRecord[]>();
+    for (const p of studies.participantsAtStage('waiting')) {
+      const key = JSON.stringify([p.studyId, p.arm]);
+      const list = groups.get(key);
+      if (list) list.push(p);
+      else groups.set(key, [p]);
+    }
+    for (const [key, waiting] of groups) {
+      const [studyId, armName] = JSON.parse(key) as [string, string];
+      const study = studies.study(studyId);
+      if (!study) continue;
+      try {
+        this.matchArm(study, armName, waiting, now);
+      } catch (err) {
+        this.options.log(`study ${studyId} arm ${armName}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  }
+
+  private matchArm(study: StudyRecord, armName: string, waiting: ParticipantRecord[], now: number): void {
+    const arm = this.options.flow().resolvedArm(study, armName);
+    const maxWaitMs = study.definition.timings.maxWaitSec * 1000;
+    // first come, first served: oldest wait first (the store's order)
+    const present = waiting.filter((p) => this.present(p, now));
+    const ready = present.filter((p) => now - (p.waitingSince ?? now) >= p.minWaitMs);
+    while (ready.length >= arm.humans) {
+      const group = ready.splice(0, arm.humans);
+      for (const p of group) present.splice(present.indexOf(p), 1);
+      this.formTable(study, armName, group, 0);
+    }
+    for (let i = 0; i < present.length; i++) {
+      const p = present[i];
+      if (now - (p.waitingSince ?? now) < maxWaitMs) continue;
+      if (arm.onTimeout === 'no_group') {
+        present.splice(i--, 1);
+        this.options.flow().finish(study, p, 'no_group', [{ type: 'wait_timeout', data: { rule: 'no_group', waitedSec: Math.round((now - (p.waitingSince ?? now)) / 1000) } }]);
+        continue;
+      }
+      // agents: this participant and whoever else is present, FCFS, the missing human seats filled by agents
+      const group = present.splice(0, Math.min(arm.humans, present.length));
+      this.formTable(study, armName, group, arm.humans - group.length);
+      i = -1;
+    }
+  }
+
+  private formTable(study: StudyRecord, armName: string, group: ParticipantRecord[], agentFilled: number): void {
+    const def = study.definition;
+    const arm = this.options.flow().resolvedArm(study, armName);
+    const blind = arm.disclosure === 'blind';
+    const seats: (SeatSpec & { participant?: ParticipantRecord })[] = [
+      ...group.map((p) => ({ kind: 'human' as const, label: p.participantId, participant: p })),
+      ...Array.from({ length: agentFilled }, () => ({ kind: 'agent' as const, agent: 'scripted' })),
+      ...arm.agents.map((agent) => ({ kind: 'agent' as const, agent })),
+    ];
+    // where people sit is drawn at random, so a seat number says nothing about who holds it
+    for (let i = seats.length - 1; i > 0; i--) {
+      const j = randomInt(i + 1);
+      [seats[i], seats[j]] = [seats[j], seats[i]];
+    }
+    let record;
+    try {
+      record = this.options.sessions.create(
+        {
+          game: def.game,
+          preset: def.preset,
+          config: arm.configOverrides,
+          seats: seats.map(({ participant: _p, ...spec }) => spec as SeatSpec),
+          takeoverAfterSec: def.timings.dropAfterSec,
+          takeoverAgent: 'scripted',
+          agentDelayMs: blind ? Math.round(1000 * this.options.humanPacingScale) : this.options.agentDelayMs,
+          revealAgents: !blind,
+          ...(blind ? { agentPacing: 'human' as const, maskPresence: true } : {}),
+        },
+        { quickplay: false },
+      );
+    } catch (err) {
+      if (!(err instanceof BadRequest)) throw err;
+      // the arm cannot start a table here (e.g. an LLM agent this server has no provider for):
+      // nobody is left waiting for a table that can never form; they go home with the show-up fee
+      this.options.log(`study ${study.id} arm ${armName}: cannot start a table: ${err.message}`);
+      for (const p of group) {
+        this.options.flow().finish(study, p, 'no_group', [{ type: 'table_failed', data: { message: err.message } }]);
+      }
+      return;
+    }
+    const now = this.options.now();
+    const changes = seats.flatMap((spec, seat) => {
+      const p = spec.participant;
+      if (!p) return [];
+      const waitedSec = Math.round((now - (p.waitingSince ?? now)) / 1000);
+      return [
+        {
+          participant: { ...p, stage: 'game' as const, sessionId: record.id, seat, seatToken: record.seats[seat].token, updatedAt: now },
+          events: [
+            { type: 'seated', data: { sessionId: record.id, seat, waitedSec, agentFilled } },
+            { type: 'stage', data: { from: 'waiting', to: 'game' } },
+          ],
+        },
+      ];
+    });
+    this.options.studies.commit(changes, now, {
+      studyId: study.id,
+      arm: armName,
+      sessionId: record.id,
+      createdAt: now,
+      seats: seats.map((s) => s.participant?.participantId ?? null),
+      agentFilled,
+    });
+  }
+}

@@ -1,0 +1,245 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import {
+  ConsentSchema,
+  EnterSchema,
+  InstructionsSchema,
+  PageViewSchema,
+  QuizAnswersSchema,
+  SurveyAnswersSchema,
+  type CreateStudyResponse,
+  type ParticipantSummary,
+  type StudySummary,
+} from '../../shared/protocol/study.ts';
+import { parseStudyFile, StudyFileError } from '../../shared/study/definition.ts';
+import { HttpError, withStatus, type Route } from '../http.ts';
+import { clientAddress, RateLimit } from '../limits.ts';
+import { armOpen } from './assignment.ts';
+import { studyExportFiles } from './export.ts';
+import type { StudyFlow } from './flow.ts';
+import type { Lobby } from './lobby.ts';
+import type { StudyRecord, StudyStore } from './store.ts';
+import { writeExportZip } from '../export/write.ts';
+
+const STUDY_ID = '([0-9a-f]{8,32})';
+const SLUG = '([a-z0-9][a-z0-9-]{0,120})';
+const TOKEN = '([A-Za-z0-9_-]{16,200})';
+const MAX_FILE_BYTES = 1_000_000;
+
+export interface StudyRouteOptions {
+  studies: StudyStore;
+  flow: StudyFlow;
+  lobby: Lobby;
+  /** POST /api/s/:slug/enter per client address per minute (0 = no limit) */
+  entersPerMin: number;
+  trustProxy: boolean;
+}
+
+async function readText(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_FILE_BYTES) throw new HttpError(413, `The study file is larger than ${MAX_FILE_BYTES} bytes.`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Counters of one study: arms (tables started against their targets) and participants by stage and outcome. */
+export function studySummary(studies: StudyStore, flow: StudyFlow, study: StudyRecord): StudySummary {
+  const counts = flow.armCounts(study);
+  const participants = studies.participants(study.id);
+  const byStage: Record<string, number> = {};
+  const byOutcome: Record<string, number> = {};
+  for (const p of participants) {
+    byStage[p.stage] = (byStage[p.stage] ?? 0) + 1;
+    if (p.outcome) byOutcome[p.outcome] = (byOutcome[p.outcome] ?? 0) + 1;
+  }
+  return {
+    id: study.id,
+    slug: study.slug,
+    title: study.title,
+    game: study.game,
+    createdAt: study.createdAt,
+    arms: study.definition.arms.map((arm) => ({
+      name: arm.name,
+      tablesTarget: arm.tablesTarget,
+      tablesStarted: counts.tablesStarted.get(arm.name) ?? 0,
+      closed: !armOpen(arm, counts),
+    })),
+    participants: { total: participants.length, byStage, byOutcome },
+  };
+}
+
+/** Admin endpoints (/api/studies…) and participant endpoints (/api/s/:slug/enter, /api/participants/:token/…). */
+export function studyRoutes(options: StudyRouteOptions): Route[] {
+  const { studies, flow } = options;
+  const enterLimit = new RateLimit(options.entersPerMin, 60);
+  const studyOr404 = (id: string) => {
+    const study = studies.study(id);
+    if (!study) throw new HttpError(404, `No study "${id}".`);
+    return study;
+  };
+  const link = (baseUrl: string, slug: string) => `${baseUrl}/s/${slug}`;
+
+  return [
+    {
+      method: 'POST',
+      pattern: /^\/api\/studies$/,
+      admin: true,
+      async handle(ctx) {
+        const type = String(ctx.req.headers['content-type'] ?? '');
+        const text = await readText(ctx.req);
+        let definition;
+        try {
+          definition = parseStudyFile(text, type || 'application/yaml');
+        } catch (err) {
+          if (err instanceof StudyFileError) throw new HttpError(400, err.message);
+          throw err;
+        }
+        const pilot = new URL(ctx.req.url ?? '/', 'http://localhost').searchParams.get('pilot') === '1';
+        const slug = pilot ? `${definition.slug}-pilot-${randomBytes(3).toString('hex')}` : definition.slug;
+        if (studies.studyBySlug(slug)) {
+          throw new HttpError(409, `A study with slug "${slug}" exists already; choose another slug (or create a pilot copy with ?pilot=1).`);
+        }
+        const record: StudyRecord = {
+          id: randomBytes(5).toString('hex'),
+          slug,
+          title: definition.title,
+          game: definition.game,
+          definition: { ...definition, slug },
+          source: text,
+          pilot,
+          createdAt: Date.now(),
+        };
+        studies.createStudy(record);
+        const out: CreateStudyResponse = { id: record.id, slug, link: link(ctx.baseUrl, slug) };
+        return withStatus(201, out);
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/api\/studies$/,
+      admin: true,
+      handle: () => ({ studies: studies.studies().map((s) => studySummary(studies, flow, s)) }),
+    },
+    {
+      method: 'GET',
+      pattern: new RegExp(`^/api/studies/${STUDY_ID}$`),
+      admin: true,
+      handle(ctx) {
+        const study = studyOr404(ctx.params[0]);
+        const participantList: ParticipantSummary[] = studies.participants(study.id).map((p) => ({
+          participantId: p.participantId,
+          arm: p.arm,
+          stage: p.stage,
+          outcome: p.outcome,
+          sessionId: p.sessionId,
+          seat: p.seat,
+          quizAttempts: p.quizAttempts,
+          present: p.stage === 'waiting' ? options.lobby.present(p) : null,
+          createdAt: p.createdAt,
+          updatedAt: p.updatedAt,
+          code: p.code,
+          payment: p.payment ? { showUp: p.payment.showUp, bonus: p.payment.bonus, total: p.payment.total, currency: p.payment.currency } : null,
+        }));
+        return {
+          ...studySummary(studies, flow, study),
+          link: link(ctx.baseUrl, study.slug),
+          pilot: study.pilot,
+          definition: study.definition,
+          participantList,
+          tables: studies.tables(study.id),
+        };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: new RegExp(`^/api/studies/${STUDY_ID}/export$`),
+      admin: true,
+      async handle(ctx) {
+        const study = studyOr404(ctx.params[0]);
+        for (const p of studies.participants(study.id)) flow.syncGame(study, p);
+        const files = studyExportFiles(studies, flow.sessionStore, study);
+        ctx.res.writeHead(200, {
+          'content-type': 'application/zip',
+          'content-disposition': `attachment; filename="parley-study-${study.slug}.zip"`,
+          'cache-control': 'no-store',
+        });
+        await writeExportZip(files, ctx.res, `parley-study-${study.slug}`);
+      },
+    },
+    // ------------------------------------------------------------------------------------------
+    // participants: the token is the secret
+    {
+      method: 'POST',
+      pattern: new RegExp(`^/api/s/${SLUG}/enter$`),
+      admin: false,
+      async handle(ctx) {
+        const limited = await enterLimit.take(clientAddress(ctx.req, options.trustProxy));
+        if (limited) {
+          const retryAfter = Math.ceil(limited.retryAfterMs / 1000);
+          throw new HttpError(429, `Too many study entries from your address: at most ${options.entersPerMin} a minute. Try again in ${retryAfter} s.`, {
+            'retry-after': String(retryAfter),
+          });
+        }
+        const body = await ctx.body(EnterSchema);
+        return flow.enter(ctx.params[0], body.query, body.token);
+      },
+    },
+    {
+      method: 'GET',
+      pattern: new RegExp(`^/api/participants/${TOKEN}$`),
+      admin: false,
+      handle: (ctx) => flow.state(ctx.params[0]),
+    },
+    {
+      method: 'POST',
+      pattern: new RegExp(`^/api/participants/${TOKEN}/consent$`),
+      admin: false,
+      async handle(ctx) {
+        await ctx.body(ConsentSchema);
+        return flow.consent(ctx.params[0]);
+      },
+    },
+    {
+      method: 'POST',
+      pattern: new RegExp(`^/api/participants/${TOKEN}/instructions$`),
+      admin: false,
+      async handle(ctx) {
+        await ctx.body(InstructionsSchema);
+        return flow.instructions(ctx.params[0]);
+      },
+    },
+    {
+      method: 'POST',
+      pattern: new RegExp(`^/api/participants/${TOKEN}/quiz$`),
+      admin: false,
+      async handle(ctx) {
+        const body = await ctx.body(QuizAnswersSchema);
+        return flow.quiz(ctx.params[0], body.answers);
+      },
+    },
+    {
+      method: 'POST',
+      pattern: new RegExp(`^/api/participants/${TOKEN}/survey$`),
+      admin: false,
+      async handle(ctx) {
+        const body = await ctx.body(SurveyAnswersSchema);
+        return flow.survey(ctx.params[0], body);
+      },
+    },
+    {
+      method: 'POST',
+      pattern: new RegExp(`^/api/participants/${TOKEN}/page$`),
+      admin: false,
+      async handle(ctx) {
+        const body = await ctx.body(PageViewSchema);
+        flow.page(ctx.params[0], body.page);
+        ctx.res.writeHead(204, { 'cache-control': 'no-store' });
+        ctx.res.end();
+      },
+    },
+  ];
+}
