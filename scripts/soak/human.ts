@@ -53,6 +53,8 @@ export class Human {
   private actFrom = 0;
   private actions = 0;
   private finishedSession: string | null = null;
+  /** ends the connection attempt in flight (open), if any */
+  private settleOpen: ((result: string) => void) | null = null;
   token: string | null = null;
   onFinished: FinishedListener | null = null;
 
@@ -88,6 +90,8 @@ export class Human {
   }
 
   private closeSocket(): void {
+    // a connection attempt still waiting for its first state ends now (a join or leave superseded it)
+    this.settleOpen?.('superseded');
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const socket = this.socket;
@@ -105,6 +109,8 @@ export class Human {
       if (!token || this.deps.stopping()) return false;
       const result = await this.open(token);
       if (result === 'ok') return true;
+      // the table moved this player to a new seat (join) while it reconnected: it is seated; or it left
+      if (result === 'superseded') return this.token !== null;
       if (result !== 'rate_limited' && result !== 'timeout') {
         this.deps.counters.error(`connect:${result}`);
         return false;
@@ -121,19 +127,23 @@ export class Human {
     const socket: ClientSocket = io(this.deps.url, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
     this.socket = socket;
     return new Promise((resolve) => {
+      const finish = (result: string) => {
+        clearTimeout(timer);
+        if (this.settleOpen === finish) this.settleOpen = null;
+        resolve(result);
+      };
+      this.settleOpen = finish;
       const timer = setTimeout(() => {
-        resolve('timeout');
+        finish('timeout');
         if (this.socket === socket) this.closeSocket();
       }, 30_000);
       socket.once('connect_error', (err) => {
-        clearTimeout(timer);
+        finish(err.message.split(':')[0] || 'connect_error');
         if (this.socket === socket) this.closeSocket();
-        resolve(err.message.split(':')[0] || 'connect_error');
       });
       socket.on('state', (state) => {
         if (this.socket !== socket) return;
-        clearTimeout(timer);
-        resolve('ok');
+        finish('ok');
         this.onState(state);
       });
       socket.on('replaced', () => this.deps.counters.error('replaced'));
