@@ -1,27 +1,11 @@
 #!/usr/bin/env tsx
 // `npm run study -- <command>`: studies from the command line (docs/studies.md).
 //   create FILE   validate a study file (YAML or JSON) and create the study on a running server
-//   pilot FILE    (helper G) simulated participants through a pilot copy of the study
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+//   pilot FILE    simulated participants through a pilot copy of the study
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { parseStudyFile, StudyFileError } from '../shared/study/definition.ts';
-import { registerPilot } from './study/pilot.ts';
-
-/** The admin token: PARLEY_ADMIN_TOKEN, else the one `npm start` generated in the data directory. */
-function adminToken(dataDir: string): string {
-  if (process.env.PARLEY_ADMIN_TOKEN) return process.env.PARLEY_ADMIN_TOKEN;
-  const file = path.join(dataDir, 'admin-token');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  throw new Error('set PARLEY_ADMIN_TOKEN to the server\'s admin token (npm start prints it)');
-}
-
-function contentType(file: string): string {
-  const ext = path.extname(file).toLowerCase();
-  if (ext === '.json') return 'application/json';
-  if (ext === '.yaml' || ext === '.yml') return 'application/yaml';
-  throw new Error(`${file}: a study file ends in .yaml, .yml or .json`);
-}
+import { adminToken, contentTypeFor, registerPilot } from './study/pilot.ts';
 
 const program = new Command().name('npm run study --').description('Create and pilot studies (docs/studies.md).');
 
@@ -34,7 +18,7 @@ program
   .option('--check', 'only validate the file; create nothing')
   .action(async (file: string, opts: { url: string; data: string; check?: boolean }) => {
     const text = readFileSync(file, 'utf8');
-    const type = contentType(file);
+    const type = contentTypeFor(file);
     try {
       const def = parseStudyFile(text, type);
       if (opts.check) {

@@ -117,6 +117,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const adminToken = loadOrCreateAdminToken(dataDir, options.adminToken);
   const publicUrl = options.publicUrl === undefined ? null : parsePublicUrl(options.publicUrl);
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const quickplayAgentDelayMs = options.quickplayAgentDelayMs ?? 1200;
   const store = new Store(dataDir, { durability: options.durability });
   const sessions = new Sessions({
     store,
@@ -134,7 +135,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     store,
     sessions,
     log,
-    agentDelayMs: options.studies?.agentDelayMs ?? options.quickplayAgentDelayMs ?? 1200,
+    agentDelayMs: options.studies?.agentDelayMs ?? quickplayAgentDelayMs,
     humanPacingScale: options.studies?.humanPacingScale ?? 1,
     entersPerMin: options.studies?.entersPerMin ?? 60,
     trustProxy: limits.trustProxy,
@@ -151,7 +152,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       sessions,
       store,
       quickplay: options.quickplay ?? true,
-      quickplayAgentDelayMs: options.quickplayAgentDelayMs ?? 1200,
+      quickplayAgentDelayMs,
       limits,
     }),
   ];

@@ -101,15 +101,20 @@ export function zodMessage(error: z.ZodError): string {
     .join('; ');
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
+/** A request body as UTF-8 text; 413 naming `what` once it passes `maxBytes` (read no further). */
+export async function readBodyText(req: IncomingMessage, maxBytes: number, what = 'Request body'): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, `Request body is larger than ${MAX_BODY_BYTES} bytes.`);
+    if (size > maxBytes) throw new HttpError(413, `${what} is larger than ${maxBytes} bytes.`);
     chunks.push(chunk as Buffer);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const text = await readBodyText(req, MAX_BODY_BYTES);
   if (!text.trim()) throw new HttpError(400, 'Request body is empty; send a JSON object.');
   // checked on the text, before parsing: deep nesting costs the parser and the schemas time for nothing
   if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {

@@ -92,4 +92,3 @@ export function jsonDepthExceeds(text: string, limit: number): boolean {
   }
   return false;
 }
-

@@ -7,6 +7,7 @@ import { Purpose, Rng, RngKey } from '../shared/engine/rng.ts';
 import type { Ack, LogRow, ServerToClientEvents, SessionStatus, StatePayload } from '../shared/protocol/index.ts';
 import { resolveAgent, type AgentResolver } from './agents.ts';
 import type { NewRow, SessionRecord, Store } from './store.ts';
+import { visibleLength } from '../shared/text.ts';
 import { humanThinkMs, humanTypingMs, pacingBudgetMs } from './studies/pacing.ts';
 
 /** One connection as the room sees it (a socket.io Socket satisfies this). */
@@ -424,7 +425,9 @@ export class Room {
     const { signal } = inflight.controller;
     const decisionIndex = this.accepted[seat];
     try {
-      const think = this.agentDelay(seat, decisionIndex);
+      // one pace stream per decision: think time first, then (human pacing) typing time
+      const pace = Rng.stream(this.rngKey, Purpose.pace, seat, decisionIndex);
+      const think = this.agentDelay(seat, pace);
       await pause(think, signal);
       if (this.isStale(seat, inflight)) return;
       const slot = this.slots[seat]!;
@@ -439,7 +442,7 @@ export class Room {
         }),
       );
       if (this.record.options.agentPacing === 'human' && answer.action.kind === 'speak') {
-        await pause(this.typingDelay(seat, decisionIndex, slot.pending, answer.action.text, think), signal);
+        await pause(this.typingDelay(pace, slot.pending, answer.action.text, think), signal);
       }
       if (this.isStale(seat, inflight)) {
         this.discarded(seat, agent, answer);
@@ -480,10 +483,9 @@ export class Room {
   }
 
   /** Pacing for humans: about agentDelayMs (0.5×–1.5×, from the seed's pace stream so a replay paces alike). */
-  private agentDelay(seat: number, decisionIndex: number): number {
+  private agentDelay(seat: number, pace: Rng): number {
     const base = this.record.options.agentDelayMs;
     if (base <= 0) return 0;
-    const pace = Rng.stream(this.rngKey, Purpose.pace, seat, decisionIndex);
     const pending = this.slots[seat]?.pending;
     if (this.record.options.agentPacing === 'human' && pending) {
       // blind study arms: a person's think time (server/studies/pacing.ts), agentDelayMs 1000 = real time
@@ -493,14 +495,14 @@ export class Room {
     return Math.round(base * (0.5 + pace.next()));
   }
 
-  /** Human pacing: the time a person takes to type `text`, within what the think time left of the budget. */
-  private typingDelay(seat: number, decisionIndex: number, pending: Pending, text: string, think: number): number {
+  /**
+   * Human pacing: the time a person takes to type `text` (characters as seen), within what the
+   * think time left of the budget. Draws from the decision's pace stream after agentDelay's.
+   */
+  private typingDelay(pace: Rng, pending: Pending, text: string, think: number): number {
     const scale = this.record.options.agentDelayMs / 1000;
     if (scale <= 0) return 0;
-    const pace = Rng.stream(this.rngKey, Purpose.pace, seat, decisionIndex);
-    pace.next();
-    pace.next();
-    const typing = humanTypingMs([...text].length, pace.next(), pace.next()) * scale;
+    const typing = humanTypingMs(visibleLength(text), pace.next(), pace.next()) * scale;
     return Math.round(Math.max(0, Math.min(typing, pacingBudgetMs(pending) * scale - think)));
   }
 

@@ -55,7 +55,7 @@ export class Sessions {
 
   private gameAndPreset(gameId: string, requestedPreset: string | undefined): { game: AnyGame; preset: string } {
     const { games } = this.deps;
-    const game = Object.hasOwn(games, gameId) ? games[gameId] : undefined;
+    const game = ownValue(games, gameId);
     if (!game) throw new BadRequest(`Unknown game "${gameId}". Choose one of: ${Object.keys(games).join(', ')}`);
     const preset = requestedPreset ?? Object.keys(game.presets)[0];
     if (!Object.hasOwn(game.presets, preset)) {
@@ -161,9 +161,15 @@ export class Sessions {
   }
 
   private gameOf(record: SessionRecord): AnyGame {
-    const game = Object.hasOwn(this.deps.games, record.game) ? this.deps.games[record.game] : undefined;
+    const game = ownValue(this.deps.games, record.game);
     if (!game) throw new Error(`session ${record.id}: game "${record.game}" is not available on this server`);
     return game;
+  }
+
+  /** A session's room rebuilt from its log: live (kept, with clocks and agents) or a read-only snapshot. */
+  private fromLog(record: SessionRecord, live: boolean): Room {
+    const recovered = live && record.status === 'active';
+    return Room.fromLog(this.roomDeps(this.gameOf(record), record), record, this.deps.store.log(record.id), { live, recovered });
   }
 
   /** The live room of a session, loading it from its log if needed; null for an unknown id. */
@@ -172,8 +178,7 @@ export class Sessions {
     if (loaded) return loaded;
     const record = this.deps.store.session(id);
     if (!record) return null;
-    const game = this.gameOf(record);
-    const room = Room.fromLog(this.roomDeps(game, record), record, this.deps.store.log(id), { live: true, recovered: record.status === 'active' });
+    const room = this.fromLog(record, true);
     this.rooms.set(id, room);
     return room;
   }
@@ -188,7 +193,7 @@ export class Sessions {
     const record = this.deps.store.session(id);
     if (!record) return null;
     if (record.status === 'active') return this.room(id);
-    return Room.fromLog(this.roomDeps(this.gameOf(record), record), record, this.deps.store.log(id), { live: false, recovered: false });
+    return this.fromLog(record, false);
   }
 
   /** Live quick-play tables now (they are always loaded while active). */
@@ -210,8 +215,7 @@ export class Sessions {
       try {
         const record = this.deps.store.session(id);
         if (record?.options.quickplay) {
-          const room = Room.fromLog(this.roomDeps(this.gameOf(record), record), record, this.deps.store.log(id), { live: false, recovered: false });
-          await room.end('server restart');
+          await this.fromLog(record, false).end('server restart');
           ended.push(id);
           continue;
         }

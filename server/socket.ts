@@ -17,6 +17,8 @@ interface SocketData {
   room: Room;
   /** null: the spectator */
   seat: number | null;
+  /** the token it connected with, to load the room again if it was evicted meanwhile */
+  token: string;
 }
 
 type ParleySocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -74,7 +76,7 @@ export function attachSockets(
     try {
       target = sessions.resolveToken(auth.data.token);
     } catch (err) {
-      log(`token lookup failed: ${err instanceof Error ? err.stack : String(err)}`);
+      logFailure('token lookup failed')(err);
       next(new Error('internal: the session for this token could not be loaded'));
       return;
     }
@@ -84,12 +86,13 @@ export function attachSockets(
     }
     socket.data.room = target.room;
     socket.data.seat = target.seat;
+    socket.data.token = auth.data.token;
     next();
   }
 
   io.on('connection', (socket: ParleySocket) => {
     const { seat } = socket.data;
-    // the room may change once: see seat()
+    // the room may change once: see seatSocket()
     let room = socket.data.room;
     void seatSocket().catch(logFailure(`room ${room.id}: connect`));
 
@@ -100,7 +103,7 @@ export function attachSockets(
      */
     async function seatSocket(): Promise<void> {
       if (await room.connect(socket, seat)) return;
-      const again = sessions.resolveToken((socket.handshake.auth as { token: string }).token);
+      const again = sessions.resolveToken(socket.data.token);
       if (!again) {
         socket.disconnect(true);
         return;
@@ -136,11 +139,15 @@ export function attachSockets(
         respond({ ok: false, code: 'invalid_payload', message: `Invalid act payload: ${zodMessage(parsed.error)}` });
         return;
       }
-      await room.submit(seat, parsed.data.action, parsed.data.clientActionId, respond).catch(() => undefined);
+      // a failure has been acknowledged as `internal` by the room; it is logged by onAct's caller
+      await room.submit(seat, parsed.data.action, parsed.data.clientActionId, respond);
     }
 
     socket.on('disconnect', () => {
-      void room.disconnect(socket, seat).then(() => sessions.evictIfIdle(room.id));
+      void room
+        .disconnect(socket, seat)
+        .then(() => sessions.evictIfIdle(room.id))
+        .catch(logFailure(`room ${room.id}: disconnect`));
     });
   });
 

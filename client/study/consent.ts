@@ -1,7 +1,7 @@
 // Consent: the study's consent text and one button, "I consent".
 import { h } from '../dom.ts';
 import { studyApi } from './api.ts';
-import { busy, errorLine, pageLimit, pageTimer, studyFrame, studyText } from './frame.ts';
+import { busy, errorLine, pageLimit, pageTimer, showError, studyFrame, studyText } from './frame.ts';
 import type { PageContext, StudyPage } from './types.ts';
 
 export function consentPage(ctx: PageContext): StudyPage {
@@ -9,7 +9,7 @@ export function consentPage(ctx: PageContext): StudyPage {
   const button = h('button', { type: 'button', class: 'primary big', text: 'I consent' });
   button.addEventListener('click', () => {
     error.textContent = '';
-    busy(button, 'Saving…', () => ctx.advance(() => studyApi.consent(ctx.token))).catch((err: unknown) => (error.textContent = err instanceof Error ? err.message : String(err)));
+    busy(button, 'Saving…', () => ctx.advance(() => studyApi.consent(ctx.token))).catch((err: unknown) => showError(error, err));
   });
   const limit = pageLimit(ctx.state, 'consent');
   // consent cannot be given for someone: at zero the page only says the time is up

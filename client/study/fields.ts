@@ -64,6 +64,17 @@ export interface TextField {
   invalid(on: boolean): void;
 }
 
+/**
+ * The form holding a page's questions: never submitted (a button sends the answers), and a new
+ * answer clears `error`, the complaint about missing ones (the marks go question by question).
+ */
+export function questionForm(className: string, error: HTMLElement, controls: HTMLElement[]): HTMLFormElement {
+  const form = h('form', { class: className, novalidate: true }, ...controls);
+  form.addEventListener('submit', (event) => event.preventDefault());
+  form.addEventListener('change', () => (error.textContent = ''));
+  return form;
+}
+
 export function textField(question: string, maxLength = 2000): TextField {
   const id = nextId('text');
   const area = h('textarea', { id, rows: 3, maxlength: maxLength });

@@ -84,6 +84,11 @@ export function errorLine(): HTMLElement {
   return h('p', { class: 'act-error', role: 'alert' });
 }
 
+/** Show a failed action's error (a server refusal, a lost connection) in an errorLine. */
+export function showError(line: HTMLElement, err: unknown): void {
+  line.textContent = err instanceof Error ? err.message : String(err);
+}
+
 /** Disable a button while `run` is in flight; the label says what is happening. */
 export async function busy<T>(button: HTMLButtonElement, working: string, run: () => Promise<T>): Promise<T> {
   const label = button.textContent ?? '';

@@ -1,7 +1,7 @@
 // Instructions: the study's (or the game's default) instructions and a button "Next".
 import { h } from '../dom.ts';
 import { studyApi } from './api.ts';
-import { busy, errorLine, pageLimit, pageTimer, studyFrame, studyText } from './frame.ts';
+import { busy, errorLine, pageLimit, pageTimer, showError, studyFrame, studyText } from './frame.ts';
 import type { PageContext, StudyPage } from './types.ts';
 
 export function instructionsPage(ctx: PageContext): StudyPage {
@@ -9,7 +9,7 @@ export function instructionsPage(ctx: PageContext): StudyPage {
   const button = h('button', { type: 'button', class: 'primary big', text: 'Next' });
   const next = () => {
     error.textContent = '';
-    busy(button, 'Saving…', () => ctx.advance(() => studyApi.instructions(ctx.token))).catch((err: unknown) => (error.textContent = err instanceof Error ? err.message : String(err)));
+    busy(button, 'Saving…', () => ctx.advance(() => studyApi.instructions(ctx.token))).catch((err: unknown) => showError(error, err));
   };
   button.addEventListener('click', next);
   const limit = pageLimit(ctx.state, 'instructions');

@@ -3,8 +3,8 @@
 // many attempts are left; the last wrong try ends the study (the flow shows the completion page).
 import { h } from '../dom.ts';
 import { studyApi, type QuizResult } from './api.ts';
-import { busy, errorLine, pageLimit, pageTimer, studyFrame } from './frame.ts';
-import { radioGroup, type RadioGroup } from './fields.ts';
+import { busy, errorLine, pageLimit, pageTimer, showError, studyFrame } from './frame.ts';
+import { questionForm, radioGroup, type RadioGroup } from './fields.ts';
 import type { PageContext, StudyPage } from './types.ts';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -57,7 +57,7 @@ export function quizPage(ctx: PageContext): StudyPage {
       response = await busy(button, 'Checking…', () => studyApi.quiz(ctx.token, answers));
     } catch (err) {
       // a 409 (already past the quiz, e.g. in another tab) re-syncs through advance
-      await ctx.advance(() => Promise.reject(err)).catch((shown: unknown) => (error.textContent = shown instanceof Error ? shown.message : String(shown)));
+      await ctx.advance(() => Promise.reject(err)).catch((shown: unknown) => showError(error, shown));
       return;
     }
     if (response.result.passed || response.state.stage !== 'quiz') {
@@ -97,14 +97,10 @@ export function quizPage(ctx: PageContext): StudyPage {
     h('p', { class: 'study-lead', text: 'A few questions about the rules, so that everyone at the table plays the same game.' }),
     attempts,
     summary,
-    h('form', { class: 'quiz-form', novalidate: true }, ...groups.map((g) => g.group.element)),
+    questionForm('quiz-form', error, groups.map((g) => g.group.element)),
     h('div', { class: 'study-actions' }, button),
     error,
   );
-  const form = element.querySelector('form')!;
-  form.addEventListener('submit', (event) => event.preventDefault());
-  // a new answer clears the complaint about missing ones (the marks go question by question)
-  form.addEventListener('change', () => (error.textContent = ''));
   return { element, dispose: () => timer?.dispose() };
 }
 

@@ -4,8 +4,8 @@
 import { h } from '../dom.ts';
 import type { PublicSurveyItem } from '../../shared/protocol/study.ts';
 import { studyApi, type Judgement } from './api.ts';
-import { busy, errorLine, pageLimit, pageTimer, studyFrame } from './frame.ts';
-import { radioGroup, textField, type RadioGroup, type RadioOption, type TextField } from './fields.ts';
+import { busy, errorLine, pageLimit, pageTimer, showError, studyFrame } from './frame.ts';
+import { questionForm, radioGroup, textField, type RadioGroup, type RadioOption, type TextField } from './fields.ts';
 import type { PageContext, StudyPage } from './types.ts';
 
 type Item = PublicSurveyItem;
@@ -91,9 +91,7 @@ export function surveyPage(ctx: PageContext): StudyPage {
       missing[0].element.querySelector<HTMLElement>('input, textarea')?.focus();
       return;
     }
-    busy(button, 'Sending…', () => ctx.advance(() => studyApi.survey(ctx.token, answers, judges.length ? judgements : undefined))).catch(
-      (err: unknown) => (error.textContent = err instanceof Error ? err.message : String(err)),
-    );
+    busy(button, 'Sending…', () => ctx.advance(() => studyApi.survey(ctx.token, answers, judges.length ? judgements : undefined))).catch((err: unknown) => showError(error, err));
   };
   button.addEventListener('click', () => submit(false));
 
@@ -105,7 +103,7 @@ export function surveyPage(ctx: PageContext): StudyPage {
     'A few questions',
     timer?.element ?? null,
     h('p', { class: 'study-lead', text: 'Thank you for playing. Please answer these questions about the game.' }),
-    h('form', { class: 'survey-form', novalidate: true }, ...fields.map((f) => f.control.element)),
+    questionForm('survey-form', error, fields.map((f) => f.control.element)),
     judges.length
       ? h(
           'section',
@@ -118,9 +116,5 @@ export function surveyPage(ctx: PageContext): StudyPage {
     h('div', { class: 'study-actions' }, button),
     error,
   );
-  const form = element.querySelector('form')!;
-  form.addEventListener('submit', (event) => event.preventDefault());
-  // a new answer clears the complaint about missing ones (the marks go question by question)
-  form.addEventListener('change', () => (error.textContent = ''));
   return { element, dispose: () => timer?.dispose() };
 }

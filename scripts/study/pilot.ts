@@ -508,7 +508,7 @@ function uint32(value: string): number {
 }
 
 /** The admin token: PARLEY_ADMIN_TOKEN, else the one `npm start` generated in the data directory. */
-function adminToken(dataDir: string): string {
+export function adminToken(dataDir: string): string {
   if (process.env.PARLEY_ADMIN_TOKEN) return process.env.PARLEY_ADMIN_TOKEN;
   const file = path.join(dataDir, 'admin-token');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();

@@ -7,6 +7,15 @@ export interface ArmCounts {
   tablesStarted: ReadonlyMap<string, number>;
 }
 
+/** Counts per arm of the given participants and tables (each names its arm). */
+export function countArms(participants: readonly { arm: string }[], tables: readonly { arm: string }[]): ArmCounts {
+  const assigned = new Map<string, number>();
+  for (const p of participants) assigned.set(p.arm, (assigned.get(p.arm) ?? 0) + 1);
+  const tablesStarted = new Map<string, number>();
+  for (const t of tables) tablesStarted.set(t.arm, (tablesStarted.get(t.arm) ?? 0) + 1);
+  return { assigned, tablesStarted };
+}
+
 /** An arm is open while it has started fewer tables than its target. */
 export function armOpen(arm: StudyDefinition['arms'][number], counts: ArmCounts): boolean {
   return (counts.tablesStarted.get(arm.name) ?? 0) < arm.tablesTarget;

@@ -14,7 +14,7 @@ import type {
 import { HttpError } from '../http.ts';
 import { newToken } from '../sessions.ts';
 import type { Store } from '../store.ts';
-import { chooseArm, type ArmCounts } from './assignment.ts';
+import { chooseArm, countArms, type ArmCounts } from './assignment.ts';
 import { paymentFor, seatResult } from './payment.ts';
 import type { ParticipantChange, ParticipantRecord, StudyRecord, StudyStore } from './store.ts';
 
@@ -83,11 +83,7 @@ export class StudyFlow {
   }
 
   armCounts(study: StudyRecord): ArmCounts {
-    const assigned = new Map<string, number>();
-    for (const p of this.studies.participants(study.id)) assigned.set(p.arm, (assigned.get(p.arm) ?? 0) + 1);
-    const tablesStarted = new Map<string, number>();
-    for (const t of this.studies.tables(study.id)) tablesStarted.set(t.arm, (tablesStarted.get(t.arm) ?? 0) + 1);
-    return { assigned, tablesStarted };
+    return countArms(this.studies.participants(study.id), this.studies.tables(study.id));
   }
 
   // -------------------------------------------------------------------------------------------

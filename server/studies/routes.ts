@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { z } from 'zod';
 import {
   ConsentSchema,
   EnterSchema,
@@ -12,13 +12,13 @@ import {
   type StudySummary,
 } from '../../shared/protocol/study.ts';
 import { parseStudyFile, StudyFileError } from '../../shared/study/definition.ts';
-import { HttpError, withStatus, type Route } from '../http.ts';
+import { HttpError, readBodyText, withStatus, type Route, type RouteResult } from '../http.ts';
 import { clientAddress, RateLimit } from '../limits.ts';
-import { armOpen } from './assignment.ts';
+import { armOpen, countArms } from './assignment.ts';
 import { studyExportFiles } from './export.ts';
 import type { StudyFlow } from './flow.ts';
 import type { Lobby } from './lobby.ts';
-import type { StudyRecord, StudyStore } from './store.ts';
+import type { ParticipantRecord, StudyRecord, StudyStore, TableRecord } from './store.ts';
 import { writeExportZip } from '../export/write.ts';
 
 const STUDY_ID = '([0-9a-f]{8,32})';
@@ -35,21 +35,12 @@ export interface StudyRouteOptions {
   trustProxy: boolean;
 }
 
-async function readText(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_FILE_BYTES) throw new HttpError(413, `The study file is larger than ${MAX_FILE_BYTES} bytes.`);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/** Counters of one study: arms (tables started against their targets) and participants by stage and outcome. */
-export function studySummary(studies: StudyStore, flow: StudyFlow, study: StudyRecord): StudySummary {
-  const counts = flow.armCounts(study);
-  const participants = studies.participants(study.id);
+/**
+ * Counters of one study from its participants and tables: arms (tables started against their
+ * targets) and participants by stage and outcome.
+ */
+export function studySummary(study: StudyRecord, participants: readonly ParticipantRecord[], tables: readonly TableRecord[]): StudySummary {
+  const counts = countArms(participants, tables);
   const byStage: Record<string, number> = {};
   const byOutcome: Record<string, number> = {};
   for (const p of participants) {
@@ -72,6 +63,18 @@ export function studySummary(studies: StudyStore, flow: StudyFlow, study: StudyR
   };
 }
 
+/** POST /api/participants/:token/<action>: the body checked against `schema`, then `run`'s answer. */
+function participantPost<T>(action: string, schema: z.ZodType<T>, run: (token: string, body: T) => RouteResult): Route {
+  return {
+    method: 'POST',
+    pattern: new RegExp(`^/api/participants/${TOKEN}/${action}$`),
+    admin: false,
+    async handle(ctx) {
+      return run(ctx.params[0], await ctx.body(schema));
+    },
+  };
+}
+
 /** Admin endpoints (/api/studies…) and participant endpoints (/api/s/:slug/enter, /api/participants/:token/…). */
 export function studyRoutes(options: StudyRouteOptions): Route[] {
   const { studies, flow } = options;
@@ -90,7 +93,7 @@ export function studyRoutes(options: StudyRouteOptions): Route[] {
       admin: true,
       async handle(ctx) {
         const type = String(ctx.req.headers['content-type'] ?? '');
-        const text = await readText(ctx.req);
+        const text = await readBodyText(ctx.req, MAX_FILE_BYTES, 'The study file');
         let definition;
         try {
           definition = parseStudyFile(text, type || 'application/yaml');
@@ -122,7 +125,7 @@ export function studyRoutes(options: StudyRouteOptions): Route[] {
       method: 'GET',
       pattern: /^\/api\/studies$/,
       admin: true,
-      handle: () => ({ studies: studies.studies().map((s) => studySummary(studies, flow, s)) }),
+      handle: () => ({ studies: studies.studies().map((s) => studySummary(s, studies.participants(s.id), studies.tables(s.id))) }),
     },
     {
       method: 'GET',
@@ -130,7 +133,9 @@ export function studyRoutes(options: StudyRouteOptions): Route[] {
       admin: true,
       handle(ctx) {
         const study = studyOr404(ctx.params[0]);
-        const participantList: ParticipantSummary[] = studies.participants(study.id).map((p) => ({
+        const participants = studies.participants(study.id);
+        const tables = studies.tables(study.id);
+        const participantList: ParticipantSummary[] = participants.map((p) => ({
           participantId: p.participantId,
           arm: p.arm,
           stage: p.stage,
@@ -145,12 +150,12 @@ export function studyRoutes(options: StudyRouteOptions): Route[] {
           payment: p.payment ? { showUp: p.payment.showUp, bonus: p.payment.bonus, total: p.payment.total, currency: p.payment.currency } : null,
         }));
         return {
-          ...studySummary(studies, flow, study),
+          ...studySummary(study, participants, tables),
           link: link(ctx.baseUrl, study.slug),
           pilot: study.pilot,
           definition: study.definition,
           participantList,
-          tables: studies.tables(study.id),
+          tables,
         };
       },
     },
@@ -194,42 +199,10 @@ export function studyRoutes(options: StudyRouteOptions): Route[] {
       admin: false,
       handle: (ctx) => flow.state(ctx.params[0]),
     },
-    {
-      method: 'POST',
-      pattern: new RegExp(`^/api/participants/${TOKEN}/consent$`),
-      admin: false,
-      async handle(ctx) {
-        await ctx.body(ConsentSchema);
-        return flow.consent(ctx.params[0]);
-      },
-    },
-    {
-      method: 'POST',
-      pattern: new RegExp(`^/api/participants/${TOKEN}/instructions$`),
-      admin: false,
-      async handle(ctx) {
-        await ctx.body(InstructionsSchema);
-        return flow.instructions(ctx.params[0]);
-      },
-    },
-    {
-      method: 'POST',
-      pattern: new RegExp(`^/api/participants/${TOKEN}/quiz$`),
-      admin: false,
-      async handle(ctx) {
-        const body = await ctx.body(QuizAnswersSchema);
-        return flow.quiz(ctx.params[0], body.answers);
-      },
-    },
-    {
-      method: 'POST',
-      pattern: new RegExp(`^/api/participants/${TOKEN}/survey$`),
-      admin: false,
-      async handle(ctx) {
-        const body = await ctx.body(SurveyAnswersSchema);
-        return flow.survey(ctx.params[0], body);
-      },
-    },
+    participantPost('consent', ConsentSchema, (token) => flow.consent(token)),
+    participantPost('instructions', InstructionsSchema, (token) => flow.instructions(token)),
+    participantPost('quiz', QuizAnswersSchema, (token, body) => flow.quiz(token, body.answers)),
+    participantPost('survey', SurveyAnswersSchema, (token, body) => flow.survey(token, body)),
     {
       method: 'POST',
       pattern: new RegExp(`^/api/participants/${TOKEN}/page$`),

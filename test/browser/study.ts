@@ -100,6 +100,14 @@ class Participant {
     await this.page.getByRole('button', { name: 'Check answers' }).click();
   }
 
+  /** Arrive, consent, read the instructions and pass the quiz at the first try, without screenshots. */
+  async arriveAndPass(browser: Browser, server: TestServer, viewport = DESKTOP): Promise<void> {
+    await this.arrive(browser, server, viewport);
+    await this.consent();
+    await this.instructions();
+    await this.quiz();
+  }
+
   async waitingRoom(): Promise<void> {
     await this.page.getByText(/Waiting for \d+ more player/).waitFor({ timeout: 20_000 });
   }
@@ -200,10 +208,7 @@ export function registerStudyTests(test: Register, shot: Shot): void {
 
     // B (arm blind): plays the agent at once, reloads mid-game, judges "human or AI?"
     const b = new Participant('6a1d9f2b3c4d5e6f70819203', def, shot, 'B');
-    await b.arrive(browser, server, PHONE);
-    await b.consent();
-    await b.instructions();
-    await b.quiz();
+    await b.arriveAndPass(browser, server, PHONE);
     await b.table();
     const bGame = alongside((async () => {
       const report = await playToTheEnd(b.page, { reloadAfter: 2, timeoutMs: 240_000 });
@@ -219,10 +224,7 @@ export function registerStudyTests(test: Register, shot: Shot): void {
 
     // C (arm pairs) arrives later and is seated with A
     const c = new Participant('7b2e0a3c4d5e6f7081920314', def, shot, 'C');
-    await c.arrive(browser, server);
-    await c.consent();
-    await c.instructions();
-    await c.quiz();
+    await c.arriveAndPass(browser, server);
     await Promise.all([a.table(), c.table()]);
     await shot(a.page, 'study-game');
     const pairGame = alongside(
@@ -245,10 +247,7 @@ export function registerStudyTests(test: Register, shot: Shot): void {
 
     // E (arm pairs) waits alone past the limit: no group, paid the show-up fee
     const e = new Participant('9d402c5e6f70819203142536', def, shot, 'E');
-    await e.arrive(browser, server);
-    await e.consent();
-    await e.instructions();
-    await e.quiz();
+    await e.arriveAndPass(browser, server);
     await e.waitingRoom();
     const eCode = await e.completionCode(90_000);
     assert.equal(eCode, codes.no_group);
@@ -288,17 +287,11 @@ export function registerStudyTests(test: Register, shot: Shot): void {
     const codes = def.completion.codes;
     await createStudy(server, def);
     const first = new Participant('a1b2c3d4e5f60718293a4b5c', def, shot, 'T1');
-    await first.arrive(browser, server);
-    await first.consent();
-    await first.instructions();
-    await first.quiz();
+    await first.arriveAndPass(browser, server);
     await first.waitingRoom();
     assert.match((await first.page.getByText(/Waiting for/).textContent()) ?? '', /Waiting for 1 more player/);
     const second = new Participant('b2c3d4e5f60718293a4b5c6d', def, shot, 'T2');
-    await second.arrive(browser, server);
-    await second.consent();
-    await second.instructions();
-    await second.quiz();
+    await second.arriveAndPass(browser, server);
     await Promise.all([first.table(), second.table()]);
     await shot(first.page, 'study-traitors-game');
     await Promise.all(

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
@@ -24,6 +25,15 @@ export function tempDir(prefix = 'parley-test-'): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
 }
 
+/** A stand-in for the built client (`index.html` and `assets/app.js`) in a fresh temp dir, for `staticDir`. */
+export function fakeClientDir(prefix = 'parley-client-'): string {
+  const dir = tempDir(prefix);
+  mkdirSync(path.join(dir, 'assets'));
+  writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>Parley test client</title>');
+  writeFileSync(path.join(dir, 'assets', 'app.js'), 'console.log("parley")');
+  return dir;
+}
+
 export interface TestServer {
   server: RunningServer;
   url: string;
@@ -34,6 +44,27 @@ export interface TestServer {
   /** the session's whole log, as the events endpoint exports it */
   events(sessionId: string): Promise<LogRow[]>;
   close(): Promise<void>;
+}
+
+/**
+ * The REST API of the server at `url`: a string body is sent as is (malformed JSON), anything else
+ * as JSON; `token: null` sends no Authorization header. Non-JSON answers come back as text.
+ */
+export function apiClient(url: string): TestServer['api'] {
+  return async <T,>(method: string, route: string, body?: unknown, token: string | null = ADMIN_TOKEN) => {
+    const headers: Record<string, string> = {};
+    if (token !== null) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(url + route, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+    const text = await res.text();
+    let json: unknown = text;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      // JSON lines or HTML: keep the text
+    }
+    return { status: res.status, json: json as T };
+  };
 }
 
 /** A real server on an ephemeral port with a fresh data dir (removed on close unless kept). */
@@ -51,20 +82,7 @@ export async function bootServer(options: Partial<ServerOptions> & { keepDataDir
     dataDir,
   });
   const url = `http://127.0.0.1:${server.port}`;
-  const api = async <T,>(method: string, route: string, body?: unknown, token: string | null = ADMIN_TOKEN) => {
-    const headers: Record<string, string> = {};
-    if (token !== null) headers.authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(url + route, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
-    const text = await res.text();
-    let json: unknown = text;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      // JSON lines or HTML: keep the text
-    }
-    return { status: res.status, json: json as T };
-  };
+  const api = apiClient(url);
   return {
     server,
     url,
@@ -85,6 +103,24 @@ export async function bootServer(options: Partial<ServerOptions> & { keepDataDir
       if (!options.keepDataDir && !options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A request through node:http, for headers fetch will not send (a forged Host, X-Forwarded-For). */
+export function rawRequest(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers }, (res) => {
+      let text = '';
+      res.on('data', (c) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 /** Seeded randomness for test clients: the engine's own RNG, as a plain function. */

@@ -1,16 +1,12 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QuickplayResult } from '../../shared/protocol/index.ts';
-import { bootServer, connectClient, tempDir, type TestServer } from './helpers.ts';
+import { bootServer, connectClient, fakeClientDir, type TestServer } from './helpers.ts';
 
 let t: TestServer;
 let clientDir: string;
 beforeAll(async () => {
-  clientDir = tempDir('parley-client-');
-  mkdirSync(path.join(clientDir, 'assets'));
-  writeFileSync(path.join(clientDir, 'index.html'), '<!doctype html><title>Parley test client</title>');
-  writeFileSync(path.join(clientDir, 'assets', 'app.js'), 'console.log("parley")');
+  clientDir = fakeClientDir();
   t = await bootServer({ staticDir: clientDir });
 });
 afterAll(async () => {

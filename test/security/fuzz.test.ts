@@ -12,7 +12,7 @@ import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Action } from '../../shared/engine/actions.ts';
 import { ACT_ERROR_CODES, CONNECT_ERROR_CODES, type CreatedSession, type LogRow, type StatePayload } from '../../shared/protocol/index.ts';
-import { ADMIN_TOKEN, connectClient, genericAction, startServerProcess, tempDir, testRng, type TestClient } from '../integration/helpers.ts';
+import { ADMIN_TOKEN, apiClient, connectClient, genericAction, startServerProcess, tempDir, testRng, type TestClient } from '../integration/helpers.ts';
 
 const SEED = Number(process.env.PARLEY_FUZZ_SEED ?? 20260309);
 const SCALE = Number(process.env.PARLEY_FUZZ_RUNS ?? 1);
@@ -49,20 +49,9 @@ interface Target {
 }
 let targets: Target[] = [];
 
-async function admin<T>(method: string, route: string, body?: unknown): Promise<{ status: number; json: T }> {
-  const res = await fetch(url + route, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let json: unknown = text;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    // not JSON: keep the text
-  }
-  return { status: res.status, json: json as T };
+/** The admin REST API of the server under fuzz (bound once the server is up). */
+function admin<T>(method: string, route: string, body?: unknown): Promise<{ status: number; json: T }> {
+  return apiClient(url)<T>(method, route, body);
 }
 
 async function createSession(body: Record<string, unknown>): Promise<CreatedSession> {

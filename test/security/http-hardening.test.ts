@@ -1,24 +1,9 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePublicUrl } from '../../server/app.ts';
 import { SECURITY_HEADERS } from '../../server/http.ts';
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../../server/limits.ts';
-import { ADMIN_TOKEN, bootServer, startServerProcess, tempDir, type TestServer } from '../integration/helpers.ts';
-
-/** A raw request (fetch cannot forge Host). */
-function raw(url: string, method: string, headers: Record<string, string>, body?: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers }, (res) => {
-      let text = '';
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, text }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+import { ADMIN_TOKEN, bootServer, fakeClientDir, rawRequest, startServerProcess, tempDir, type TestServer } from '../integration/helpers.ts';
 
 describe('JSON body depth (issue 9.6)', () => {
   it('counts nesting on the text, ignoring brackets inside strings', () => {
@@ -53,10 +38,7 @@ describe('links and headers (issue 9.8)', () => {
   let t: TestServer;
   let staticDir: string;
   beforeAll(async () => {
-    staticDir = tempDir('parley-static-');
-    mkdirSync(path.join(staticDir, 'assets'));
-    writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>x</title>');
-    writeFileSync(path.join(staticDir, 'assets', 'app.js'), 'console.log(1)');
+    staticDir = fakeClientDir('parley-static-');
     t = await bootServer({ staticDir });
   });
   afterAll(async () => {
@@ -66,11 +48,11 @@ describe('links and headers (issue 9.8)', () => {
 
   it('join links use the server\'s own origin, never the Host header', async () => {
     const body = JSON.stringify({ game: 'trust-split' });
-    const res = await raw(`${t.url}/api/quickplay`, 'POST', { host: 'evil.example', 'content-type': 'application/json' }, body);
+    const res = await rawRequest(`${t.url}/api/quickplay`, 'POST', { host: 'evil.example', 'content-type': 'application/json' }, body);
     expect(res.status).toBe(201);
     const { joinUrl, id } = JSON.parse(res.text) as { joinUrl: string; id: string };
     expect(joinUrl.startsWith(`http://localhost:${t.server.port}/play/`)).toBe(true);
-    const admin = await raw(`${t.url}/api/sessions/${id}`, 'GET', { host: 'evil.example', authorization: `Bearer ${ADMIN_TOKEN}` });
+    const admin = await rawRequest(`${t.url}/api/sessions/${id}`, 'GET', { host: 'evil.example', authorization: `Bearer ${ADMIN_TOKEN}` });
     expect(admin.text).not.toContain('evil.example');
     expect(JSON.parse(admin.text).spectatorUrl.startsWith(`http://localhost:${t.server.port}/watch/`)).toBe(true);
   });
@@ -78,7 +60,7 @@ describe('links and headers (issue 9.8)', () => {
   it('PARLEY_PUBLIC_URL (publicUrl) sets the links; bad values are refused', async () => {
     const pub = await bootServer({ publicUrl: 'https://parley.example.org/lab/' });
     try {
-      const res = await raw(`${pub.url}/api/quickplay`, 'POST', { host: 'evil.example', 'content-type': 'application/json' }, JSON.stringify({ game: 'trust-split' }));
+      const res = await rawRequest(`${pub.url}/api/quickplay`, 'POST', { host: 'evil.example', 'content-type': 'application/json' }, JSON.stringify({ game: 'trust-split' }));
       expect(JSON.parse(res.text).joinUrl).toMatch(/^https:\/\/parley\.example\.org\/lab\/play\/[\w-]+$/);
     } finally {
       await pub.close();
@@ -91,15 +73,15 @@ describe('links and headers (issue 9.8)', () => {
   it('every response carries CSP with frame-ancestors, nosniff and no-referrer: pages, static files, API, errors', async () => {
     expect(SECURITY_HEADERS['content-security-policy']).toContain("frame-ancestors 'none'");
     const responses = [
-      await raw(`${t.url}/`, 'GET', {}),
-      await raw(`${t.url}/play/some-token`, 'GET', {}),
-      await raw(`${t.url}/assets/app.js`, 'GET', {}),
-      await raw(`${t.url}/nope.png`, 'GET', {}),
-      await raw(`${t.url}/api/games`, 'GET', {}),
-      await raw(`${t.url}/api/sessions`, 'GET', {}),
-      await raw(`${t.url}/api/nothing`, 'GET', {}),
-      await raw(`${t.url}/api/quickplay`, 'POST', { 'content-type': 'application/json' }, '{'),
-      await raw(`${t.url}/healthz`, 'HEAD', {}),
+      await rawRequest(`${t.url}/`, 'GET', {}),
+      await rawRequest(`${t.url}/play/some-token`, 'GET', {}),
+      await rawRequest(`${t.url}/assets/app.js`, 'GET', {}),
+      await rawRequest(`${t.url}/nope.png`, 'GET', {}),
+      await rawRequest(`${t.url}/api/games`, 'GET', {}),
+      await rawRequest(`${t.url}/api/sessions`, 'GET', {}),
+      await rawRequest(`${t.url}/api/nothing`, 'GET', {}),
+      await rawRequest(`${t.url}/api/quickplay`, 'POST', { 'content-type': 'application/json' }, '{'),
+      await rawRequest(`${t.url}/healthz`, 'HEAD', {}),
     ];
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 404, 200, 401, 404, 400, 200]);
     for (const res of responses) {

@@ -1,7 +1,6 @@
-import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { QuickplayResult } from '../../shared/protocol/index.ts';
-import { bootServer, connectClient, tempDir, type TestServer } from '../integration/helpers.ts';
+import { bootServer, connectClient, rawRequest, tempDir, type TestServer } from '../integration/helpers.ts';
 import type { Limits } from '../../server/limits.ts';
 
 const OFF: Partial<Limits> = { quickplayPerClientPerMin: 0, quickplayMaxLive: 0, quickplayJoinSec: 0, quickplayGoneSec: 0 };
@@ -18,17 +17,10 @@ afterEach(async () => {
 });
 
 /** POST /api/quickplay with raw headers (fetch cannot set every header). */
-function quickplay(t: TestServer, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; json: QuickplayResult & { error?: string } }> {
+async function quickplay(t: TestServer, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; json: QuickplayResult & { error?: string } }> {
   const body = JSON.stringify({ game: 'trust-split', preset: 'human' });
-  return new Promise((resolve, reject) => {
-    const req = request(`${t.url}/api/quickplay`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
-      let text = '';
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, json: JSON.parse(text) }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+  const res = await rawRequest(`${t.url}/api/quickplay`, 'POST', { 'content-type': 'application/json', ...headers }, body);
+  return { status: res.status, headers: res.headers, json: JSON.parse(res.text) };
 }
 
 async function sessionCount(t: TestServer): Promise<number> {

@@ -40,6 +40,8 @@ export function leaks(payload: unknown, where: string): Finding[] {
       return;
     }
     for (const [key, v] of Object.entries(value)) {
+      // a Traitors ballot's tie-break mode ('random' | 'firstVote') is a rule term that shares a word with an agent name
+      if ((key === 'tieBreak' || key === 'mode') && (v === 'random' || v === 'firstVote')) continue;
       if (key === 'agentSeats') {
         if (v !== null) found.push({ where, problem: `${path}.agentSeats is ${JSON.stringify(v)}` });
         continue;

@@ -47,13 +47,19 @@ beforeAll(async () => {
   // P1 and P3 are seated together; P3 never opens the game (an agent takes over after 1 s: dropped)
   const until = async (p: Participant, stage: ParticipantState['stage']) => p.until(stage);
   await Promise.all([until(p1, 'game'), until(p3, 'game'), until(p2, 'game')]);
-  for (const [p, seed] of [[p1, 1], [p2, 2]] as const) {
+  // both players sit down before either game is played out (P2 waiting alone past dropAfterSec would be dropped)
+  const playing = ([[p1, 1], [p2, 2]] as const).map(([p, seed]) => {
     const c = connectClient(t.url, p.state.game!.seatToken, { seed });
     clients.push(c);
     c.autoplay();
-    const end = await c.waitForOutcome();
-    outcome.set(p.pid!, { points: end.outcome!.points!, winners: end.outcome!.winners, seat: end.seat!, names: end.names });
-  }
+    return { p, c };
+  });
+  await Promise.all(
+    playing.map(async ({ p, c }) => {
+      const end = await c.waitForOutcome();
+      outcome.set(p.pid!, { points: end.outcome!.points!, winners: end.outcome!.winners, seat: end.seat!, names: end.names });
+    }),
+  );
   await until(p1, 'survey');
   await until(p3, 'done');
   await p1.ok('survey', { answers: { trust: 6, strategy: 1, comments: '=HYPERLINK("x")' } });
