@@ -6,9 +6,18 @@ import { once } from 'node:events';
 import { z } from 'zod';
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from './limits.ts';
 
-/** A JSON error the API answers with: `{ error: message }`, this status and any extra headers (e.g. Retry-After). */
+/**
+ * A JSON error the API answers with: `{ error: message, ...details }`, this status and any extra
+ * headers (e.g. Retry-After). `details` carries machine-readable parts, e.g. a study file's
+ * `problems: [{ path, message }]` for the console to show at each field.
+ */
 export class HttpError extends Error {
-  constructor(readonly status: number, message: string, readonly headers: Record<string, string> = {}) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+    readonly details: Record<string, unknown> = {},
+  ) {
     super(message);
   }
 }
@@ -160,7 +169,7 @@ export function createRequestHandler(options: HttpOptions): (req: IncomingMessag
   return (req, res) => {
     void handle(req, res).catch((err) => {
       if (err instanceof HttpError) {
-        if (!res.headersSent) sendJson(res, err.status, { error: err.message }, err.headers);
+        if (!res.headersSent) sendJson(res, err.status, { ...err.details, error: err.message }, err.headers);
         else res.end();
         return;
       }
