@@ -1,12 +1,15 @@
 import { defineConfig } from 'vitest/config';
+import { precompress } from './scripts/precompress.ts';
 
 // The browser client lives in client/; `npm run build` writes dist/client, which the server serves.
 export default defineConfig({
   root: 'client',
   build: { outDir: '../dist/client', emptyOutDir: true, chunkSizeWarningLimit: 2000 },
+  // brotli and gzip copies of every text asset, written once at build time (the server picks one per request)
+  plugins: [precompress()],
   test: {
     root: '.',
-    include: ['test/unit/**/*.test.ts', 'test/property/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/llm/**/*.test.ts', 'test/export/**/*.test.ts', 'test/security/**/*.test.ts', 'test/studies/**/*.test.ts'],
+    include: ['test/unit/**/*.test.ts', 'test/property/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/llm/**/*.test.ts', 'test/export/**/*.test.ts', 'test/security/**/*.test.ts', 'test/studies/**/*.test.ts', 'test/console/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

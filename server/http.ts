@@ -242,20 +242,45 @@ export function createRequestHandler(options: HttpOptions): (req: IncomingMessag
     else if (!path.extname(relative)) target = path.join(root, 'index.html'); // SPA routes: /, /play/<token>, /watch/<token>
     if (!target || !existsSync(target)) throw new HttpError(404, `Not found: ${pathname}`);
     const type = CONTENT_TYPES[path.extname(target).toLowerCase()] ?? 'application/octet-stream';
+    // hashed build assets never change under their name; everything else is revalidated
     const immutable = target.includes(`${path.sep}assets${path.sep}`);
+    const encoding = precompressedEncoding(target, req.headers['accept-encoding']);
+    const sent = encoding ? `${target}.${ENCODED_SUFFIX[encoding]}` : target;
     res.writeHead(200, {
       'content-type': type,
-      'content-length': statSync(target).size,
+      'content-length': statSync(sent).size,
       'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+      vary: 'accept-encoding',
+      ...(encoding ? { 'content-encoding': encoding } : {}),
     });
     if (req.method === 'HEAD') {
       res.end();
       return;
     }
-    const stream = createReadStream(target);
+    const stream = createReadStream(sent);
     stream.pipe(res);
     await once(stream, 'close');
   }
+}
+
+const ENCODED_SUFFIX = { br: 'br', gzip: 'gz' } as const;
+
+/**
+ * The encoding to send a static file in: brotli, else gzip, when the browser accepts it and the
+ * build wrote that copy (scripts/precompress.ts); null: send the file as it is.
+ */
+export function precompressedEncoding(file: string, acceptEncoding: string | undefined): 'br' | 'gzip' | null {
+  const accepted = new Set(
+    (acceptEncoding ?? '')
+      .split(',')
+      .map((part) => part.trim().split(';'))
+      .filter(([, q]) => !q || !/^q=0(?:\.0*)?$/.test(q.trim()))
+      .map(([name]) => name.trim().toLowerCase()),
+  );
+  for (const encoding of ['br', 'gzip'] as const) {
+    if (accepted.has(encoding) && existsSync(`${file}.${ENCODED_SUFFIX[encoding]}`)) return encoding;
+  }
+  return null;
 }
 
 /** Write JSON lines with backpressure. */
