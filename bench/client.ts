@@ -51,6 +51,7 @@ export async function benchClient(): Promise<void> {
   try {
     for (const game of ['trust-split', 'traitors'] as const) {
       const times: number[] = [];
+      const transferred: number[] = [];
       let renderer = '';
       for (let run = 0; run < RUNS; run++) {
         // agents wait long enough that the human seat's first request is what the page shows
@@ -63,9 +64,16 @@ export async function benchClient(): Promise<void> {
         const at = await page.evaluate(() => new Promise<number>((resolve) => requestAnimationFrame(() => resolve(performance.now()))));
         renderer = (await page.locator('#stage').getAttribute('data-renderer')) ?? '?';
         times.push(at);
+        // a fresh context is a first visit: every byte of the page, scripts and styles crosses the wire
+        transferred.push(
+          await page.evaluate(() =>
+            [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')].reduce((sum, entry) => sum + (entry as PerformanceResourceTiming).transferSize, 0),
+          ),
+        );
         await context.close();
       }
       console.log(`  first interactive frame, ${game} table: median ${median(times).toFixed(0)} ms (min ${Math.min(...times).toFixed(0)}, max ${Math.max(...times).toFixed(0)}; ${RUNS} cold page loads, ${renderer} renderer, loopback)`);
+      console.log(`  first visit to a ${game} table page: ${kB(median(transferred))} transferred (compressed as served, headers included)`);
     }
   } finally {
     await browser.close();
