@@ -1,6 +1,7 @@
 // `npm run bench`: prints measured figures and ratios for every part of Parley.
 // Sections: sim (simulation throughput), server (live rooms over Socket.io), client (bundle, first frame),
-// llm (concurrent LLM games against a 200 ms fake endpoint), export (batch export + report).
+// llm (concurrent LLM games against a 200 ms fake endpoint), export (batch export + report),
+// console (the experimenter console's live table with 500 live sessions).
 // Run one section with `npm run bench -- sim`.
 import { existsSync } from 'node:fs';
 
@@ -11,6 +12,7 @@ const SECTIONS: Section[] = [
   { name: 'client', module: './client.ts', fn: 'benchClient' },
   { name: 'llm', module: './llm.ts', fn: 'benchLlm' },
   { name: 'export', module: './export.ts', fn: 'benchExport' },
+  { name: 'console', module: './console.ts', fn: 'benchConsole' },
 ];
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

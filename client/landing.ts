@@ -101,8 +101,11 @@ export function mountLanding(root: HTMLElement): void {
           h(
             'li',
             {},
-            'Create a table with human, agent and external seats; everyone gets a join link, and you get a spectator link.',
-            code(`curl -X POST localhost:3000/api/sessions \\
+            'Create a table with human, agent and external seats in the ',
+            h('a', { href: '/console', text: 'experimenter console' }),
+            ' (sign in with the admin token), or from a script; everyone gets a join link, and you get a spectator link.',
+            // the origin this page was served from, so the example runs as it is
+            code(`curl -X POST ${location.origin}/api/sessions \\
   -H "Authorization: Bearer $ADMIN_TOKEN" -H 'content-type: application/json' \\
   -d '{"game":"traitors","preset":"table","seats":[{"kind":"human"},{"kind":"agent","agent":"scripted"}, …]}'`),
           ),

@@ -5,7 +5,8 @@ import type { Ack, PresencePayload, StatePayload } from '../shared/protocol/inde
 import type { Connection, ConnectionStatus } from './net.ts';
 
 export interface ClientState {
-  status: ConnectionStatus;
+  /** 'replay': frames from a replay, not a connection (nothing can be sent) */
+  status: ConnectionStatus | 'replay';
   /** why the connection is refused/replaced, for the player */
   statusDetail: string | null;
   /** the latest `state` from the server (null before the first) */
@@ -22,6 +23,11 @@ export interface ClientState {
    */
   answeredEpoch: number;
   awaitingVersion: number | null;
+  /**
+   * The last change jumped (a replay scrubbed, stepped back or switched viewpoint) rather than
+   * following the game: scenes skip their "previous → next" animations.
+   */
+  jump: boolean;
 }
 
 type Listener = (state: ClientState, previous: ClientState) => void;
@@ -36,6 +42,7 @@ export class Store {
     lastError: null,
     answeredEpoch: 0,
     awaitingVersion: null,
+    jump: false,
   };
   private listeners = new Set<Listener>();
   private connection: Connection | null = null;
@@ -68,7 +75,16 @@ export class Store {
       payload: discloseAgents(payload),
       clockSkewMs: Date.now() - payload.serverNow,
       awaitingVersion: awaiting !== null && payload.version >= awaiting ? null : awaiting,
+      jump: false,
     });
+  }
+
+  /**
+   * Show one replay frame, backward too. `jump` false only when stepping forward by one frame of
+   * the same viewpoint, so the scenes play what happened; any other move lands without animations.
+   */
+  showReplayFrame(payload: StatePayload, jump: boolean): void {
+    this.update({ status: 'replay', statusDetail: null, payload: discloseAgents(payload), clockSkewMs: 0, sending: false, lastError: null, awaitingVersion: null, jump });
   }
 
   receivePresence(presence: PresencePayload): void {
@@ -85,6 +101,8 @@ export class Store {
   remainingMs(): number | null {
     const payload = this.current.payload;
     if (!payload?.pending || payload.deadline === null) return null;
+    // a replay stands still at its moment: the time the seat had left then
+    if (this.current.status === 'replay') return Math.max(0, payload.deadline - payload.serverNow);
     return Math.max(0, payload.deadline - (Date.now() - this.current.clockSkewMs));
   }
 

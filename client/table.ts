@@ -15,6 +15,7 @@ import { ownValue } from '../shared/own.ts';
 const CLIENTS: Record<string, GameClient> = { traitors: traitorsClient, 'trust-split': trustSplitClient };
 
 const STATUS_WORDS: Record<ClientState['status'], string> = {
+  replay: 'Replay',
   connecting: 'Connecting…',
   connected: 'Connected',
   reconnecting: 'Reconnecting…',
@@ -28,17 +29,22 @@ export interface TableOptions {
   endActions?: (payload: StatePayload) => Node[];
   /** where the brand in the top bar leads; null: nowhere (a study keeps its participants) */
   homeHref?: string | null;
+  /**
+   * A replay (client/replay/page.ts): the table is driven by this store instead of a live
+   * connection, offers no controls, and shows `bar` (the replay's timeline) under the top bar.
+   */
+  replay?: { store: Store; bar: HTMLElement };
 }
 
 /** Mounts the table; the answer takes it down again (connection, Phaser, timers). */
-export function mountTable(root: HTMLElement, token: string, mode: 'play' | 'watch', options: TableOptions = {}): () => void {
-  const store = new Store();
+export function mountTable(root: HTMLElement, token: string, mode: 'play' | 'watch' | 'replay', options: TableOptions = {}): () => void {
+  const store = options.replay?.store ?? new Store();
 
   const title = h('span', { class: 'game-title', text: 'Parley' });
   const phase = h('span', { class: 'phase', 'aria-live': 'polite' });
   const countdown = h('span', { class: 'countdown', role: 'timer', 'aria-label': 'Time left for your move' });
   countdown.hidden = true;
-  const connection = h('span', { class: 'connection', role: 'status', 'data-status': 'connecting', text: STATUS_WORDS.connecting });
+  const connection = h('span', { class: 'connection', role: 'status', 'data-status': store.state.status, text: STATUS_WORDS[store.state.status] });
   const topbar = h(
     'header',
     { class: 'topbar' },
@@ -54,29 +60,37 @@ export function mountTable(root: HTMLElement, token: string, mode: 'play' | 'wat
   banner.hidden = true;
   const info = h('div', { class: 'info' });
   const chat = new ChatView();
-  const actions = h('section', { class: 'card actions', 'aria-label': mode === 'watch' ? 'What is happening' : 'Your move' });
+  const actionsLabel = mode === 'play' ? 'Your move' : 'What is happening';
+  const actions = h('section', { class: 'card actions', 'aria-label': actionsLabel });
   const side = h('aside', { class: 'side' }, info, chat.element, actions);
   // what just happened, for screen readers (the canvas is decorative; everything is also in the DOM)
   const announcer = h('div', { class: 'visually-hidden', 'aria-live': 'assertive', 'aria-atomic': 'true' });
-  const page = h('div', { class: `table-page mode-${mode}` }, announcer, topbar, h('main', { class: 'table-main' }, h('section', { class: 'stage-wrap' }, stage, banner), side));
+  const page = h('div', { class: `table-page mode-${mode}` }, announcer, topbar, options.replay?.bar ?? null, h('main', { class: 'table-main' }, h('section', { class: 'stage-wrap' }, stage, banner), side));
   replaceChildren(root, page);
 
-  const net = connect(token, {
-    onState: (payload) => store.receiveState(payload),
-    onPresence: (presence) => store.receivePresence(presence),
-    onStatus: (status, detail) => store.setStatus(status, detail),
-  });
-  store.attach(net);
+  // a replay's store is fed by its page; a live table's by the server
+  const net = options.replay
+    ? null
+    : connect(token, {
+        onState: (payload) => store.receiveState(payload),
+        onPresence: (presence) => store.receivePresence(presence),
+        onStatus: (status, detail) => store.setStatus(status, detail),
+      });
+  if (net) store.attach(net);
   const tableGame = createTableGame(stage, store);
 
   let controlsKey = '';
   let infoKey = '';
   let resultsShown = false;
+  let shownResults = '';
 
   const renderActions = (state: ClientState, client: GameClient, payload: StatePayload) => {
     if (payload.outcome || payload.status !== 'active') {
-      if (!resultsShown) {
+      // rebuilt when a replay shows another viewpoint or moment of the ending
+      const resultsKey = `${payload.seat}|${payload.version}`;
+      if (resultsKey !== shownResults) {
         resultsShown = true;
+        shownResults = resultsKey;
         controlsKey = 'results';
         page.classList.add('is-over');
         const again = h('button', { type: 'button', class: 'primary', text: `Play ${client.title} again` });
@@ -88,12 +102,22 @@ export function mountTable(root: HTMLElement, token: string, mode: 'play' | 'wat
           });
         });
         const panel = client.results(payload);
-        const ending = options.endActions ? options.endActions(payload) : [mode === 'play' ? again : null, h('a', { href: '/', class: 'button-link', text: 'Back to the lobby' })];
+        // a player or spectator replays the game they were at, through their own link
+        const replay = mode === 'replay' ? null : h('a', { href: `/replay/${encodeURIComponent(payload.sessionId)}?token=${encodeURIComponent(token)}`, class: 'button-link', text: 'Watch the replay' });
+        const ending = options.endActions ? options.endActions(payload) : [mode === 'play' ? again : null, replay, mode === 'replay' ? null : h('a', { href: '/', class: 'button-link', text: 'Back to the lobby' })];
         panel.appendChild(h('div', { class: 'row end-actions' }, ...ending));
         replaceChildren(actions, panel);
         actions.setAttribute('aria-label', 'Results');
       }
       return;
+    }
+    if (resultsShown) {
+      // a replay stepped back from the end: the game is on again
+      resultsShown = false;
+      shownResults = '';
+      controlsKey = '';
+      page.classList.remove('is-over');
+      actions.setAttribute('aria-label', actionsLabel);
     }
     const canAct = mode === 'play' && store.canAct();
     const key = canAct ? `act|${JSON.stringify(payload.pending)}|${state.answeredEpoch}` : `wait|${client.waitingText(payload)}|${state.sending}`;
@@ -137,7 +161,7 @@ export function mountTable(root: HTMLElement, token: string, mode: 'play' | 'wat
     document.title = `${client.title} · Parley`;
     const phaseText = client.phaseLabel(payload);
     if (phase.textContent !== phaseText) phase.textContent = phaseText;
-    const nextInfoKey = `${payload.sessionId}|${payload.version}|${payload.connected.join()}`;
+    const nextInfoKey = `${payload.sessionId}|${payload.seat}|${payload.version}|${payload.connected.join()}`;
     if (nextInfoKey !== infoKey) {
       infoKey = nextInfoKey;
       // a fresh card per state, keeping what the reader opened and where they scrolled
@@ -175,7 +199,7 @@ export function mountTable(root: HTMLElement, token: string, mode: 'play' | 'wat
   };
 
   const tick = () => {
-    const remaining = mode === 'play' && !store.state.payload?.outcome ? store.remainingMs() : null;
+    const remaining = mode !== 'watch' && !store.state.payload?.outcome ? store.remainingMs() : null;
     countdown.hidden = remaining === null;
     if (remaining !== null) {
       countdown.textContent = formatClock(remaining);
@@ -196,7 +220,7 @@ export function mountTable(root: HTMLElement, token: string, mode: 'play' | 'wat
   return () => {
     clearInterval(ticker);
     unsubscribe();
-    net.close();
+    net?.close();
     tableGame.destroy();
   };
 }

@@ -8,7 +8,8 @@ import {
   type QuickplayResult,
   type SeatSpec,
 } from '../shared/protocol/index.ts';
-import { HttpError, streamLines, withStatus, type Route } from './http.ts';
+import { EndSessionSchema, type SessionSummary } from '../shared/protocol/console.ts';
+import { HttpError, readBodyText, streamLines, withStatus, zodMessage, type Route } from './http.ts';
 import { clientAddress, RateLimit, type Limits } from './limits.ts';
 import { BadRequest, type Sessions } from './sessions.ts';
 import type { SessionRecord, Store } from './store.ts';
@@ -21,6 +22,8 @@ export interface ApiOptions {
   /** agents' pacing in quick-play sessions, so a human can follow */
   quickplayAgentDelayMs: number;
   limits: Limits;
+  /** the console's session table (server/console/hub.ts), answered by GET /api/sessions as `summaries` */
+  summaries?: () => SessionSummary[];
 }
 
 /** When a full server asks quick players to come back (tables free up as games end or are abandoned). */
@@ -60,6 +63,21 @@ function created(record: SessionRecord, baseUrl: string): CreatedSession {
     spectatorToken: record.spectatorToken,
     spectatorUrl: watchUrl(baseUrl, record.spectatorToken),
   };
+}
+
+/** The optional body of POST /api/sessions/:id/end: `{ reason }` becomes the logged note; no body is fine. */
+async function endNote(req: IncomingMessage): Promise<string | undefined> {
+  const text = await readBodyText(req, 10_000);
+  if (!text.trim()) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'Request body is not valid JSON; send {"reason": "…"} or nothing.');
+  }
+  const parsed = EndSessionSchema.safeParse(json);
+  if (!parsed.success) throw new HttpError(400, `Invalid request: ${zodMessage(parsed.error)}`);
+  return parsed.data.reason;
 }
 
 /** The experimenter REST API (admin token) and quick play (public, can be turned off). */
@@ -137,6 +155,8 @@ export function apiRoutes(options: ApiOptions): Route[] {
           quickplay: record.options.quickplay,
           summary: (record.outcome as { summary?: string } | null)?.summary ?? null,
         })),
+        // the console's rows: every active session and the most recently settled ones
+        ...(options.summaries ? { summaries: options.summaries() } : {}),
       }),
     },
     {
@@ -177,8 +197,9 @@ export function apiRoutes(options: ApiOptions): Route[] {
       admin: true,
       async handle(ctx) {
         const room = sessionOr404(ctx.params[0]);
+        const note = await endNote(ctx.req);
         const before = room.status;
-        const status = await room.end('experimenter');
+        const status = await room.end('experimenter', note);
         return { id: room.id, status, ended: before === 'active' };
       },
     },
@@ -189,6 +210,8 @@ export function apiRoutes(options: ApiOptions): Route[] {
       async handle(ctx) {
         const id = ctx.params[0];
         if (!store.session(id)) throw new HttpError(404, `No session "${id}".`);
+        // a plain link in a signed-in console downloads the log
+        ctx.res.setHeader('content-disposition', `attachment; filename="parley-${id}-events.jsonl"`);
         await streamLines(ctx.res, store.logLines(id));
       },
     },

@@ -8,7 +8,13 @@ import type { AnyGame } from '../shared/engine/game.ts';
 import { GAMES } from '../shared/games/index.ts';
 import { scriptedAgentResolver, type AgentResolver } from './agents.ts';
 import { apiRoutes } from './api.ts';
+import { ConsoleAuth } from './console/auth.ts';
+import { ConsoleHub } from './console/hub.ts';
+import { consoleOptionsRoute } from './console/options.ts';
+import { studyLookup } from './console/studies.ts';
+import type { Env } from './llm/spec.ts';
 import { exportRoutes } from './export/routes.ts';
+import { replayRoutes } from './replay/routes.ts';
 import { createRequestHandler, type Route } from './http.ts';
 import { DEFAULT_LIMITS, type Limits } from './limits.ts';
 import { Sessions } from './sessions.ts';
@@ -59,6 +65,23 @@ export interface ServerOptions {
     /** a waiting participant counts as present if it polled within this long (default 6000 ms) */
     presentMs?: number;
   };
+  /** the experimenter console (docs/console.md) */
+  console?: {
+    /** how long a console sign-in lasts (default 8 h; PARLEY_CONSOLE_TTL_HOURS) */
+    ttlHours?: number;
+    /** sign-in attempts per client address per minute (default 10; 0 = no limit) */
+    loginsPerMin?: number;
+    /** the live table's batching interval (default 250 ms) */
+    flushMs?: number;
+    /** how long past its deadline an active session is flagged stuck (default 15 s) */
+    stuckGraceMs?: number;
+    /** settled sessions the table keeps besides every active one (default 300) */
+    recentSettled?: number;
+    /** the console's clock for stuck flags (tests) */
+    now?: () => number;
+    /** where the offered LLM agents are read from (default process.env; only when agentResolvers are given) */
+    llmEnv?: Env;
+  };
   log?: (message: string) => void;
 }
 
@@ -70,6 +93,7 @@ export interface RunningServer {
   store: Store;
   sessions: Sessions;
   studies: Studies;
+  console: { auth: ConsoleAuth; hub: ConsoleHub };
   /** ids of the unfinished sessions rebuilt from the log at start */
   recovered: string[];
   /** ids of the unfinished quick-play sessions ended at start ("server restart") instead of rebuilt */
@@ -118,10 +142,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const publicUrl = options.publicUrl === undefined ? null : parsePublicUrl(options.publicUrl);
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const quickplayAgentDelayMs = options.quickplayAgentDelayMs ?? 1200;
+  const games = options.games ?? GAMES;
   const store = new Store(dataDir, { durability: options.durability });
+  // the console's hub needs Socket.io, which needs the sessions: rooms report to it once it exists
+  let hub: ConsoleHub | null = null;
   const sessions = new Sessions({
     store,
-    games: options.games ?? GAMES,
+    games,
+    onChange: (room) => hub?.changed(room),
     resolvers: [...(options.agentResolvers ?? []), scriptedAgentResolver],
     now: Date.now,
     log,
@@ -142,28 +170,62 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     tickMs: options.studies?.tickMs,
     presentMs: options.studies?.presentMs,
   });
+  const consoleAuth = new ConsoleAuth({
+    adminToken,
+    ttlMs: (options.console?.ttlHours ?? 8) * 3_600_000,
+    loginsPerMin: options.console?.loginsPerMin ?? 10,
+    trustProxy: limits.trustProxy,
+    now: Date.now,
+  });
   const routes = [
     ...(options.routes?.({ sessions, store }) ?? []),
+    // the console: sign-in (cookie) and what its create-session form offers
+    ...consoleAuth.routes(),
+    consoleOptionsRoute(games, options.agentResolvers?.length ? (options.console?.llmEnv ?? process.env) : null),
     // studies: /api/studies… (admin), /api/s/:slug/enter and /api/participants/:token/… (participants)
     ...studies.routes,
     // study data: GET /api/sessions/:id/export (zip) and /report (HTML)
     ...exportRoutes({ store }),
+    // replay: GET /api/sessions/:id/replay (admin) and /api/replay/:token (a seat's or the spectator's link)
+    ...replayRoutes({ store }),
     ...apiRoutes({
       sessions,
       store,
       quickplay: options.quickplay ?? true,
       quickplayAgentDelayMs,
       limits,
+      summaries: () => hub?.summaries() ?? [],
     }),
   ];
   // links use the configured public URL, else this server's own origin (known once it listens)
   let url = '';
   const httpServer = createServer(
-    createRequestHandler({ routes, adminToken, staticDir: staticDir ? path.resolve(staticDir) : null, publicUrl: () => publicUrl ?? url, log }),
+    createRequestHandler({
+      routes,
+      adminToken,
+      staticDir: staticDir ? path.resolve(staticDir) : null,
+      publicUrl: () => publicUrl ?? url,
+      log,
+      consoleSignedIn: (req) => consoleAuth.signedIn(req),
+    }),
   );
   // many clients per room on one host (bench, classrooms): no artificial limit
   httpServer.maxConnections = Infinity;
   const io = attachSockets(httpServer, sessions, log, limits);
+  hub = new ConsoleHub({
+    io,
+    sessions,
+    store,
+    games,
+    auth: consoleAuth,
+    study: studyLookup(store.db),
+    now: options.console?.now ?? Date.now,
+    log,
+    flushMs: options.console?.flushMs,
+    stuckGraceMs: options.console?.stuckGraceMs,
+    recentSettled: options.console?.recentSettled,
+  });
+  const consoleHub = hub;
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -184,11 +246,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     store,
     sessions,
     studies,
+    console: { auth: consoleAuth, hub: consoleHub },
     recovered,
     endedAtStart,
     close() {
       closing ??= (async () => {
         studies.stop();
+        consoleHub.close();
         await sessions.closeAll();
         await new Promise<void>((resolve) => {
           io.close(() => resolve());

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { z } from 'zod';
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from './limits.ts';
+import { CONSOLE_CSRF_HEADER } from '../shared/protocol/console.ts';
 
 /**
  * A JSON error the API answers with: `{ error: message, ...details }`, this status and any extra
@@ -40,7 +41,7 @@ export interface Route {
   method: 'GET' | 'POST';
   /** matched against the path; capture groups become ctx.params */
   pattern: RegExp;
-  /** true: needs `Authorization: Bearer <admin token>` */
+  /** true: needs `Authorization: Bearer <admin token>` or a signed-in console's cookie (server/console/auth.ts) */
   admin: boolean;
   handle(ctx: RouteContext): Promise<RouteResult> | RouteResult;
 }
@@ -161,6 +162,8 @@ export interface HttpOptions {
   /** where clients reach this server, for links (PARLEY_PUBLIC_URL, else the listening origin); read per request */
   publicUrl: () => string;
   log: (message: string) => void;
+  /** whether the request carries a valid console session cookie (server/console/auth.ts); absent: Bearer only */
+  consoleSignedIn?: (req: IncomingMessage) => boolean;
 }
 
 /** The node:http request handler: API routes, then the static client with its SPA fallback. */
@@ -179,6 +182,25 @@ export function createRequestHandler(options: HttpOptions): (req: IncomingMessag
     });
   };
 
+  /**
+   * Admin routes take the Bearer header (scripts) or the console's cookie. A browser sends the
+   * cookie by itself, so a cookie request that changes something must also carry the console's
+   * header, which a cross-site form or a CORS-less fetch cannot add.
+   */
+  function checkAdmin(req: IncomingMessage, method: string): void {
+    if (isAdmin(req, adminTokenHash)) return;
+    if (options.consoleSignedIn?.(req)) {
+      if (method !== 'GET' && method !== 'HEAD' && req.headers[CONSOLE_CSRF_HEADER] !== '1') {
+        throw new HttpError(403, `A signed-in console request that changes something must carry the header "${CONSOLE_CSRF_HEADER}: 1"; cross-site request refused.`);
+      }
+      return;
+    }
+    throw new HttpError(
+      401,
+      'Missing or wrong admin token: send the header "Authorization: Bearer <admin token>" (printed at server start), or sign in to the console at /console.',
+    );
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -190,9 +212,7 @@ export function createRequestHandler(options: HttpOptions): (req: IncomingMessag
       if (!m) continue;
       pathMatched = true;
       if (route.method !== method && !(route.method === 'GET' && method === 'HEAD')) continue;
-      if (route.admin && !isAdmin(req, adminTokenHash)) {
-        throw new HttpError(401, 'Missing or wrong admin token: send the header "Authorization: Bearer <admin token>" (printed at server start).');
-      }
+      if (route.admin) checkAdmin(req, method);
       // links never come from the Host header: a forged one would hand out links to another site
       const baseUrl = options.publicUrl();
       const result = await route.handle({

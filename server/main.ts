@@ -5,6 +5,7 @@
 // Limits (server/limits.ts; 0 turns one off): PARLEY_QUICKPLAY_PER_MIN, PARLEY_QUICKPLAY_MAX_LIVE,
 // PARLEY_QUICKPLAY_JOIN_SEC, PARLEY_QUICKPLAY_GONE_SEC, PARLEY_SOCKET_CONNECTS_PER_SEC,
 // PARLEY_SOCKET_ACTS_PER_SEC, PARLEY_STUDY_ENTERS_PER_MIN; PARLEY_TRUST_PROXY=1 reads client addresses from X-Forwarded-For.
+// Console (docs/console.md): PARLEY_CONSOLE_TTL_HOURS (sign-in lifetime, 8), PARLEY_CONSOLE_LOGINS_PER_MIN (10).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_CLIENT_DIR, parsePublicUrl, REPO_ROOT, startServer } from './app.ts';
@@ -66,6 +67,7 @@ const server = await startServer({
   },
   durability,
   studies: { entersPerMin: envNumber('PARLEY_STUDY_ENTERS_PER_MIN', 60) },
+  console: { ttlHours: Math.max(1, envNumber('PARLEY_CONSOLE_TTL_HOURS', 8)), loginsPerMin: envNumber('PARLEY_CONSOLE_LOGINS_PER_MIN', 10) },
   // LLM seats: agent "llm", "llm:<model>" or {"type":"llm",…}, configured by PARLEY_LLM_* (docs/llm-agents.md)
   agentResolvers: [llmAgentResolver()],
 });

@@ -4,6 +4,7 @@ import type { AnyGame, BaseState, GameEventBase, Outcome } from '../shared/engin
 import { applyWithConsequences, decideAction, Match } from '../shared/engine/match.ts';
 import { agentRng } from '../shared/engine/play.ts';
 import { Purpose, Rng, RngKey } from '../shared/engine/rng.ts';
+import { refreshSlots, type Slot } from '../shared/engine/slots.ts';
 import type { Ack, LogRow, ServerToClientEvents, SessionStatus, StatePayload } from '../shared/protocol/index.ts';
 import { resolveAgent, type AgentResolver } from './agents.ts';
 import type { NewRow, SessionRecord, Store } from './store.ts';
@@ -25,22 +26,13 @@ export interface RoomDeps {
   log: (message: string) => void;
   /** called (outside the queue) once the session is finished or ended */
   onSettled?: (room: Room) => void;
+  /** called after every commit, presence change and end (the console's live table); must be cheap */
+  onChange?: (room: Room) => void;
   /**
    * End the session ("abandoned") when no human or external seat is connected: `joinMs` after the
    * start if none ever connected, `goneMs` after the last one left. Quick play only; 0 = never.
    */
   abandon?: { joinMs: number; goneMs: number };
-}
-
-/** A seat's current pending request and when it began (deadlines are measured from then). */
-interface Slot {
-  pending: Pending;
-  /** JSON of `pending`: a different request restarts the clock */
-  key: string;
-  since: number;
-  deadline: number | null;
-  /** changes whenever the seat is asked something new; an agent answer for an old epoch is stale */
-  epoch: number;
 }
 
 interface Inflight {
@@ -56,7 +48,8 @@ export type SessionEvent =
   | { type: 'handback'; seat: number }
   /** the server restarted and rebuilt this session; `lastRowAt` is the last thing logged before */
   | { type: 'recovered'; lastRowAt: number }
-  | { type: 'ended'; reason: string }
+  /** `note`: the experimenter's words, when ending from the console */
+  | { type: 'ended'; reason: string; note?: string }
   | { type: 'agent_decision'; seat: number; agent: string; clientActionId: string; thoughts?: string; fallback?: boolean; calls?: unknown[] }
   | { type: 'agent_error'; seat: number; agent: string; message: string }
   | { type: 'agent_discarded'; seat: number; agent: string; calls: unknown[] };
@@ -83,6 +76,8 @@ export class Room {
   /** seq of the last log row */
   private version = 0;
   private lastRowAt = 0;
+  /** why the session was ended (from its `ended` row), else null */
+  private endedFor: string | null = null;
   /** per seat: actions accepted so far = the index of the seat's next agent decision */
   private readonly accepted: number[];
   /** `${seat}:${clientActionId}` → the version its ack reported */
@@ -175,6 +170,7 @@ export class Room {
   private replaySessionEvent(event: SessionEvent): void {
     if (event.type === 'takeover') this.takenOver[event.seat] = true;
     else if (event.type === 'handback') this.takenOver[event.seat] = false;
+    else if (event.type === 'ended') this.endedFor = endedText(event.reason, event.note);
   }
 
   private resolve(spec: SessionRecord['options']['takeoverAgent'], seat: number): SeatAgent {
@@ -293,6 +289,7 @@ export class Room {
     // durable first: if this fails, memory is untouched and the action was not accepted
     await this.deps.store.appendDurable(this.id, this.version + 1, rows, status ? { status, at, outcome } : undefined);
     this.version += rows.length;
+    this.lastRowAt = at;
     this.match.commit(events, state);
     if (status) {
       this.record.status = status;
@@ -300,6 +297,7 @@ export class Room {
       this.record.outcome = outcome;
     }
     this.refreshSlots(state, actedSeat, at);
+    this.deps.onChange?.(this);
   }
 
   private sessionRow(event: SessionEvent, at: number): NewRow {
@@ -316,6 +314,9 @@ export class Room {
       status ? { status, at, outcome: this.record.outcome } : undefined,
     );
     this.version += events.length;
+    this.lastRowAt = at;
+    // presence rows change what the console shows (it reads the room later, once the caller has updated it)
+    this.deps.onChange?.(this);
   }
 
   /**
@@ -323,24 +324,9 @@ export class Room {
    * different, or when it has just acted (or timed out) and is asked again.
    */
   private refreshSlots(state: BaseState, actedSeat: number | null, at: number): void {
+    // shared/engine/slots.ts: the replay computes the same clocks from the log
     const active = this.game.outcome(state) === null && this.record.status !== 'ended';
-    for (let seat = 0; seat < this.slots.length; seat++) {
-      const pending = active ? (this.game.pending(state, seat) as Pending | null) : null;
-      if (!pending) {
-        this.slots[seat] = null;
-        continue;
-      }
-      const key = JSON.stringify(pending);
-      const prev = this.slots[seat];
-      if (prev && prev.key === key && seat !== actedSeat) continue;
-      this.slots[seat] = {
-        pending,
-        key,
-        since: at,
-        deadline: pending.timeLimitSec > 0 ? at + pending.timeLimitSec * 1000 : null,
-        epoch: ++this.epochs,
-      };
-    }
+    refreshSlots(this.game, state, this.slots, { actedSeat, at, active }, () => ++this.epochs);
   }
 
   /** After any game change: tell everyone, restart the clock, wake the agents. */
@@ -628,17 +614,18 @@ export class Room {
   // ---------------------------------------------------------------------------------------------
   // ending
 
-  /** The experimenter (or the server) stops the session: nothing more can happen in it. */
-  end(reason: string): Promise<SessionStatus> {
-    return this.enqueue(() => this.endNow(reason));
+  /** The experimenter (or the server) stops the session: nothing more can happen in it. `note` says why, in the experimenter's words. */
+  end(reason: string, note?: string): Promise<SessionStatus> {
+    return this.enqueue(() => this.endNow(reason, note));
   }
 
   /** Must run on the queue. */
-  private async endNow(reason: string): Promise<SessionStatus> {
+  private async endNow(reason: string, note?: string): Promise<SessionStatus> {
     if (this.record.status !== 'active') return this.record.status;
-    await this.appendSession([{ type: 'ended', reason }], 'ended');
+    await this.appendSession([note === undefined ? { type: 'ended', reason } : { type: 'ended', reason, note }], 'ended');
     this.record.status = 'ended';
     this.record.endedAt = this.deps.now();
+    this.endedFor = endedText(reason, note);
     this.slots.fill(null);
     this.broadcastState();
     this.settled();
@@ -743,6 +730,16 @@ export class Room {
     return this.record.status;
   }
 
+  /** time of the last log row (epoch ms) */
+  get lastActivityAt(): number {
+    return this.lastRowAt;
+  }
+
+  /** why it was ended ("experimenter: <their note>", "abandoned", "server restart"), null unless ended */
+  get endReason(): string | null {
+    return this.endedFor;
+  }
+
   get connectionCount(): number {
     return this.sockets.filter(Boolean).length + this.spectators.size + this.joining;
   }
@@ -755,6 +752,8 @@ export class Room {
     takenOver: boolean;
     pending: Pending['kind'] | null;
     deadline: number | null;
+    /** a human/external seat not connected: since when (live rooms only), else null */
+    awaySince: number | null;
   }[] {
     return this.record.seats.map((seat) => ({
       seat: seat.seat,
@@ -763,8 +762,14 @@ export class Room {
       takenOver: this.takenOver[seat.seat],
       pending: this.slots[seat.seat]?.pending.kind ?? null,
       deadline: this.slots[seat.seat]?.deadline ?? null,
+      awaySince: seat.kind !== 'agent' && this.sockets[seat.seat] === null ? this.goneSince[seat.seat] : null,
     }));
   }
+}
+
+/** An ended session's reason as people read it: the experimenter's note follows the reason. */
+function endedText(reason: string, note: string | undefined): string {
+  return note ? `${reason}: ${note}` : reason;
 }
 
 /** Wait `ms` (a macrotask even for 0, so agent work never runs inside the room's queue). */

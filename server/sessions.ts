@@ -20,6 +20,8 @@ export interface SessionsDeps {
   log: (message: string) => void;
   /** quick-play tables left by their human are ended ("abandoned"); 0 ms turns a rule off */
   quickplayAbandon?: { joinMs: number; goneMs: number };
+  /** a session was created or changed (the console's live table); called synchronously, must be cheap */
+  onChange?: (room: Room) => void;
 }
 
 /** 192 random bits, URL-safe: unguessable, and each opens exactly one seat of one session. */
@@ -142,6 +144,7 @@ export class Sessions {
     const written = this.deps.store.createSession(record, rows);
     const room = Room.fromLog(this.roomDeps(game, record), record, written, { live: true, recovered: false });
     this.rooms.set(id, room);
+    this.deps.onChange?.(room);
     return record;
   }
 
@@ -157,7 +160,7 @@ export class Sessions {
   private roomDeps(game: AnyGame, record: SessionRecord) {
     const { store, resolvers, now, log, quickplayAbandon } = this.deps;
     const abandon = record.options.quickplay ? quickplayAbandon : undefined;
-    return { store, game, resolvers, now, log, abandon, onSettled: (room: Room) => this.evictIfIdle(room.id) };
+    return { store, game, resolvers, now, log, abandon, onSettled: (room: Room) => this.evictIfIdle(room.id), onChange: this.deps.onChange };
   }
 
   private gameOf(record: SessionRecord): AnyGame {
@@ -236,9 +239,14 @@ export class Sessions {
     return room ? { room, seat: target.seat } : null;
   }
 
-  async end(id: string, reason: string): Promise<SessionStatus | null> {
+  async end(id: string, reason: string, note?: string): Promise<SessionStatus | null> {
     const room = this.room(id);
-    return room ? room.end(reason) : null;
+    return room ? room.end(reason, note) : null;
+  }
+
+  /** The rooms held in memory now: every active session, and finished ones still watched. */
+  loaded(): IterableIterator<Room> {
+    return this.rooms.values();
   }
 
   /** Rooms held in memory now. */

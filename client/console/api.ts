@@ -7,8 +7,8 @@ export class ConsoleHttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    /** e.g. a study file's problems: `{ path: "arms.0.config.rounds", message }` */
-    readonly problems: { path: string; message: string }[] = [],
+    /** e.g. a study file's problems: `{ path: "arms.0.config.rounds", message, line? }` (line: where in the file, when known) */
+    readonly problems: { path: string; message: string; line?: number }[] = [],
   ) {
     super(message);
     this.name = 'ConsoleHttpError';
@@ -52,7 +52,9 @@ export async function call<T>(method: 'GET' | 'POST', url: string, body?: unknow
     const object = parsed && typeof parsed === 'object' ? (parsed as { error?: unknown; problems?: unknown }) : {};
     const message = typeof object.error === 'string' ? object.error : `HTTP ${response.status}`;
     const problems = Array.isArray(object.problems)
-      ? object.problems.filter((p): p is { path: string; message: string } => !!p && typeof p.path === 'string' && typeof p.message === 'string')
+      ? object.problems
+          .filter((p): p is { path: string; message: string; line?: unknown } => !!p && typeof p.path === 'string' && typeof p.message === 'string')
+          .map((p) => ({ path: p.path, message: p.message, ...(typeof p.line === 'number' ? { line: p.line } : {}) }))
       : [];
     if (response.status === 401 && !url.endsWith('/api/console/login')) signedOut.dispatchEvent(new Event('signedout'));
     throw new ConsoleHttpError(response.status, message, problems);

@@ -51,6 +51,12 @@ export class TraitorsScene extends StoreScene {
     return payload && payload.game === 'traitors' ? traitorsView(payload) : null;
   }
 
+  protected override onJump(): void {
+    super.onJump();
+    this.queue = [];
+    this.flagMoment(false);
+  }
+
   protected override onChange(state: ClientState, previous: ClientState | null): void {
     const now = this.view(state);
     const before = previous ? this.view(previous) : null;

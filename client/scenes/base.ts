@@ -50,7 +50,8 @@ export abstract class StoreScene extends Phaser.Scene {
     };
     this.scale.on('resize', onResize);
     this.unsubscribe = this.store.subscribe((state, previous) => {
-      this.onChange(state, previous);
+      if (state.jump) this.onJump();
+      else this.onChange(state, previous);
       this.redraw();
     });
     this.events.once('shutdown', () => {
@@ -84,6 +85,17 @@ export abstract class StoreScene extends Phaser.Scene {
 
   /** Draw the table for `state` into `this.layer`. */
   protected abstract draw(state: ClientState): void;
+
+  /**
+   * A replay jumped (scrub, step back, another viewpoint): drop moments in flight instead of
+   * playing "previous → next", which would be wrong going backward. The redraw that follows
+   * restarts the layer's own looping tweens.
+   */
+  protected onJump(): void {
+    this.tweens.killAll();
+    this.time.removeAllEvents();
+    this.fx.removeAll(true);
+  }
 
   /** Called with every new state before the redraw (and once at start with previous = null). */
   protected onChange(_state: ClientState, _previous: ClientState | null): void {}

@@ -69,8 +69,14 @@ export function createTableGame(parent: HTMLElement, store: Store): TableGame {
     }
     switchTo(target);
   };
-  const unsubscribe = store.subscribe(() => {
-    if (game.isBooted) follow();
+  const unsubscribe = store.subscribe((state) => {
+    if (!game.isBooted) return;
+    // a replay's jump lands at once: no final moment to wait for
+    if (state.jump && pendingSwitch) {
+      clearTimeout(pendingSwitch);
+      pendingSwitch = null;
+    }
+    follow(state.jump);
   });
 
   const observer = new ResizeObserver(() => {

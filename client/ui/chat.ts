@@ -31,6 +31,16 @@ export class ChatView {
 
   /** Show `conversations`; `focus` names the one to bring forward (e.g. when night chat begins). */
   render(conversations: Conversation[], names: string[], focus: string | null): void {
+    // a replay may step back or switch viewpoint: a conversation this state lacks goes away
+    const present = new Set(conversations.map((c) => c.id));
+    for (const [id, panel] of this.panels) {
+      if (present.has(id)) continue;
+      panel.tab.remove();
+      panel.panel.remove();
+      this.panels.delete(id);
+      if (this.active === id) this.active = null;
+      if (this.lastFocus === id) this.lastFocus = null;
+    }
     for (const conversation of conversations) {
       const panel = this.panels.get(conversation.id) ?? this.addPanel(conversation);
       this.update(panel, conversation, names);
@@ -113,6 +123,19 @@ export class ChatView {
 
   private update(panel: Panel, conversation: Conversation, names: string[]): void {
     const scroller = panel.panel;
+    // lines this state does not have (a replay stepped back) go; live play only ever appends
+    if (panel.keys.size > conversation.lines.length || conversation.lines.some((line) => !panel.keys.has(line.key))) {
+      const keep = new Set(conversation.lines.map((line) => line.key));
+      for (const item of panel.log.querySelectorAll<HTMLElement>('li[data-key]')) {
+        const key = item.dataset.key!;
+        if (keep.has(key)) continue;
+        item.remove();
+        panel.keys.delete(key);
+      }
+      // whatever was unread may be gone with them: count afresh from here
+      panel.unread = 0;
+      panel.tab.removeAttribute('data-unread');
+    }
     let added = 0;
     for (const line of conversation.lines) {
       if (panel.keys.has(line.key)) continue;
@@ -122,7 +145,7 @@ export class ChatView {
       name.style.color = hex(seatColour(line.seat));
       const item = h(
         'li',
-        { class: `line ${line.skipped ? 'skipped' : ''}`, 'data-seat': line.seat },
+        { class: `line ${line.skipped ? 'skipped' : ''}`, 'data-seat': line.seat, 'data-key': line.key },
         h('div', { class: 'meta' }, name, line.tag ? h('span', { class: 'tag', text: line.tag }) : null),
         h('p', { class: 'text', text: line.skipped ? '(said nothing in time)' : line.text }),
       );

@@ -8,8 +8,11 @@ import { writeExportZip } from './write.ts';
 
 const SESSION = '([0-9a-f]{6,32})';
 
-/** The HTML report of one session, built from the compact skeleton of its log. */
-export async function sessionReportHtml(store: Store, sessionId: string): Promise<string | null> {
+/**
+ * The HTML report of one session, built from the compact skeleton of its log. It names the
+ * session's replay: at `baseUrl` when the server's public address is known, else as a path.
+ */
+export async function sessionReportHtml(store: Store, sessionId: string, baseUrl = ''): Promise<string | null> {
   const record = store.session(sessionId);
   if (!record) return null;
   const slim = await slimEventsOf(record.game, () => sessionGameEvents(store, sessionId));
@@ -17,6 +20,7 @@ export async function sessionReportHtml(store: Store, sessionId: string): Promis
   return gameReportHtml(record.game, slim, {
     title: `${game.title} — session ${sessionId}`,
     subtitle: `preset ${record.preset} · seed ${record.seed} · ${record.status} · ${record.seats.map((s) => `${s.name}: ${s.kind === 'agent' ? (s.agentName ?? 'agent') : s.kind}`).join(', ')}`,
+    link: { label: 'Replay (experimenter console sign-in)', href: `${baseUrl}/replay/${sessionId}` },
   });
 }
 
@@ -45,7 +49,7 @@ export function exportRoutes({ store }: { store: Store }): Route[] {
       admin: true,
       async handle(ctx) {
         const id = ctx.params[0];
-        const html = await sessionReportHtml(store, id);
+        const html = await sessionReportHtml(store, id, ctx.baseUrl);
         if (html === null) throw new HttpError(404, `No session "${id}".`);
         ctx.res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html), 'cache-control': 'no-store' });
         ctx.res.end(html);

@@ -44,11 +44,14 @@ svg text{font-family:system-ui,sans-serif}
 `;
 
 /** A whole report page: inline CSS and SVG only, readable offline. */
-export function page(title: string, subtitle: string, sections: readonly Section[]): string {
+/** `link`: one line under the subtitle, e.g. the session's replay (an absolute URL or a bare path). */
+export function page(title: string, subtitle: string, sections: readonly Section[], link?: { label: string; href: string }): string {
   return (
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
     `<title>${esc(title)}</title><style>${STYLE}</style></head><body>` +
-    `<header><h1>${esc(title)}</h1><p>${esc(subtitle)}</p></header><main>` +
+    `<header><h1>${esc(title)}</h1><p>${esc(subtitle)}</p>` +
+    (link ? `<p>${esc(link.label)}: <a href="${esc(link.href)}">${esc(link.href)}</a></p>` : '') +
+    `</header><main>` +
     sections
       .map((s) => `<section><h2>${esc(s.title)}</h2>${s.note ? `<p class="note">${esc(s.note)}</p>` : ''}${s.body}</section>`)
       .join('') +

@@ -28,9 +28,9 @@ function metricsSection(gameId: string, events: readonly LoggedEvent[]): Section
  * The report of one session or game. `events` may be the slim skeleton (slimForMetrics):
  * nothing in the report reads Traitors statement text.
  */
-export function gameReportHtml(gameId: string, events: readonly LoggedEvent[], about: { title: string; subtitle: string }): string {
+export function gameReportHtml(gameId: string, events: readonly LoggedEvent[], about: { title: string; subtitle: string; link?: { label: string; href: string } }): string {
   const sections = gameSections(gameId, events);
-  return page(about.title, about.subtitle, [sections[0], metricsSection(gameId, events), ...sections.slice(1)].filter(Boolean));
+  return page(about.title, about.subtitle, [sections[0], metricsSection(gameId, events), ...sections.slice(1)].filter(Boolean), about.link);
 }
 
 /** A row per game of a batch: its headline metrics (as in games.csv). */

@@ -37,6 +37,10 @@ export interface FlowDeps {
   room: () => WaitingRoom;
 }
 
+/** What a newcomer reads while the experimenter has closed recruitment (the study page's "closed" path, HTTP 410). */
+export const NOT_RECRUITING =
+  'This study is not recruiting right now. Please return it on Prolific (or wherever you found it), so that your place goes to someone else; thank you for your interest.';
+
 /** A participant id from a recruitment link: one line of at most 100 characters. */
 const PARTICIPANT_ID_MAX = 100;
 
@@ -116,6 +120,10 @@ export class StudyFlow {
       this.studies.commit([{ participant: { ...existing, updatedAt: now }, events: [{ type: 'reentered', data: sameSession ? {} : { recruiterSessionId } }] }], now);
       this.deps.room().seen(existing.token);
       return { token: existing.token, state: this.state(existing.token) };
+    }
+    // a closed study turns away only newcomers: anyone already in resumes above
+    if (!study.recruiting) {
+      throw new HttpError(410, NOT_RECRUITING);
     }
     const arm = chooseArm(def, this.armCounts(study));
     if (arm === null) {

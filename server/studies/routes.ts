@@ -6,16 +6,21 @@ import {
   InstructionsSchema,
   PageViewSchema,
   QuizAnswersSchema,
+  RecruitmentSchema,
   SurveyAnswersSchema,
   type CreateStudyResponse,
   type ParticipantSummary,
+  type RecruitmentResponse,
+  type StudyDetail,
   type StudySummary,
+  type StudyTable,
 } from '../../shared/protocol/study.ts';
 import { parseStudyFile, StudyFileError } from '../../shared/study/definition.ts';
 import { HttpError, readBodyText, withStatus, type Route, type RouteResult } from '../http.ts';
 import { clientAddress, RateLimit } from '../limits.ts';
 import { armOpen, countArms } from './assignment.ts';
 import { studyExportFiles } from './export.ts';
+import { studyFunnel } from './funnel.ts';
 import type { StudyFlow } from './flow.ts';
 import type { Lobby } from './lobby.ts';
 import type { ParticipantRecord, StudyRecord, StudyStore, TableRecord } from './store.ts';
@@ -53,6 +58,7 @@ export function studySummary(study: StudyRecord, participants: readonly Particip
     title: study.title,
     game: study.game,
     createdAt: study.createdAt,
+    recruiting: study.recruiting,
     arms: study.definition.arms.map((arm) => ({
       name: arm.name,
       tablesTarget: arm.tablesTarget,
@@ -98,7 +104,8 @@ export function studyRoutes(options: StudyRouteOptions): Route[] {
         try {
           definition = parseStudyFile(text, type || 'application/yaml');
         } catch (err) {
-          if (err instanceof StudyFileError) throw new HttpError(400, err.message);
+          // `problems`: each at its field (and line), for the console to show where it is wrong
+          if (err instanceof StudyFileError) throw new HttpError(400, err.message, {}, { problems: err.fields });
           throw err;
         }
         const pilot = new URL(ctx.req.url ?? '/', 'http://localhost').searchParams.get('pilot') === '1';
@@ -115,6 +122,7 @@ export function studyRoutes(options: StudyRouteOptions): Route[] {
           source: text,
           pilot,
           createdAt: Date.now(),
+          recruiting: true,
         };
         studies.createStudy(record);
         const out: CreateStudyResponse = { id: record.id, slug, link: link(ctx.baseUrl, slug) };
@@ -125,7 +133,9 @@ export function studyRoutes(options: StudyRouteOptions): Route[] {
       method: 'GET',
       pattern: /^\/api\/studies$/,
       admin: true,
-      handle: () => ({ studies: studies.studies().map((s) => studySummary(s, studies.participants(s.id), studies.tables(s.id))) }),
+      handle: (ctx) => ({
+        studies: studies.studies().map((s) => ({ ...studySummary(s, studies.participants(s.id), studies.tables(s.id)), link: link(ctx.baseUrl, s.slug) })),
+      }),
     },
     {
       method: 'GET',
@@ -149,14 +159,33 @@ export function studyRoutes(options: StudyRouteOptions): Route[] {
           code: p.code,
           payment: p.payment ? { showUp: p.payment.showUp, bonus: p.payment.bonus, total: p.payment.total, currency: p.payment.currency } : null,
         }));
-        return {
+        const tableList: StudyTable[] = tables.map((table) => ({ ...table, status: flow.sessionStore.session(table.sessionId)?.status ?? null }));
+        const detail: StudyDetail = {
           ...studySummary(study, participants, tables),
           link: link(ctx.baseUrl, study.slug),
           pilot: study.pilot,
           definition: study.definition,
+          funnel: studyFunnel(
+            study.definition.arms.map((arm) => arm.name),
+            participants,
+          ),
           participantList,
-          tables,
+          tables: tableList,
         };
+        return detail;
+      },
+    },
+    {
+      method: 'POST',
+      pattern: new RegExp(`^/api/studies/${STUDY_ID}/recruitment$`),
+      admin: true,
+      async handle(ctx) {
+        const study = studyOr404(ctx.params[0]);
+        const { open } = await ctx.body(RecruitmentSchema);
+        // logged only when it changes: a repeated click is answered, not recorded twice
+        if (open !== study.recruiting) studies.setRecruiting(study.id, open, Date.now());
+        const out: RecruitmentResponse = { id: study.id, recruiting: open, changedAt: studies.studyEvents(study.id).at(-1)?.at ?? study.createdAt };
+        return out;
       },
     },
     {

@@ -19,6 +19,17 @@ export interface StudyRecord {
   source: string;
   pilot: boolean;
   createdAt: number;
+  /** new participants are let in (the experimenter can close recruitment; those already in keep going) */
+  recruiting: boolean;
+}
+
+/** Something that happened to a study as a whole (e.g. recruitment opened or closed), with its time. */
+export interface StudyEvent {
+  studyId: string;
+  seq: number;
+  at: number;
+  type: string;
+  data: Record<string, unknown>;
 }
 
 export interface ParticipantRecord {
@@ -210,12 +221,27 @@ export class StudyStore {
         agent_filled INTEGER NOT NULL
       );
       CREATE INDEX IF NOT EXISTS study_tables_study ON study_tables (study_id, arm);
+      CREATE TABLE IF NOT EXISTS study_events (
+        study_id TEXT NOT NULL REFERENCES studies(id),
+        seq INTEGER NOT NULL,
+        at INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY (study_id, seq)
+      ) WITHOUT ROWID;
     `);
+    // databases made before recruitment could be closed: every study is open
+    const studyColumns = db.prepare('PRAGMA table_info(studies)').all() as { name: string }[];
+    if (!studyColumns.some((c) => c.name === 'recruiting')) db.exec('ALTER TABLE studies ADD COLUMN recruiting INTEGER NOT NULL DEFAULT 1');
     const columns = PARTICIPANT_COLUMNS;
     this.stmts = {
       insertStudy: db.prepare(
-        'INSERT INTO studies (id, slug, title, game, definition, source, pilot, created_at) VALUES (@id, @slug, @title, @game, @definition, @source, @pilot, @created_at)',
+        'INSERT INTO studies (id, slug, title, game, definition, source, pilot, created_at, recruiting) VALUES (@id, @slug, @title, @game, @definition, @source, @pilot, @created_at, @recruiting)',
       ),
+      setRecruiting: db.prepare('UPDATE studies SET recruiting = ? WHERE id = ?'),
+      lastStudySeq: db.prepare('SELECT MAX(seq) AS seq FROM study_events WHERE study_id = ?'),
+      insertStudyEvent: db.prepare('INSERT INTO study_events (study_id, seq, at, type, data) VALUES (?, ?, ?, ?, ?)'),
+      studyEvents: db.prepare('SELECT * FROM study_events WHERE study_id = ? ORDER BY seq'),
       study: db.prepare('SELECT * FROM studies WHERE id = ?'),
       studyBySlug: db.prepare('SELECT * FROM studies WHERE slug = ?'),
       studies: db.prepare('SELECT * FROM studies ORDER BY created_at DESC, id'),
@@ -246,7 +272,23 @@ export class StudyStore {
       source: study.source,
       pilot: study.pilot ? 1 : 0,
       created_at: study.createdAt,
+      recruiting: study.recruiting ? 1 : 0,
     });
+  }
+
+  /** Open or close recruitment, logged as a study event in the same transaction. */
+  setRecruiting(studyId: string, open: boolean, at: number): void {
+    this.db.transaction(() => {
+      this.stmts.setRecruiting.run(open ? 1 : 0, studyId);
+      const seq = ((this.stmts.lastStudySeq.get(studyId) as { seq: number | null }).seq ?? 0) + 1;
+      this.stmts.insertStudyEvent.run(studyId, seq, at, open ? 'recruitment_opened' : 'recruitment_closed', '{}');
+    })();
+  }
+
+  /** The study's own events (recruitment opened or closed), oldest first. */
+  studyEvents(studyId: string): StudyEvent[] {
+    const rows = this.stmts.studyEvents.all(studyId) as { study_id: string; seq: number; at: number; type: string; data: string }[];
+    return rows.map((r) => ({ studyId: r.study_id, seq: r.seq, at: r.at, type: r.type, data: JSON.parse(r.data) }));
   }
 
   private toStudy(row: Record<string, unknown> | undefined): StudyRecord | null {
@@ -260,6 +302,7 @@ export class StudyStore {
       source: row.source as string,
       pilot: row.pilot === 1,
       createdAt: row.created_at as number,
+      recruiting: row.recruiting !== 0,
     };
   }
 

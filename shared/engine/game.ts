@@ -32,6 +32,12 @@ export interface Outcome {
   [detail: string]: unknown;
 }
 
+/** A game's phase as one short word ("discussion", "vote", "night", "talk", "propose", "over") and its round/day. */
+export interface Progress {
+  phase: string;
+  round: number | null;
+}
+
 /** What an agent gets: only its own seat's view and pending request, and its own RNG. */
 export interface AgentContext<View> {
   seat: SeatId;
@@ -70,6 +76,8 @@ export interface GameDefinition<Config, State extends BaseState, Event extends G
 
   view(state: State, viewer: Viewer): View;
   outcome(state: State): Outcome | null;
+  /** Where the game is, in a researcher's words (the console's table): a short phase word and the round (null before the first). */
+  progress(state: State): Progress;
 
   /** Events only the spectator and listed seats may see (null = public). Used for exports and leak checks. */
   audience(state: State, event: Event): SeatId[] | null;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SessionStatusSchema } from './index.ts';
 
 /**
  * The wire protocol of studies (issue 10): what a participant's browser sends and receives on the
@@ -175,6 +176,10 @@ export const StudySummarySchema = z.object({
   title: z.string(),
   game: z.string(),
   createdAt: z.number(),
+  /** whether new participants are let in (POST /api/studies/:id/recruitment); those already in always keep going */
+  recruiting: z.boolean(),
+  /** the public link (/s/<slug>) on this server's public URL; in GET /api/studies and /api/studies/:id */
+  link: z.string().optional(),
   arms: z.array(ArmSummarySchema),
   participants: ParticipantCountsSchema,
 });
@@ -200,3 +205,67 @@ export const ParticipantSummarySchema = z.object({
   payment: PaymentSchema.nullable(),
 });
 export type ParticipantSummary = z.infer<typeof ParticipantSummarySchema>;
+
+/** One problem of a study file, at a field (`arms.0.config.rounds`), a line (`line 12`) or the whole file (`(file)`). */
+export const StudyProblemSchema = z.object({
+  path: z.string(),
+  message: z.string(),
+  /** the line of the file the problem is at (1-based), when it could be found */
+  line: z.number().int().optional(),
+});
+export type StudyProblem = z.infer<typeof StudyProblemSchema>;
+
+/** POST /api/studies/:id/recruitment: open or close the study to new participants. */
+export const RecruitmentSchema = z.strictObject({ open: z.boolean() });
+export type Recruitment = z.infer<typeof RecruitmentSchema>;
+export const RecruitmentResponseSchema = z.object({ id: z.string(), recruiting: z.boolean(), changedAt: z.number() });
+export type RecruitmentResponse = z.infer<typeof RecruitmentResponseSchema>;
+
+/** The funnel's steps, in order (the console's columns). */
+export const FUNNEL_STEPS = ['arrived', 'consented', 'quizPassed', 'quizFailed', 'waiting', 'playing', 'surveyed', 'completed', 'noGroup', 'dropped'] as const;
+export type FunnelStep = (typeof FUNNEL_STEPS)[number];
+
+/**
+ * How far an arm's participants got. Counts of participants who reached a step, except `waiting`
+ * and `playing` (there now) and the outcomes (`quizFailed`, `completed`, `noGroup`, `dropped`).
+ * `quizPassed`: reached the waiting room without failing (everyone past the instructions when the
+ * study has no quiz). `surveyed`: reached the survey (answering it now, or submitted it).
+ */
+export const ArmFunnelSchema = z.object({
+  arm: z.string(),
+  arrived: z.number().int(),
+  consented: z.number().int(),
+  quizPassed: z.number().int(),
+  quizFailed: z.number().int(),
+  waiting: z.number().int(),
+  playing: z.number().int(),
+  surveyed: z.number().int(),
+  completed: z.number().int(),
+  noGroup: z.number().int(),
+  dropped: z.number().int(),
+});
+export type ArmFunnel = z.infer<typeof ArmFunnelSchema>;
+
+/** A table of a study as the experimenter sees it: its session's status joined in. */
+export const StudyTableSchema = z.object({
+  studyId: z.string(),
+  arm: z.string(),
+  sessionId: z.string(),
+  createdAt: z.number(),
+  /** participant ids in seat order, null for agent seats */
+  seats: z.array(z.string().nullable()),
+  agentFilled: z.number().int(),
+  /** the session's status now (null when its record is gone) */
+  status: SessionStatusSchema.nullable(),
+});
+export type StudyTable = z.infer<typeof StudyTableSchema>;
+
+/** GET /api/studies/:id: the summary plus everything the console's study page shows. */
+export interface StudyDetail extends StudySummary {
+  link: string;
+  pilot: boolean;
+  definition: unknown;
+  funnel: ArmFunnel[];
+  participantList: ParticipantSummary[];
+  tables: StudyTable[];
+}

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { parse as parseYaml } from 'yaml';
+import { LineCounter, parse as parseYaml, parseDocument, YAMLParseError } from 'yaml';
 import { AgentSpecSchema, type AgentSpec } from '../protocol/index.ts';
 import { GAMES, resolveConfig } from '../games/index.ts';
 import type { AnyGame } from '../engine/game.ts';
 import { ownValue } from '../own.ts';
+import type { StudyProblem } from '../protocol/study.ts';
 import { TRAITORS_INSTRUCTIONS } from '../games/traitors/instructions.ts';
 import { TRUST_SPLIT_INSTRUCTIONS } from '../games/trust-split/instructions.ts';
 
@@ -207,12 +208,48 @@ export interface ResolvedArm {
   agents: AgentSpec[];
 }
 
-/** A study file that cannot be used; the message lists each problem as `path: what is wrong; allowed: …`. */
+/**
+ * A study file that cannot be used; the message lists each problem as `path: what is wrong; allowed: …`.
+ * `fields` gives the same problems structured for the console: the field's path (`arms.0.config.rounds`,
+ * `line 12` for a syntax error, `(file)`) and, once parseStudyFile has located it, its line in the file.
+ */
 export class StudyFileError extends Error {
-  constructor(readonly problems: string[]) {
+  readonly fields: StudyProblem[];
+  constructor(
+    readonly problems: string[],
+    fields?: StudyProblem[],
+  ) {
     super(`Invalid study file:\n${problems.map((p) => `- ${p}`).join('\n')}`);
     this.name = 'StudyFileError';
+    this.fields = fields ?? problems.map(splitProblem);
   }
+}
+
+/** `path: message` → its parts (a line without a path is about the whole file). */
+function splitProblem(line: string): StudyProblem {
+  const at = line.indexOf(': ');
+  return at > 0 && !line.slice(0, at).includes(' ') ? { path: line.slice(0, at), message: line.slice(at + 2) } : { path: '(file)', message: line };
+}
+
+/**
+ * The line of each field problem in the file's text (JSON is YAML too): the deepest node of the path
+ * that exists, so a missing field points at its parent.
+ */
+function locateProblems(source: string, fields: readonly StudyProblem[]): StudyProblem[] {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source, { lineCounter });
+  return fields.map((field) => {
+    if (field.line !== undefined || field.path === '(file)') return field;
+    const keys = field.path.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k));
+    for (let n = keys.length; n > 0; n--) {
+      const node = doc.getIn(keys.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+      if (node && typeof node === 'object' && node.range) {
+        // a scalar's line is its key's line; a map's range starts at its first key, one line below its own
+        return { ...field, line: lineCounter.linePos(node.range[0]).line };
+      }
+    }
+    return field;
+  });
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
@@ -246,9 +283,23 @@ export function parseStudyFile(source: string, contentTypeOrFilename: string): S
   try {
     raw = json ? JSON.parse(source) : parseYaml(source, { maxAliasCount: 100 });
   } catch (err) {
-    throw new StudyFileError([`(file): not valid ${json ? 'JSON' : 'YAML'}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`]);
+    const text = `not valid ${json ? 'JSON' : 'YAML'}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
+    throw new StudyFileError([`(file): ${text}`], [{ ...syntaxErrorLine(err, source, json), message: text }]);
   }
-  return validateStudy(raw);
+  try {
+    return validateStudy(raw);
+  } catch (err) {
+    if (err instanceof StudyFileError) throw new StudyFileError(err.problems, locateProblems(source, err.fields));
+    throw err;
+  }
+}
+
+/** Where a syntax error is: YAML says it; for JSON, the YAML parser's first error usually finds the same spot. */
+function syntaxErrorLine(err: unknown, source: string, json: boolean): { path: string; line?: number } {
+  let line: number | undefined;
+  if (err instanceof YAMLParseError && err.linePos) line = err.linePos[0].line;
+  else if (json) line = parseDocument(source, { prettyErrors: true }).errors[0]?.linePos?.[0].line;
+  return line === undefined ? { path: '(file)' } : { path: `line ${line}`, line };
 }
 
 /** Validate a parsed study object (the file's content) and fill in its defaults. */
@@ -265,19 +316,43 @@ export function validateStudy(raw: unknown): StudyDefinition {
   if (!Object.hasOwn(game.presets, preset)) {
     throw new StudyFileError([`preset: unknown preset "${preset}" for ${def.game}; allowed: ${Object.keys(game.presets).join(', ')}`]);
   }
+  const fields: StudyProblem[] = [];
   def.arms.forEach((arm, i) => {
     try {
-      resolveArm(def, arm, game);
+      resolveArm({ ...def, preset }, arm, game);
     } catch (err) {
-      problems.push(`arms.${i} (${arm.name}): ${err instanceof Error ? err.message : String(err)}`);
+      const message = err instanceof Error ? err.message : String(err);
+      problems.push(`arms.${i} (${arm.name}): ${message}`);
+      fields.push(...armProblemFields({ ...def, preset }, arm, i, game, message));
     }
   });
-  if (problems.length) throw new StudyFileError(problems);
+  if (problems.length) throw new StudyFileError(problems, fields);
   return {
     ...def,
     preset,
     pages: { ...def.pages, instructions: def.pages.instructions ?? ownValue(DEFAULT_INSTRUCTIONS, def.game) ?? '' },
   };
+}
+
+/**
+ * An arm's problem (resolveArm's message) at its field: a config problem at each wrong key, in the
+ * arm's `config` when the arm sets that key, else in the study's; a seat problem at the arm.
+ */
+function armProblemFields(def: StudyDefinition, arm: StudyArm, i: number, game: AnyGame, message: string): StudyProblem[] {
+  if (message.startsWith('config: ')) {
+    const base = ownValue(game.presets as Record<string, unknown>, def.preset ?? '') ?? {};
+    const parsed = game.configSchema.safeParse({ ...(base as object), ...def.config, ...(arm.config ?? {}) });
+    if (!parsed.success) {
+      return parsed.error.issues.map((issue) => {
+        const top = String(issue.path[0] ?? '');
+        const inArm = arm.config !== undefined && Object.hasOwn(arm.config, top);
+        return { path: [inArm ? `arms.${i}.config` : 'config', ...issue.path.map(String)].join('.'), message: `${issue.message} (arm "${arm.name}")` };
+      });
+    }
+  }
+  const m = /^([\w.]+): ([\s\S]*)$/.exec(message);
+  if (!m) return [{ path: `arms.${i}`, message }];
+  return [{ path: m[1] === 'table' ? `arms.${i}` : `arms.${i}.${m[1]}`, message: m[2] }];
 }
 
 /** An arm's game config, seats and rules; throws an Error naming the field when they do not fit the game. */

@@ -51,6 +51,8 @@ export async function bootServer(agentDelayMs: number, where: { port?: number; d
     quickplayAgentDelayMs: agentDelayMs,
     staticDir: path.join(REPO_ROOT, 'dist', 'client'),
     durability: 'normal',
+    // every browser test signs in from 127.0.0.1: no limit on console sign-ins here
+    console: { loginsPerMin: 0 },
     log: () => {},
   });
   return {

@@ -24,6 +24,9 @@ import {
 } from './harness.ts';
 import { registerStudyTests } from './study.ts';
 import { registerStudyPageTests } from './study-pages.ts';
+import { registerConsoleTests } from './console.ts';
+import { registerConsoleStudyTests } from './console-studies.ts';
+import { registerReplayTests } from './replay.ts';
 
 const OUT = path.join(REPO_ROOT, 'test-results');
 mkdirSync(OUT, { recursive: true });
@@ -240,6 +243,12 @@ test('a wrong link says so instead of hanging', async ({ browser, server }) => {
 registerStudyTests(test, shot);
 // the participant pages' own cases: wrong/closed/busy links, time limits, tabs, a failed quiz
 registerStudyPageTests(test, shot);
+// the experimenter console: sign in, create, watch live, end, download (test/browser/console.ts)
+registerConsoleTests(test, shot);
+// the console's Studies section: create, recruitment, funnel (test/browser/console-studies.ts)
+registerConsoleStudyTests(test, shot);
+// replay: /replay/<session> as the spectator and as a faithful seat (test/browser/replay.ts)
+registerReplayTests(test, shot);
 
 async function main(): Promise<void> {
   const only = process.argv[2];

@@ -48,7 +48,7 @@ describe('the experimenter API', () => {
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.json.error).toMatch(message);
     }
-    expect((await t.api('GET', '/api/sessions')).json).toEqual({ sessions: [] });
+    expect((await t.api('GET', '/api/sessions')).json).toEqual({ sessions: [], summaries: [] });
   });
 
   it('creates, lists, shows, ends and exports a session', async () => {

@@ -61,6 +61,7 @@ const countGame: GameDefinition<{ target: number }, CountState, CountEvent, { to
   },
   view: (s, viewer) => ({ total: s.total, you: viewer === 'spectator' ? -1 : viewer }),
   outcome: (s) => (s.total >= 10 ? { summary: `seat ${1 - s.turn} wins`, winners: [1 - s.turn] } : null),
+  progress: (s) => ({ phase: s.total >= 10 ? 'over' : 'add', round: null }),
   audience: () => null,
   metrics: (events) => ({ events: events.length }),
   headline: (events) => ({ events: events.length }),

@@ -4,14 +4,21 @@ import { Match } from '../../shared/engine/match.ts';
 import { agentRng, playScripted } from '../../shared/engine/play.ts';
 import { Purpose, Rng } from '../../shared/engine/rng.ts';
 import {
+  ANSWER_LEADS,
+  CLAIMS,
+  FAIR_DEFLECTS,
+  FAIR_TALK,
+  GO_FIRST_LEADS,
+  GREEDY_BEATING,
+  GREEDY_OPENING,
   HONEST_DOUBTFUL,
   HONEST_LOSING,
   HONEST_OPENING,
   HONEST_UNANSWERED,
   HONEST_WINNING,
-  FAIR_TALK,
-  GREEDY_BEATING,
-  GREEDY_OPENING,
+  RANDOM_CHATTER,
+  THANKS,
+  YOUR_TURN,
 } from '../../shared/games/trust-split/agents/messages.ts';
 import {
   beats,
@@ -113,25 +120,38 @@ describe('messages the agents say are read correctly by claims.ts', () => {
   const say = (hand: Hand) => ({ hand, other: 'Ben', coins: 10 });
   const others = (hand: Hand) => HANDS.filter((h) => h !== hand);
 
-  it('honest templates state the true hand', () => {
+  it('every claim sentence states exactly its hand', () => {
+    for (const hand of HANDS) for (const sentence of CLAIMS(say(hand))) expect(extractClaim(sentence), sentence).toEqual({ hand, position: null });
+  });
+
+  it('no other sentence states a hand or position, alone or after a claim', () => {
+    const rest = (hand: Hand): string[] => [
+      ...ANSWER_LEADS,
+      ...GO_FIRST_LEADS,
+      ...THANKS(say(hand)),
+      ...HONEST_OPENING(say(hand)),
+      ...HONEST_DOUBTFUL,
+      ...HONEST_UNANSWERED,
+      ...YOUR_TURN(say(hand)),
+      ...GREEDY_OPENING(say(hand)),
+      ...FAIR_TALK(5, 'Ben'),
+      ...FAIR_DEFLECTS,
+      ...others(hand).flatMap((other) => (beats(hand, other) ? [...HONEST_WINNING(say(hand), other), ...GREEDY_BEATING(say(hand), other)] : HONEST_LOSING(say(hand), other))),
+    ];
     for (const hand of HANDS) {
-      for (const t of [...HONEST_OPENING, ...HONEST_DOUBTFUL, ...HONEST_UNANSWERED]) expect(extractClaim(t(say(hand)))).toEqual({ hand, position: null });
-      for (const other of others(hand)) {
-        const templates = beats(hand, other) ? HONEST_WINNING : HONEST_LOSING;
-        for (const t of templates) expect(extractClaim(t(say(hand), other))).toEqual({ hand, position: null });
+      for (const sentence of rest(hand)) {
+        expect(extractClaim(sentence), sentence).toBeNull();
+        // leads come before the claim, the rest after it: either way the message states exactly the claim
+        for (const claim of CLAIMS(say(hand)).slice(0, 3)) {
+          expect(extractClaim(`${sentence} ${claim}`), `${sentence} ${claim}`).toEqual({ hand, position: null });
+          expect(extractClaim(`${claim} ${sentence}`), `${claim} ${sentence}`).toEqual({ hand, position: null });
+        }
       }
     }
   });
 
-  it('greedy templates state the claimed hand', () => {
-    for (const hand of HANDS) {
-      for (const t of GREEDY_OPENING) expect(extractClaim(t(say(hand)))).toEqual({ hand, position: null });
-      for (const other of others(hand)) for (const t of GREEDY_BEATING) expect(extractClaim(t(say(hand), other))).toEqual({ hand, position: null });
-    }
-  });
-
-  it('fair talk never states a hand', () => {
-    for (const t of FAIR_TALK) expect(extractClaim(t(5, 'Ben'))).toBeNull();
+  it("random chatter's position claims and questions read as such", () => {
+    expect(RANDOM_CHATTER('Ben').map((t) => extractClaim(t))).toEqual([null, { hand: null, position: 'upper' }, { hand: null, position: 'lower' }, null, null, null, null, null, null]);
   });
 
   it('cooperative always tells the truth, greedy lies whenever it does not hold the hand it claims', () => {

@@ -6,6 +6,7 @@ import {
   extractClaimFromMessages,
   type HandClaim,
 } from '../../shared/games/trust-split/claims.ts';
+import { CLAIMS_CORPUS } from './fixtures/claims-corpus.ts';
 
 const hand = (h: HandClaim['hand']): HandClaim => ({ hand: h, position: null });
 const position = (p: HandClaim['position']): HandClaim => ({ hand: null, position: p });
@@ -92,6 +93,18 @@ describe('hand-claim extraction', () => {
   });
 
   it.each(CORPUS)('%j', (message, expected) => {
+    expect(extractClaim(message)).toEqual(expected);
+  });
+
+  it('has a corpus of at least 100 real-style chat lines (fixtures/claims-corpus.ts), all distinct', () => {
+    expect(CLAIMS_CORPUS.length).toBeGreaterThanOrEqual(100);
+    expect(new Set(CLAIMS_CORPUS.map(([text]) => text)).size).toBe(CLAIMS_CORPUS.length);
+    // it covers both claims and non-claims in quantity
+    expect(CLAIMS_CORPUS.filter(([, c]) => c === null).length).toBeGreaterThanOrEqual(30);
+    expect(CLAIMS_CORPUS.filter(([, c]) => c !== null).length).toBeGreaterThanOrEqual(60);
+  });
+
+  it.each(CLAIMS_CORPUS)('chat line %j', (message, expected) => {
     expect(extractClaim(message)).toEqual(expected);
   });
 

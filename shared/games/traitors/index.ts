@@ -3,7 +3,8 @@ import { TRAITORS_AGENTS } from './agents/index.ts';
 import { TRAITORS_PRESETS, TraitorsConfigSchema, type TraitorsConfig } from './config.ts';
 import { traitorsHeadline, traitorsMetrics } from './metrics.ts';
 import * as rules from './rules.ts';
-import type { TraitorsEvent, TraitorsState } from './types.ts';
+import type { Phase, TraitorsEvent, TraitorsState } from './types.ts';
+import type { Progress } from '../../engine/game.ts';
 import { audience, view, type TraitorsView } from './view.ts';
 
 export * from './config.ts';
@@ -31,9 +32,32 @@ export const traitors: GameDefinition<TraitorsConfig, TraitorsState, TraitorsEve
   settle: rules.settle,
   view,
   outcome: rules.outcome,
+  progress: traitorsProgress,
   audience,
   metrics: (events) => ({ ...traitorsMetrics(events) }),
   headline: traitorsHeadline,
   agents: TRAITORS_AGENTS,
   scriptedAgentFor: (state, seat) => (state.roles[seat] === 'traitor' ? 'schemer' : 'sleuth'),
 };
+
+/** The phase as the console names it: the night's chat and ballot are "night", a banishment or murder underway "banish"/"murder". */
+function phaseWord(phase: Phase): string {
+  switch (phase.kind) {
+    case 'introductions':
+      return 'intro';
+    case 'nightChat':
+      return 'night';
+    case 'vote':
+    case 'tieBreak':
+      return phase.ballot === 'murder' ? 'night' : phase.kind === 'tieBreak' ? 'tiebreak' : phase.ballot === 'revote' ? 'revote' : 'vote';
+    case 'eliminating':
+      return phase.ballot === 'murder' ? 'murder' : 'banish';
+    default:
+      return phase.kind;
+  }
+}
+
+/** "day 2 · vote": the round is the day (null during introductions). */
+function traitorsProgress(state: TraitorsState): Progress {
+  return { phase: phaseWord(state.phase), round: state.round > 0 ? state.round : null };
+}

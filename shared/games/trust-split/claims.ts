@@ -7,7 +7,7 @@ import type { Hand, Position } from './hands.ts';
  *
  * How it reads a message (documented in docs/games/trust-and-split.md):
  *  - lower-case, contractions expanded ("I'm" → "i am", "don't" → "do not"), hand emoji mapped;
- *  - split into sentences (. ! ? ; newline) and clauses (commas, dashes, but/and/so/because/…);
+ *  - split into sentences (. ! ? ; newline) and clauses (commas, colons, dashes, but/and/so/because/…);
  *  - questions are skipped (a clause opening with an auxiliary or wh-word, or the last clause
  *    of a sentence ending in "?"), and so are conditionals: a clause opening with if/unless/
  *    suppose/… and every later clause of that sentence;
@@ -15,13 +15,16 @@ import type { Hand, Position } from './hands.ts';
  *  - own-claim forms: "i [adverbs] have|hold|got|drew|play|am [holding|playing|on] [a|the] X",
  *    "i was dealt X", "my hand [this round] is X", "mine is X", "my X" (X a hand),
  *    "X here|for me|on my side", "for me it is X", a clause opening with "got|holding X",
- *    and a message that is a single hand word;
+ *    a message that is a single hand word or its initial (r/p/s), a clause that is a hand word
+ *    with only filler around it ("scissors.", "paper now", "rock again for me", "it's rock",
+ *    "me: paper"), and "i will|am going to play|go with X";
+ *  - common misspellings of the hand words are read as the word ("papper", "sissors", …);
  *  - X is a hand (rock/paper/scissors) or a position: upper/higher/lower, or winning/losing/
  *    stronger/weaker/better/worse followed by hand/one/side; "my hand beats/wins|loses" too;
  *  - a negation (not/never/no) between the subject and X cancels that claim; "X or Y" is no claim.
  * The result holds the FIRST own hand claim and the FIRST own position claim in the message.
  */
-export const CLAIM_EXTRACTOR_VERSION = '1';
+export const CLAIM_EXTRACTOR_VERSION = '2';
 
 export interface HandClaim {
   hand: Hand | null;
@@ -30,7 +33,27 @@ export interface HandClaim {
 
 // Word tables are Maps: they are looked up with words from chat, and a plain object would answer
 // "constructor" or "__proto__" with Object.prototype's members.
-const HAND_WORDS = new Map<string, Hand>([['rock', 'rock'], ['paper', 'paper'], ['scissors', 'scissors'], ['scissor', 'scissors']]);
+const HAND_WORDS = new Map<string, Hand>([
+  ['rock', 'rock'], ['paper', 'paper'], ['scissors', 'scissors'], ['scissor', 'scissors'],
+  // misspellings seen in chat (typed fast on a phone); none is an English word of its own
+  ['rocks', 'rock'], ['rok', 'rock'], ['rokc', 'rock'], ['rcok', 'rock'], ['roock', 'rock'],
+  ['papper', 'paper'], ['papr', 'paper'], ['pper', 'paper'], ['papar', 'paper'], ['paperr', 'paper'], ['peper', 'paper'], ['papers', 'paper'],
+  ['scisors', 'scissors'], ['sissors', 'scissors'], ['scisor', 'scissors'], ['sciccors', 'scissors'], ['scizzors', 'scissors'],
+  ['sizzors', 'scissors'], ['scissers', 'scissors'], ['siccors', 'scissors'], ['scissorz', 'scissors'], ['sisors', 'scissors'],
+  ['scissros', 'scissors'], ['scisssors', 'scissors'], ['sissor', 'scissors'], ['scicors', 'scissors'],
+]);
+/** A whole message of one letter: "R", "p", "S". */
+const HAND_INITIALS = new Map<string, Hand>([['r', 'rock'], ['p', 'paper'], ['s', 'scissors']]);
+/**
+ * Words that may stand around a hand word in a clause that is nothing but an answer:
+ * "Scissors.", "paper now", "rock again for me", "it's rock", "me: paper", "yes, rock".
+ */
+const BARE_FILLER = new Set([
+  'again', 'now', 'this', 'time', 'round', 'too', 'as', 'well', 'still', 'here', 'is', 'it', 'its', 'for', 'me', 'mine', 'on',
+  'my', 'side', 'end', 'from', 'hand', 'lol', 'haha', 'hehe', 'ok', 'okay', 'yes', 'yeah', 'yep', 'yup', 'sure', 'honestly',
+  'actually', 'really', 'definitely', 'obviously', 'truly', 'literally', 'just', 'a', 'the', 'sir', 'mate', 'friend', 'buddy',
+  'xd', 'lmao', 'tbh', 'fr', 'ngl', 'today', 'hi', 'hey', 'hello',
+]);
 const PLAIN_POSITION = new Map<string, Position>([['upper', 'upper'], ['higher', 'upper'], ['lower', 'lower']]);
 /** Need a following hand/one/side: "winning" alone could be about the game. */
 const STRENGTH_POSITION = new Map<string, Position>(Object.entries({
@@ -43,12 +66,12 @@ const NEGATIONS = new Set(['not', 'never', 'no']);
 const ADVERBS = new Set([
   'really', 'actually', 'definitely', 'honestly', 'truly', 'just', 'also', 'currently', 'now', 'still',
   'certainly', 'indeed', 'surely', 'totally', 'clearly', 'genuinely', 'literally', 'do', 'did', 'does',
-  'happen', 'happened', 'to', 'in', 'fact',
+  'happen', 'happened', 'to', 'in', 'fact', 'will', 'gonna', 'going',
 ]);
-const OWN_VERBS = new Set(['have', 'hold', 'holding', 'got', 'drew', 'draw', 'play', 'playing', 'am', 'received', 'pulled', 'was']);
+const OWN_VERBS = new Set(['have', 'hold', 'holding', 'got', 'drew', 'draw', 'play', 'playing', 'am', 'received', 'pulled', 'was', 'go', 'going', 'show', 'showing']);
 /** Words allowed between the verb and the hand/position. */
 const AFTER_VERB = new Set([
-  'got', 'gotten', 'been', 'dealt', 'given', 'holding', 'playing', 'with', 'on', 'a', 'an', 'the',
+  'got', 'gotten', 'been', 'dealt', 'given', 'holding', 'playing', 'with', 'on', 'a', 'an', 'the', 'going', 'to', 'play', 'go',
   'definitely', 'actually', 'really', 'indeed', 'certainly', 'clearly', 'just', 'also', 'truly', 'honestly', 'currently',
 ]);
 /** Words allowed between "my hand"/"mine" and the hand/position. */
@@ -122,7 +145,7 @@ interface Clause {
 }
 
 const SENTENCE = /[^.!?;\n]+[.!?;\n]*/g;
-const CLAUSE_BREAK = /,|—|–|\s-\s|\(|\)|"|\b(?:but|and|so|while|whereas|though|although|because|since|then)\b/;
+const CLAUSE_BREAK = /,|:|—|–|\s-\s|\(|\)|"|\b(?:but|and|so|while|whereas|though|although|because|since|then)\b/;
 
 function clausesOf(text: string): Clause[] {
   const clauses: Clause[] = [];
@@ -266,17 +289,36 @@ const recentTexts: (string | undefined)[] = new Array(RECENT).fill(undefined);
 const recentClaims: (Readonly<HandClaim> | null)[] = new Array(RECENT).fill(null);
 let recentNext = 0;
 
+/** The hand of a clause that is one hand word and filler only ("Scissors.", "paper now"), else null. */
+function bareHand(tokens: readonly string[]): Hand | null {
+  let found: Hand | null = null;
+  for (const token of tokens) {
+    const hand = HAND_WORDS.get(token);
+    if (hand) {
+      if (found !== null) return null;
+      found = hand;
+    } else if (!BARE_FILLER.has(token)) return null;
+  }
+  return found;
+}
+
 function parseClaim(text: string): Readonly<HandClaim> | null {
   const normalized = normalize(text);
   let hand: Hand | null = null;
   let position: Position | null = null;
 
   const whole = tokenize(normalized);
-  const single = whole.length === 1 ? HAND_WORDS.get(whole[0]) : undefined;
+  // "Rock?" asks; it does not answer
+  const single = whole.length === 1 && !normalized.includes('?') ? (HAND_WORDS.get(whole[0]) ?? HAND_INITIALS.get(whole[0])) : undefined;
   if (single) return Object.freeze({ hand: single, position: null });
 
   for (const clause of clausesOf(normalized)) {
     if (clause.skipped) continue;
+    const bare = bareHand(clause.tokens);
+    if (bare) {
+      hand ??= bare;
+      continue;
+    }
     for (const claim of claimsInClause(clause.tokens)) {
       if (!claim) continue;
       if (claim.kind === 'hand' && hand === null) hand = claim.hand;

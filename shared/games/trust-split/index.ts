@@ -34,6 +34,7 @@ export const trustSplit: GameDefinition<TrustSplitConfig, TrustSplitState, Trust
   settle: rules.settle,
   view,
   outcome: rules.outcome,
+  progress: (state) => ({ phase: state.phase.kind, round: state.round > 0 ? state.round : null }),
   audience: rules.audience,
   metrics: trustSplitMetrics,
   headline: trustSplitHeadline,

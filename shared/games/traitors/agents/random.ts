@@ -2,19 +2,34 @@ import type { Action, SeatId } from '../../../engine/actions.ts';
 import type { AgentContext } from '../../../engine/game.ts';
 import * as speech from '../speech.ts';
 import type { TraitorsView } from '../view.ts';
-import { clip, livingOthers } from './common.ts';
+import { clip, livingOthers, othersThan } from './common.ts';
+import { accusationsThisRound } from './evidence.ts';
+import { earlierIntroductions, suspectFacts, talkOf, votesCast } from './facts.ts';
 
 /** Uniform legal actions: a floor for the metrics and a fuzzer for the rules. */
 export function randomAgent(ctx: AgentContext<TraitorsView>): Action {
   const { view, pending, rng, seat } = ctx;
   switch (pending.kind) {
     case 'speak': {
-      if (pending.purpose === 'introduction') return { kind: 'speak', text: clip(speech.introduction(rng, view.names[seat]), pending.maxChars) };
+      if (pending.purpose === 'introduction') return { kind: 'speak', text: clip(speech.introduction(rng, view.names[seat], earlierIntroductions(view)), pending.maxChars) };
+      const { talk, said } = talkOf(rng, seat, pending.purpose === 'traitorChat' ? (view.traitorChat ?? []) : view.statements);
       const others = livingOthers(view, seat);
-      const someone = view.names[others.length > 0 ? rng.pick(others) : seat];
-      const kind = rng.int(4);
-      const text =
-        kind === 0 ? speech.accusation(rng, someone, { kind: 'hunch' }) : kind === 1 ? speech.defence(rng, someone) : kind === 2 ? speech.agreement(rng, someone) : speech.filler(rng);
+      const target = others.length > 0 ? rng.pick(others) : seat;
+      const someone = view.names[target];
+      let kind = rng.int(4);
+      // agreeing needs someone to agree with: an accusation of that player this round
+      if (kind === 2 && accusationsThisRound(view, othersThan(view.names.length, seat))[target] === 0) kind = 0;
+      const text = speech.unrepeated(
+        talk,
+        kind === 0
+          ? speech.accusation(talk, someone, { kind: 'hunch' }, suspectFacts(view, target))
+          : kind === 1
+            ? speech.defence(talk, someone)
+            : kind === 2
+              ? speech.agreement(talk, someone)
+              : speech.filler(talk, votesCast(view)),
+        said,
+      );
       return { kind: 'speak', text: clip(text, pending.maxChars) };
     }
     case 'vote':

@@ -5,6 +5,7 @@ import * as speech from '../speech.ts';
 import type { TraitorsView } from '../view.ts';
 import { argmax, clip, othersThan } from './common.ts';
 import { accusationsThisRound, type Evidence, readEvidence, reasonFor } from './evidence.ts';
+import { earlierIntroductions, hasVoted, suspectFacts, talkOf, votesCast } from './facts.ts';
 import { digestStatements } from './reading.ts';
 
 /**
@@ -22,8 +23,11 @@ export function schemer(ctx: AgentContext<TraitorsView>): Action {
   switch (pending.kind) {
     case 'speak': {
       let text: string;
-      if (pending.purpose === 'introduction') text = speech.introduction(rng, view.names[seat]);
-      else if (pending.purpose === 'traitorChat') text = speech.nightProposal(rng, view.names[murderTarget(view, livingFaithful(view, traitor), traitor, evidence)]);
+      if (pending.purpose === 'introduction') text = speech.introduction(rng, view.names[seat], earlierIntroductions(view));
+      else if (pending.purpose === 'traitorChat') {
+        const { talk, said } = talkOf(rng, seat, view.traitorChat ?? []);
+        text = speech.unrepeated(talk, speech.nightProposal(talk, view.names[murderTarget(view, livingFaithful(view, traitor), traitor, evidence)], votesCast(view)), said);
+      }
       else text = discussionStatement(view, seat, traitor, evidence, rng);
       return { kind: 'speak', text: clip(text, pending.maxChars) };
     }
@@ -49,16 +53,20 @@ function livingFaithful(view: TraitorsView, traitor: readonly boolean[]): SeatId
 
 function discussionStatement(view: TraitorsView, seat: SeatId, traitor: readonly boolean[], evidence: Evidence, rng: Rng): string {
   const names = view.names;
+  const { talk, said } = talkOf(rng, seat, view.statements);
   const accused = accusationsThisRound(view, othersThan(names.length, seat));
-  if (accused[seat] >= 2 && accused[seat] >= Math.max(...accused) && rng.chance(0.7)) return speech.selfDefence(rng);
+  if (accused[seat] >= 2 && accused[seat] >= Math.max(...accused) && rng.chance(0.7)) return speech.unrepeated(talk, speech.selfDefence(talk, hasVoted(view, seat)), said);
   const faithful = livingFaithful(view, traitor);
   const bandwagon = argmax(faithful, accused);
   // the scapegoat: the faithful the public evidence already points at
   const goat = argmax(faithful, evidence.score);
-  let text = accused[bandwagon] > 0 && rng.chance(0.7) ? speech.agreement(rng, names[bandwagon]) : speech.accusation(rng, names[goat], reasonFor(evidence, names, goat));
+  let text =
+    accused[bandwagon] > 0 && rng.chance(0.7)
+      ? speech.agreement(talk, names[bandwagon])
+      : speech.accusation(talk, names[goat], reasonFor(evidence, names, goat), suspectFacts(view, goat));
   const fellows = (view.fellowTraitors ?? []).filter((s) => view.alive[s]);
-  if (fellows.length > 0 && rng.chance(0.25)) text += ' ' + speech.defence(rng, names[rng.pick(fellows)]);
-  return text;
+  if (fellows.length > 0 && rng.chance(0.25)) text += ' ' + speech.defence(talk, names[rng.pick(fellows)]);
+  return speech.unrepeated(talk, text, said);
 }
 
 /** Follow the faithful's expected plurality unless it lands on a traitor; then the most suspected faithful. */

@@ -5,6 +5,7 @@ import * as speech from '../speech.ts';
 import type { TraitorsView } from '../view.ts';
 import { argmax, clip, livingOthers, othersThan } from './common.ts';
 import { accusationsThisRound, type Evidence, readEvidence, reasonFor } from './evidence.ts';
+import { earlierIntroductions, hasVoted, suspectFacts, talkOf } from './facts.ts';
 
 /**
  * Faithful baseline: suspicion from the public record (revealed votes, eliminations,
@@ -15,7 +16,7 @@ export function sleuth(ctx: AgentContext<TraitorsView>): Action {
   const evidence = readEvidence(view, rng);
   switch (pending.kind) {
     case 'speak': {
-      const text = pending.purpose === 'introduction' ? speech.introduction(rng, view.names[seat]) : discussionStatement(view, seat, evidence, rng);
+      const text = pending.purpose === 'introduction' ? speech.introduction(rng, view.names[seat], earlierIntroductions(view)) : discussionStatement(view, seat, evidence, rng);
       return { kind: 'speak', text: clip(text, pending.maxChars) };
     }
     case 'vote':
@@ -30,16 +31,17 @@ export function sleuth(ctx: AgentContext<TraitorsView>): Action {
 /** Accuse the top suspect (or agree with the table's suspect when it is high on our own list); sometimes vouch for the least suspected. */
 function discussionStatement(view: TraitorsView, seat: SeatId, evidence: Evidence, rng: Rng): string {
   const names = view.names;
+  const { talk, said } = talkOf(rng, seat, view.statements);
   const ranked = livingOthers(view, seat).sort((a, b) => evidence.score[b] - evidence.score[a]);
   const accused = accusationsThisRound(view, othersThan(names.length, seat));
-  if (accused[seat] >= 2 && accused[seat] >= Math.max(...accused) && rng.chance(0.7)) return speech.selfDefence(rng);
+  if (accused[seat] >= 2 && accused[seat] >= Math.max(...accused) && rng.chance(0.7)) return speech.unrepeated(talk, speech.selfDefence(talk, hasVoted(view, seat)), said);
   const bandwagon = argmax(ranked, accused);
   let text =
     accused[bandwagon] > 0 && ranked.indexOf(bandwagon) < 2 && rng.chance(0.6)
-      ? speech.agreement(rng, names[bandwagon])
-      : speech.accusation(rng, names[ranked[0]], reasonFor(evidence, names, ranked[0]));
-  if (ranked.length > 2 && rng.chance(0.3)) text += ' ' + speech.defence(rng, names[ranked[ranked.length - 1]]);
-  return text;
+      ? speech.agreement(talk, names[bandwagon])
+      : speech.accusation(talk, names[ranked[0]], reasonFor(evidence, names, ranked[0]), suspectFacts(view, ranked[0]));
+  if (ranked.length > 2 && rng.chance(0.3)) text += ' ' + speech.defence(talk, names[ranked[ranked.length - 1]]);
+  return speech.unrepeated(talk, text, said);
 }
 
 export function beliefsFrom(targets: readonly SeatId[], evidence: Evidence): Record<string, number> {

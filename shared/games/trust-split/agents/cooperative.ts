@@ -2,21 +2,44 @@ import type { Action } from '../../../engine/actions.ts';
 import type { AgentContext } from '../../../engine/game.ts';
 import { beats } from '../hands.ts';
 import type { TrustSplitView } from '../view.ts';
-import { HONEST_DOUBTFUL, HONEST_LOSING, HONEST_OPENING, HONEST_UNANSWERED, HONEST_WINNING } from './messages.ts';
-import { fit, half, otherClaimNow, sayContext, seatView } from './read.ts';
+import {
+  ANSWER_LEADS,
+  CLAIMS,
+  GO_FIRST_LEADS,
+  HONEST_DOUBTFUL,
+  HONEST_LOSING,
+  HONEST_OPENING,
+  HONEST_UNANSWERED,
+  HONEST_WINNING,
+  joinSentences,
+  pickFresh,
+  pickFreshOrNothing,
+  THANKS,
+  YOUR_TURN,
+} from './messages.ts';
+import { fit, half, heardThisRound, otherClaimNow, saidBefore, sayContext, seatView } from './read.ts';
 
-/** States its true hand, answering whatever the other has stated so far this round. */
+/**
+ * States its true hand, answering what the other said this round: its stated hand (who wins),
+ * an impossible statement, a question or a request to go first, or talk without a hand.
+ */
 export function honestMessage(ctx: AgentContext<TrustSplitView>): string {
   const view = seatView(ctx.view);
+  const { rng } = ctx;
   const say = sayContext(view);
+  const before = saidBefore(view);
+  const heard = heardThisRound(view);
   const reading = otherClaimNow(view);
   if (reading.kind === 'known') {
-    const templates = beats(view.hand, reading.otherHand) ? HONEST_WINNING : HONEST_LOSING;
-    return ctx.rng.pick(templates)(say, reading.otherHand);
+    const verdict = beats(view.hand, reading.otherHand) ? HONEST_WINNING(say, reading.otherHand) : HONEST_LOSING(say, reading.otherHand);
+    return joinSentences(pickFreshOrNothing(rng, THANKS(say), before), pickFresh(rng, CLAIMS(say), before), pickFreshOrNothing(rng, verdict, before));
   }
-  if (reading.kind === 'impossible') return ctx.rng.pick(HONEST_DOUBTFUL)(say);
-  const otherSpoke = view.messages.some((m) => m.round === view.round && m.seat !== view.seat && m.text.trim() !== '');
-  return ctx.rng.pick(otherSpoke ? HONEST_UNANSWERED : HONEST_OPENING)(say);
+  if (reading.kind === 'impossible') return joinSentences(pickFresh(rng, CLAIMS(say), before), pickFreshOrNothing(rng, HONEST_DOUBTFUL, before));
+  if (heard.deferred || heard.asked) {
+    const lead = pickFreshOrNothing(rng, heard.deferred ? GO_FIRST_LEADS : ANSWER_LEADS, before);
+    return joinSentences(lead, pickFresh(rng, CLAIMS(say), before), pickFreshOrNothing(rng, YOUR_TURN(say), before));
+  }
+  return joinSentences(pickFresh(rng, CLAIMS(say), before), pickFreshOrNothing(rng, heard.spoke ? HONEST_UNANSWERED : HONEST_OPENING(say), before));
 }
 
 /**

@@ -3,7 +3,7 @@ import { claimIsTruthful, extractClaim, type HandClaim } from '../claims.ts';
 import { otherHandFrom, type Hand } from '../hands.ts';
 import { otherSeat } from '../rules.ts';
 import type { TrustSplitSeatView, TrustSplitView } from '../view.ts';
-import type { Say } from './messages.ts';
+import type { Heard, Say } from './messages.ts';
 
 /**
  * What scripted agents read from their own seat's view. Agents are stateless: everything they
@@ -82,4 +82,28 @@ export function seatView(view: TrustSplitView): TrustSplitSeatView {
 /** What the message templates need: the hand to state (our own unless told otherwise), the other's name, the pot. */
 export function sayContext(view: TrustSplitSeatView, hand: Hand = view.hand): Say {
   return { hand, other: view.names[otherSeat(view.seat)], coins: view.config.coins };
+}
+
+/** Asking us to state our hand first: "you first", "I'll tell you after you", "tell me yours first". */
+const DEFERRAL = /\b(you first|after you|you go first|you start|yours first|you tell me first)\b/i;
+
+/** What the other said this round: whether it spoke, asked something, or asked us to go first. */
+export function heardThisRound(view: TrustSplitSeatView): Heard {
+  const other = otherSeat(view.seat);
+  const heard: Heard = { spoke: false, asked: false, deferred: false };
+  for (let i = view.messages.length - 1; i >= 0 && view.messages[i].round >= view.round; i--) {
+    const m = view.messages[i];
+    if (m.round !== view.round || m.seat !== other || m.text.trim() === '') continue;
+    heard.spoke = true;
+    if (m.text.includes('?')) heard.asked = true;
+    if (DEFERRAL.test(m.text)) heard.deferred = true;
+  }
+  return heard;
+}
+
+/** Everything this seat has said so far this game (its sentences are not to be said again). */
+export function saidBefore(view: TrustSplitSeatView): string {
+  let out = '';
+  for (const m of view.messages) if (m.seat === view.seat) out += m.text + '\n';
+  return out;
 }

@@ -1,0 +1,285 @@
+import type { Namespace, Server } from 'socket.io';
+import type { AnyGame } from '../../shared/engine/game.ts';
+import type { ConsoleServerToClient, SessionSummary } from '../../shared/protocol/console.ts';
+import type { Room } from '../room.ts';
+import type { Sessions } from '../sessions.ts';
+import type { Store } from '../store.ts';
+import type { ConsoleAuth } from './auth.ts';
+import { DEFAULT_STUCK_GRACE_MS, isStuck, summarize, type StudyLookup } from './summary.ts';
+
+export interface ConsoleHubOptions {
+  /** the server's Socket.io server; the hub adds the namespace `/console` */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  io: Server<any, any, any, any>;
+  sessions: Sessions;
+  store: Store;
+  games: Record<string, AnyGame>;
+  auth: ConsoleAuth;
+  study: StudyLookup;
+  now: () => number;
+  log: (message: string) => void;
+  /** changes are pushed at most this often (default 250 ms) */
+  flushMs?: number;
+  /** an active session is stuck this long past its earliest deadline (default 15 s) */
+  stuckGraceMs?: number;
+  /** how often stuck flags (and console cookies) are re-checked while a console is connected (default 1 s) */
+  tickMs?: number;
+  /** settled sessions in the table besides every active one (default 300) */
+  recentSettled?: number;
+}
+
+interface ConsoleSocketData {
+  /** the console session the socket signed in with (null: the admin token), re-checked each tick */
+  cookieSession: string | null;
+}
+
+type ConsoleNamespace = Namespace<Record<string, never>, ConsoleServerToClient, Record<string, never>, ConsoleSocketData>;
+
+/** A refused console connection (the client's connect_error carries `data.code`). */
+function refuse(message: string): Error & { data: { code: string } } {
+  return Object.assign(new Error(`unauthorized: ${message}`), { data: { code: 'unauthorized' } });
+}
+
+/**
+ * The console's live session table, pushed over the Socket.io namespace `/console`. A console gets
+ * the whole table on connect (every active session and the most recently settled ones), then only
+ * what changed: rooms report changes (RoomDeps.onChange), the hub keeps the latest room per session
+ * and sends their summaries in one batch at most every `flushMs`. Nothing is computed while no
+ * console is connected.
+ */
+export class ConsoleHub {
+  private readonly nsp: ConsoleNamespace;
+  private readonly flushMs: number;
+  private readonly graceMs: number;
+  private readonly tickMs: number;
+  private readonly recentLimit: number;
+  /** the table as consoles have it; null while none is connected */
+  private table: Map<string, SessionSummary> | null = null;
+  /** settled sessions in the table, most recently settled first */
+  private settledOrder: string[] = [];
+  /** settled sessions never change: their summaries are computed once (bounded by recentLimit) */
+  private readonly settledCache = new Map<string, SessionSummary>();
+  private readonly dirty = new Map<string, Room>();
+  private flushTimer: NodeJS.Timeout | null = null;
+  private tickTimer: NodeJS.Timeout | null = null;
+  private lastFlushAt = 0;
+  private readonly recentSettledQuery;
+
+  constructor(private readonly options: ConsoleHubOptions) {
+    this.flushMs = options.flushMs ?? 250;
+    this.graceMs = options.stuckGraceMs ?? DEFAULT_STUCK_GRACE_MS;
+    this.tickMs = options.tickMs ?? 1000;
+    this.recentLimit = options.recentSettled ?? 300;
+    this.recentSettledQuery = options.store.db.prepare("SELECT id FROM sessions WHERE status != 'active' ORDER BY ended_at DESC, id LIMIT ?");
+    this.nsp = options.io.of('/console') as unknown as ConsoleNamespace;
+    this.nsp.use((socket, next) => {
+      try {
+        next(this.authorise(socket.request.headers, socket.handshake.auth, socket.data));
+      } catch (err) {
+        options.log(`console authorisation failed: ${err instanceof Error ? err.stack : String(err)}`);
+        next(new Error('internal: the console connection could not be authorised'));
+      }
+    });
+    this.nsp.on('connection', (socket) => {
+      try {
+        this.ensureTable();
+        this.flush(); // everyone else first gets what is pending, so the new console starts from the same table
+        socket.emit('sessions', { full: true, sessions: this.rows(), serverNow: this.options.now() });
+      } catch (err) {
+        options.log(`console table failed: ${err instanceof Error ? err.stack : String(err)}`);
+        socket.disconnect(true);
+        return;
+      }
+      socket.on('disconnect', () => {
+        if (this.nsp.sockets.size === 0) this.dropTable();
+      });
+    });
+  }
+
+  /** A console signs in with its session cookie (browser) or `auth: { adminToken }` (scripts). */
+  private authorise(headers: Record<string, string | string[] | undefined>, auth: unknown, data: Partial<ConsoleSocketData>): Error | undefined {
+    const adminToken = auth && typeof auth === 'object' ? (auth as { adminToken?: unknown }).adminToken : undefined;
+    if (typeof adminToken === 'string') {
+      if (!this.options.auth.isAdminToken(adminToken)) return refuse('wrong admin token; connect with auth: { adminToken: "<admin token>" }');
+      data.cookieSession = null;
+      return undefined;
+    }
+    const cookie = typeof headers.cookie === 'string' ? headers.cookie : undefined;
+    const session = this.options.auth.sessionFromCookie(cookie);
+    if (!session) return refuse('sign in to the console first (POST /api/console/login), or connect with auth: { adminToken }');
+    // the cookie is SameSite=Strict already; a page of another site is refused here as well
+    const origin = headers.origin;
+    if (typeof origin === 'string' && typeof headers.host === 'string') {
+      let originHost: string | null = null;
+      try {
+        originHost = new URL(origin).host;
+      } catch {
+        originHost = null;
+      }
+      if (originHost !== headers.host) return refuse('a console connection from another site is refused');
+    }
+    data.cookieSession = session.id;
+    return undefined;
+  }
+
+  /** Called by every room after a change (and by Sessions when one is created). */
+  changed(room: Room): void {
+    if (!this.table) return;
+    this.dirty.set(room.id, room);
+    if (this.flushTimer) return;
+    const wait = Math.max(0, this.lastFlushAt + this.flushMs - this.options.now());
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = null;
+      try {
+        this.flush();
+      } catch (err) {
+        this.options.log(`console flush failed: ${err instanceof Error ? err.stack : String(err)}`);
+      }
+    }, wait);
+  }
+
+  /** The table's rows now: active sessions (newest first), then the recently settled ones. */
+  summaries(): SessionSummary[] {
+    if (this.table) {
+      this.flush();
+      return this.rows();
+    }
+    return [...this.activeSummaries(), ...this.recentSettled().map((id) => this.settledSummary(id)).filter((s) => s !== null)];
+  }
+
+  private rows(): SessionSummary[] {
+    const rows = [...this.table!.values()];
+    const active = rows.filter((s) => s.status === 'active').sort((a, b) => b.createdAt - a.createdAt);
+    const settled = this.settledOrder.map((id) => this.table!.get(id)).filter((s) => s !== undefined);
+    return [...active, ...settled];
+  }
+
+  private activeSummaries(): SessionSummary[] {
+    const now = this.options.now();
+    const out: SessionSummary[] = [];
+    for (const room of this.options.sessions.loaded()) {
+      if (room.status === 'active') out.push(this.summarize(room, now));
+    }
+    return out.sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  private summarize(room: Room, now = this.options.now()): SessionSummary {
+    return summarize(room, this.options.games, this.options.study, now, this.graceMs);
+  }
+
+  private recentSettled(): string[] {
+    return (this.recentSettledQuery.all(this.recentLimit) as { id: string }[]).map((r) => r.id);
+  }
+
+  /** A settled session's summary: cached, else read once from its room (rebuilt from the log when not loaded). */
+  private settledSummary(id: string): SessionSummary | null {
+    const cached = this.settledCache.get(id);
+    if (cached) return cached;
+    let room: Room | null;
+    try {
+      room = this.options.sessions.inspect(id);
+    } catch (err) {
+      this.options.log(`console: session ${id} could not be read: ${err instanceof Error ? err.message : String(err)}`);
+      return null;
+    }
+    if (!room || room.status === 'active') return null;
+    const summary = this.summarize(room);
+    this.settledCache.set(id, summary);
+    return summary;
+  }
+
+  private ensureTable(): void {
+    if (this.table) return;
+    const table = new Map<string, SessionSummary>();
+    for (const summary of this.activeSummaries()) table.set(summary.id, summary);
+    this.settledOrder = [];
+    const keep = new Set<string>();
+    for (const id of this.recentSettled()) {
+      const summary = this.settledSummary(id);
+      if (!summary || table.has(id)) continue;
+      table.set(id, summary);
+      this.settledOrder.push(id);
+      keep.add(id);
+    }
+    for (const id of this.settledCache.keys()) if (!keep.has(id)) this.settledCache.delete(id);
+    this.table = table;
+    this.lastFlushAt = this.options.now();
+    this.tickTimer = setInterval(() => {
+      try {
+        this.tick();
+      } catch (err) {
+        this.options.log(`console tick failed: ${err instanceof Error ? err.stack : String(err)}`);
+      }
+    }, this.tickMs);
+    this.tickTimer.unref();
+  }
+
+  private dropTable(): void {
+    this.table = null;
+    this.settledOrder = [];
+    this.dirty.clear();
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    this.tickTimer = null;
+  }
+
+  /** Send what changed since the last batch (nothing when nothing did). */
+  private flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    const table = this.table;
+    if (!table || this.dirty.size === 0) return;
+    const now = this.options.now();
+    this.lastFlushAt = now;
+    const upsert: SessionSummary[] = [];
+    const remove: string[] = [];
+    for (const room of this.dirty.values()) {
+      const summary = this.summarize(room, now);
+      table.set(summary.id, summary);
+      upsert.push(summary);
+      if (summary.status !== 'active') {
+        this.settledCache.set(summary.id, summary);
+        if (!this.settledOrder.includes(summary.id)) this.settledOrder.unshift(summary.id);
+      }
+    }
+    this.dirty.clear();
+    // the table keeps the most recently settled sessions only
+    while (this.settledOrder.length > this.recentLimit) {
+      const oldest = this.settledOrder.pop()!;
+      table.delete(oldest);
+      this.settledCache.delete(oldest);
+      remove.push(oldest);
+    }
+    const removed = new Set(remove);
+    this.nsp.emit('sessions', { full: false, upsert: upsert.filter((s) => !removed.has(s.id)), remove, serverNow: now });
+  }
+
+  /**
+   * Every second while a console is connected: push stuck flags that changed (a wedged room reports
+   * no change itself), and close console sockets whose cookie was signed out or expired.
+   */
+  private tick(): void {
+    const table = this.table;
+    if (!table) return;
+    for (const socket of this.nsp.sockets.values()) {
+      const id = socket.data.cookieSession;
+      if (id && !this.options.auth.isValidSession(id)) socket.disconnect(true);
+    }
+    const now = this.options.now();
+    const upsert: SessionSummary[] = [];
+    for (const summary of table.values()) {
+      if (summary.status !== 'active' || this.dirty.has(summary.id)) continue;
+      const stuck = isStuck(summary, now, this.graceMs);
+      if (stuck === summary.stuck) continue;
+      const changed = { ...summary, stuck };
+      table.set(summary.id, changed);
+      upsert.push(changed);
+    }
+    if (upsert.length) this.nsp.emit('sessions', { full: false, upsert, remove: [], serverNow: now });
+  }
+
+  close(): void {
+    this.dropTable();
+  }
+}
