@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SessionSummary } from '../../shared/protocol/console.ts';
-import { ADMIN_TOKEN, bootServer, connectClient, type TestClient, type TestServer } from '../integration/helpers.ts';
+import { ADMIN_TOKEN, bootServer, connectClient, genericAction, type TestClient, type TestServer } from '../integration/helpers.ts';
 import { ConsoleClient, cookieCall, signIn } from './helpers.ts';
 
 const TWO_HUMANS = { game: 'trust-split', seats: [{ kind: 'human', label: 'P-001' }, { kind: 'human' }] };
@@ -65,29 +65,37 @@ describe('the console namespace: the live session table', () => {
     const seat0again = track(connectClient(t.url, created.seats[0].token!));
     await seat0again.connected();
 
-    // play until the phase changes: talk → propose (and the version and last activity move)
+    // play one action at a time, waiting for the console to show each: talk → propose → round 2
+    // (the console coalesces changes per flush, so a game played flat out could skip a phase)
     const talk = console_.table.get(created.id)!;
-    seat0again.autoplay();
-    seat1.autoplay();
-    await console_.waitFor('the propose phase', (table) => table.get(created.id)!.phase === 'propose');
+    const players = [seat0again, seat1];
+    const phases: string[] = [];
+    for (let step = 0; step < 20 && (console_.table.get(created.id)!.round ?? 0) < 2; step++) {
+      const mover = players.find((p) => p.latest?.pending);
+      if (!mover) throw new Error(`nobody has anything to do at step ${step}`);
+      const ack = await mover.act(genericAction(mover.latest!.pending!, Math.random, mover.latest!.seat!));
+      if (!ack.ok) throw new Error(`refused: ${ack.message}`);
+      for (const p of players) await p.waitFor((s) => s.version >= ack.version);
+      await console_.waitFor(`version ${ack.version}`, (table) => table.get(created.id)!.version >= ack.version);
+      phases.push(`${console_.table.get(created.id)!.phase}/${console_.table.get(created.id)!.round}`);
+    }
+    expect(phases).toContain('propose/1');
+    expect(phases.at(-1)).toBe('talk/2');
     const propose = console_.table.get(created.id)!;
     expect(propose.version).toBeGreaterThan(talk.version);
     expect(propose.lastActivityAt).toBeGreaterThanOrEqual(talk.lastActivityAt);
-    await console_.waitFor('round 2', (table) => (table.get(created.id)!.round ?? 0) >= 2);
-    seat0again.stopAutoplay();
-    seat1.stopAutoplay();
 
     // ended from the console with a reason
     const end = await cookieCall(t.url, cookie, 'POST', `/api/sessions/${created.id}/end`, { reason: 'network trouble' });
     expect(end.status).toBe(200);
     await console_.waitFor('the end', (table) => table.get(created.id)!.status === 'ended');
-    expect(console_.table.get(created.id)).toMatchObject({ endReason: 'experimenter', stuck: false, nextDeadline: null });
+    expect(console_.table.get(created.id)).toMatchObject({ endReason: 'experimenter: network trouble', stuck: false, nextDeadline: null });
     expect(console_.table.get(created.id)!.endedAt).toBeGreaterThan(0);
 
     // a second console (scripts sign in with the token) gets the same table in one message
     const script = track(new ConsoleClient(t.url, { adminToken: ADMIN_TOKEN }));
     await script.waitFor('the full table', (table) => table.size === 2);
-    expect(script.table.get(created.id)).toMatchObject({ status: 'ended', endReason: 'experimenter' });
+    expect(script.table.get(created.id)).toMatchObject({ status: 'ended', endReason: 'experimenter: network trouble' });
     expect(script.messages).toHaveLength(1);
   });
 
