@@ -9,8 +9,8 @@ import path from 'node:path';
 import { io } from 'socket.io-client';
 import type { ConsoleSessionsMessage } from '../shared/protocol/console.ts';
 import { startServerProcess } from '../test/integration/helpers.ts';
+import { ADMIN_TOKEN, adminCall } from './api.ts';
 
-const ADMIN_TOKEN = 'bench-admin-token';
 const CLIENT_INDEX = path.resolve(import.meta.dirname, '../dist/client/index.html');
 
 interface Options {
@@ -32,19 +32,9 @@ function parseArgs(args: string[]): Options {
   return out;
 }
 
-async function api<T>(url: string, method: string, route: string, body?: unknown): Promise<T> {
-  const res = await fetch(url + route, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
 /** The server's CPU time so far (ms), from /api/stats. */
 async function serverCpuMs(url: string): Promise<number> {
-  const stats = await api<{ cpu: { user: number; system: number } }>(url, 'GET', '/api/stats');
+  const stats = await adminCall<{ cpu: { user: number; system: number } }>(url, 'GET', '/api/stats');
   return (stats.cpu.user + stats.cpu.system) / 1000;
 }
 
@@ -111,7 +101,7 @@ export async function benchConsole(args: string[] = []): Promise<void> {
       agentDelayMs: options.agentDelayMs,
     };
     for (let i = 0; i < options.sessions; i += 25) {
-      await Promise.all(Array.from({ length: Math.min(25, options.sessions - i) }, () => api(url, 'POST', '/api/sessions', body)));
+      await Promise.all(Array.from({ length: Math.min(25, options.sessions - i) }, () => adminCall(url, 'POST', '/api/sessions', body)));
     }
     const withoutConsole = await cpuOver(url, options.seconds);
 
@@ -141,7 +131,7 @@ export async function benchConsole(args: string[] = []): Promise<void> {
     await full;
     const withConsole = await cpuOver(url, options.seconds);
     const seconds = options.seconds;
-    const live = (await api<{ summaries: { status: string }[] }>(url, 'GET', '/api/sessions')).summaries.filter((s) => s.status === 'active').length;
+    const live = (await adminCall<{ summaries: { status: string }[] }>(url, 'GET', '/api/sessions')).summaries.filter((s) => s.status === 'active').length;
     socket.disconnect();
     const render = options.browser ? await browserRender(url, options.sessions, Math.min(5, seconds)) : 'render: not measured (--no-browser)';
     console.log(

@@ -9,8 +9,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
 import type { Ack, ClientToServerEvents, CreatedSession, ServerToClientEvents, StatePayload } from '../shared/protocol/index.ts';
+import { ADMIN_TOKEN, adminCall } from './api.ts';
 
-const ADMIN_TOKEN = 'bench-admin-token';
 
 export interface BenchServerOptions {
   rooms: number;
@@ -57,16 +57,6 @@ function parseArgs(args: string[]): Partial<BenchServerOptions> {
   }
   if (out.rooms !== undefined && (!Number.isInteger(out.rooms) || out.rooms < 1)) throw new Error('--rooms must be a positive integer');
   return out;
-}
-
-async function api<T>(url: string, method: string, route: string, body?: unknown): Promise<T> {
-  const res = await fetch(url + route, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
 }
 
 /** One seat played over the socket: acts on every pending request, timing act → state. */
@@ -155,14 +145,14 @@ export async function benchServer(argsOrOptions: string[] | Partial<BenchServerO
   const players: BenchPlayer[] = [];
   try {
     say(`server: ${options.rooms} concurrent ${options.game} rooms (preset ${options.preset}), every seat a Socket.io client on loopback, durability ${options.durability}, ${options.thinkMs ? `clients think ~${options.thinkMs} ms` : 'clients act at once (saturation)'}`);
-    const idle = await api<ServerStats>(url, 'GET', '/api/stats');
-    const { games } = await api<{ games: { id: string; presets: { name: string; seats: number }[] }[] }>(url, 'GET', '/api/games');
+    const idle = await adminCall<ServerStats>(url, 'GET', '/api/stats');
+    const { games } = await adminCall<{ games: { id: string; presets: { name: string; seats: number }[] }[] }>(url, 'GET', '/api/games');
     const seatCount = games.find((g) => g.id === options.game)?.presets.find((p) => p.name === options.preset)?.seats;
     if (!seatCount) throw new Error(`no preset "${options.preset}" of game "${options.game}" on this server`);
 
     const connectStart = performance.now();
     for (let r = 0; r < options.rooms; r++) {
-      const created = await api<CreatedSession>(url, 'POST', '/api/sessions', {
+      const created = await adminCall<CreatedSession>(url, 'POST', '/api/sessions', {
         game: options.game,
         preset: options.preset,
         seed: r + 1,
@@ -172,13 +162,13 @@ export async function benchServer(argsOrOptions: string[] | Partial<BenchServerO
     }
     await Promise.all(players.map((p) => p.connected));
     const connectSeconds = (performance.now() - connectStart) / 1000;
-    const loaded = await api<ServerStats>(url, 'GET', '/api/stats');
+    const loaded = await adminCall<ServerStats>(url, 'GET', '/api/stats');
     say(`  ${players.length} clients connected in ${connectSeconds.toFixed(1)} s`);
 
     let peakRss = loaded.memory.rss;
     let peakHeap = loaded.memory.heapUsed;
     const sampler = setInterval(() => {
-      void api<ServerStats>(url, 'GET', '/api/stats').then((s) => {
+      void adminCall<ServerStats>(url, 'GET', '/api/stats').then((s) => {
         peakRss = Math.max(peakRss, s.memory.rss);
         peakHeap = Math.max(peakHeap, s.memory.heapUsed);
       }, () => undefined);
@@ -189,7 +179,7 @@ export async function benchServer(argsOrOptions: string[] | Partial<BenchServerO
     await Promise.all(players.map((p) => p.done));
     const seconds = (performance.now() - start) / 1000;
     clearInterval(sampler);
-    const finished = await api<ServerStats>(url, 'GET', '/api/stats');
+    const finished = await adminCall<ServerStats>(url, 'GET', '/api/stats');
 
     const latencies = players.flatMap((p) => p.latencies).sort((a, b) => a - b);
     const actions = latencies.length;

@@ -76,6 +76,7 @@ const publicUrl = publicUrlSetting ?? server.url;
 console.log(`Parley listening on ${server.url}`);
 if (publicUrl !== server.url) console.log(`Public URL: ${publicUrl}`);
 console.log(`Admin token: ${server.adminToken}`);
+console.log(`Experimenter console: ${publicUrl}/console (sign in with the admin token)`);
 console.log(`Data: ${server.dataDir}${server.recovered.length ? ` (recovered ${server.recovered.length} unfinished session(s))` : ''}`);
 if (server.endedAtStart.length) console.log(`Ended ${server.endedAtStart.length} unfinished quick-play session(s) (reason "server restart")`);
 

@@ -1,6 +1,7 @@
 // The console's REST calls. The browser sends the HttpOnly console cookie by itself; calls that
 // change something add the CSRF header, which a cross-site form cannot set.
 import { CONSOLE_CSRF_HEADER } from '../../shared/protocol/console.ts';
+import { errorMessage, readJsonBody } from '../http.ts';
 
 /** A refusal from the server: its HTTP status (0: unreachable), message, and per-field problems when it gives them. */
 export class ConsoleHttpError extends Error {
@@ -41,16 +42,10 @@ export async function call<T>(method: 'GET' | 'POST', url: string, body?: unknow
     throw new ConsoleHttpError(0, 'The server cannot be reached. Check that Parley is running, then try again.');
   }
   if (response.status === 204) return undefined as T;
-  const text = await response.text();
-  let parsed: unknown = null;
-  try {
-    parsed = text ? JSON.parse(text) : null;
-  } catch {
-    parsed = null;
-  }
+  const parsed = await readJsonBody(response);
   if (!response.ok) {
-    const object = parsed && typeof parsed === 'object' ? (parsed as { error?: unknown; problems?: unknown }) : {};
-    const message = typeof object.error === 'string' ? object.error : `HTTP ${response.status}`;
+    const object = parsed && typeof parsed === 'object' ? (parsed as { problems?: unknown }) : {};
+    const message = errorMessage(parsed, response.status);
     const problems = Array.isArray(object.problems)
       ? object.problems
           .filter((p): p is { path: string; message: string; line?: unknown } => !!p && typeof p.path === 'string' && typeof p.message === 'string')

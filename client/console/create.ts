@@ -5,6 +5,7 @@ import type { ConsoleOptions } from '../../shared/protocol/console.ts';
 import type { CreatedSession, CreateSession, SeatSpec } from '../../shared/protocol/index.ts';
 import { h, replaceChildren } from '../dom.ts';
 import { call, ConsoleHttpError } from './api.ts';
+import { copyButton } from './copy.ts';
 
 type GameOption = ConsoleOptions['games'][number];
 
@@ -24,28 +25,9 @@ function parseSeed(text: string): number | string | undefined {
   return /^\d{1,10}$/.test(trimmed) ? Number(trimmed) : trimmed;
 }
 
-async function copyText(text: string, source: HTMLElement): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    // no clipboard API (plain http on a LAN address): select the text and copy it the old way
-    const range = document.createRange();
-    range.selectNodeContents(source);
-    const selection = window.getSelection();
-    selection?.removeAllRanges();
-    selection?.addRange(range);
-    return document.execCommand('copy');
-  }
-}
-
 function linkRow(label: string, url: string, note?: string): HTMLElement {
   const link = h('a', { class: 'created-link', href: url, target: '_blank', rel: 'noopener', text: url });
-  const copy = h('button', { type: 'button', class: 'copy-button', 'aria-label': `Copy ${label.toLowerCase()}`, text: 'Copy' });
-  const done = h('span', { class: 'copy-done', 'aria-live': 'polite' });
-  copy.addEventListener('click', async () => {
-    done.textContent = (await copyText(url, link)) ? 'Copied' : 'Select and copy by hand';
-  });
+  const [copy, done] = copyButton(url, link, `Copy ${label.toLowerCase()}`);
   return h('li', { class: 'created-row' }, h('span', { class: 'created-label', text: label }), note ? h('span', { class: 'muted', text: note }) : null, link, copy, done);
 }
 

@@ -1,30 +1,12 @@
 // Small pieces the console's study views share: a link with a Copy button, money, and an error line.
 import { h } from '../dom.ts';
+import { copyButton } from './copy.ts';
 import { ConsoleHttpError } from './api.ts';
-
-async function copyText(text: string, source: HTMLElement): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    // no clipboard API (plain http on a LAN address): select the text and copy it the old way
-    const range = document.createRange();
-    range.selectNodeContents(source);
-    const selection = window.getSelection();
-    selection?.removeAllRanges();
-    selection?.addRange(range);
-    return document.execCommand('copy');
-  }
-}
 
 /** The study's public link with a "Copy" button (accessible name "Copy link of <what>"). */
 export function copyableLink(url: string, what: string): HTMLElement {
   const link = h('a', { class: 'study-link', href: url, target: '_blank', rel: 'noopener', text: url });
-  const copy = h('button', { type: 'button', class: 'copy-button', 'aria-label': `Copy link of ${what}`, text: 'Copy' });
-  const done = h('span', { class: 'copy-done', 'aria-live': 'polite' });
-  copy.addEventListener('click', async () => {
-    done.textContent = (await copyText(url, link)) ? 'Copied' : 'Select and copy by hand';
-  });
+  const [copy, done] = copyButton(url, link, `Copy link of ${what}`);
   return h('span', { class: 'study-link-row' }, link, copy, done);
 }
 

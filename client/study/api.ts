@@ -1,6 +1,7 @@
 // The participant REST calls of a study (docs/studies.md): entering through the public link, then
 // one call per page, all keyed by the participant token. Nothing here knows about the DOM.
 import type { Judgement, ParticipantState, QuizResult } from '../../shared/protocol/study.ts';
+import { errorMessage, readJsonBody } from '../http.ts';
 
 export type { Judgement, ParticipantState, QuizResult };
 
@@ -30,15 +31,9 @@ async function call<T>(method: 'GET' | 'POST', url: string, body?: unknown): Pro
     throw new StudyHttpError(0, 'The server cannot be reached. Check your connection; this page keeps trying.');
   }
   if (response.status === 204) return undefined as T;
-  const text = await response.text();
-  let parsed: unknown = null;
-  try {
-    parsed = text ? JSON.parse(text) : null;
-  } catch {
-    parsed = null;
-  }
+  const parsed = await readJsonBody(response);
   if (!response.ok) {
-    const error = parsed && typeof parsed === 'object' && 'error' in parsed && typeof parsed.error === 'string' ? parsed.error : `HTTP ${response.status}`;
+    const error = errorMessage(parsed, response.status);
     const retry = Number(response.headers.get('retry-after'));
     throw new StudyHttpError(response.status, error, Number.isFinite(retry) && retry > 0 ? retry : null);
   }
