@@ -4,6 +4,7 @@ import type { Action } from '../shared/engine/actions.ts';
 import type {
   Ack,
   ClientToServerEvents,
+  HandbackPayload,
   PresencePayload,
   ReplacedPayload,
   ServerToClientEvents,
@@ -16,6 +17,8 @@ export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 're
 export interface ConnectionHandlers {
   onState(payload: StatePayload): void;
   onPresence(payload: PresencePayload): void;
+  /** the seat is this player's again after a takeover: what the agent did meanwhile */
+  onHandback?(payload: HandbackPayload): void;
   onStatus(status: ConnectionStatus, detail?: string): void;
 }
 
@@ -80,6 +83,7 @@ export function connect(token: string, handlers: ConnectionHandlers): Connection
   });
   socket.on('state', (payload) => handlers.onState(payload));
   socket.on('presence', (payload) => handlers.onPresence(payload));
+  socket.on('handback', (payload) => handlers.onHandback?.(payload));
   socket.on('replaced', (payload: ReplacedPayload) => {
     finished = true;
     handlers.onStatus('replaced', payload.message);

@@ -32,6 +32,35 @@ export interface ClientState {
 
 type Listener = (state: ClientState, previous: ClientState) => void;
 
+/**
+ * Plays what happened between two states (votes revealed, a banishment, a murder) before the
+ * later state is shown, so the header, the sidebar and the canvas never run ahead of a moment.
+ * The Traitors' table scene is one.
+ */
+export interface MomentPlayer {
+  /**
+   * Play the moments from `before` to `after` and call `done` once they have played; false when
+   * there is nothing to play. `brief`: the seat is asked to act, the state is already shown, so
+   * play them short and out of the way (`done` is not awaited).
+   */
+  play(before: StatePayload, after: StatePayload, brief: boolean, done: () => void): boolean;
+  /** Cut the moment on screen short: call its `done` now (a request for this seat arrived). */
+  hurry(): void;
+}
+
+/** A state on its way to the screen. */
+interface Arrival {
+  payload: StatePayload;
+  /** local clock minus server clock when it arrived */
+  skewMs: number;
+  replay: boolean;
+}
+
+/** The seat is asked to do something in this state. */
+function asksToAct(arrival: Arrival): boolean {
+  return !arrival.replay && arrival.payload.pending !== null && arrival.payload.status === 'active';
+}
+
 export class Store {
   private current: ClientState = {
     status: 'connecting',
@@ -46,6 +75,14 @@ export class Store {
   };
   private listeners = new Set<Listener>();
   private connection: Connection | null = null;
+  private player: MomentPlayer | null = null;
+  /** states that arrived while a moment plays, shown in order once it has */
+  private backlog: Arrival[] = [];
+  private momentPlaying = false;
+  /** the state the moment on screen leads to */
+  private held: Arrival | null = null;
+  /** bumps when a moment in flight is abandoned, so its late `done` does nothing */
+  private momentToken = 0;
 
   get state(): ClientState {
     return this.current;
@@ -67,16 +104,10 @@ export class Store {
   }
 
   receiveState(payload: StatePayload): void {
-    const known = this.current.payload;
+    const known = this.backlog[this.backlog.length - 1]?.payload ?? this.held?.payload ?? this.current.payload;
     // states only move forward; a stale one (reordered across a reconnect) is ignored
     if (known && known.sessionId === payload.sessionId && payload.version < known.version) return;
-    const awaiting = this.current.awaitingVersion;
-    this.update({
-      payload: discloseAgents(payload),
-      clockSkewMs: Date.now() - payload.serverNow,
-      awaitingVersion: awaiting !== null && payload.version >= awaiting ? null : awaiting,
-      jump: false,
-    });
+    this.arrive({ payload, skewMs: Date.now() - payload.serverNow, replay: false });
   }
 
   /**
@@ -84,12 +115,99 @@ export class Store {
    * the same viewpoint, so the scenes play what happened; any other move lands without animations.
    */
   showReplayFrame(payload: StatePayload, jump: boolean): void {
-    this.update({ status: 'replay', statusDetail: null, payload: discloseAgents(payload), clockSkewMs: 0, sending: false, lastError: null, awaitingVersion: null, jump });
+    if (!jump) {
+      this.arrive({ payload, skewMs: 0, replay: true });
+      return;
+    }
+    // a jump drops whatever waits behind a moment; the scenes drop the moment itself (onJump)
+    this.backlog = [];
+    this.held = null;
+    this.momentToken++;
+    this.momentPlaying = false;
+    this.apply({ payload, skewMs: 0, replay: true }, true);
+  }
+
+  /** The table scene that plays moments before their state is shown (null: show states at once). */
+  setMomentPlayer(player: MomentPlayer | null): void {
+    this.player = player;
+    if (player || !this.momentPlaying) return;
+    // the scene went away mid-moment: show what waited
+    this.momentToken++;
+    this.release();
+  }
+
+  /** The moment on screen is over: show the state it led to, then whatever waits. */
+  private release(): void {
+    const held = this.held;
+    this.held = null;
+    this.momentPlaying = false;
+    if (held) this.apply(held, false);
+    this.pump();
+  }
+
+  private arrive(arrival: Arrival): void {
+    this.backlog.push(arrival);
+    // the seat is asked to act: the moment on screen must not stand in its way
+    if (this.momentPlaying && asksToAct(arrival)) this.player?.hurry();
+    this.pump();
+  }
+
+  /**
+   * Show the newest waiting state after the moments that lead to it have played. The states in
+   * between go unseen: each would show for no time, and the moments come from the whole step.
+   */
+  private pump(): void {
+    while (!this.momentPlaying && this.backlog.length) {
+      const waiting = this.backlog;
+      const next = waiting[waiting.length - 1];
+      this.backlog = [];
+      const before = this.current.payload;
+      const player = this.player;
+      if (!player || !before || before.sessionId !== next.payload.sessionId || before.seat !== next.payload.seat || next.payload.version <= before.version) {
+        this.apply(next, false);
+        continue;
+      }
+      if (asksToAct(next)) {
+        // the seat must act now: show the state at once and the moments briefly, out of the way
+        this.apply(next, false);
+        player.play(before, next.payload, true, () => {});
+        continue;
+      }
+      const token = ++this.momentToken;
+      this.momentPlaying = true;
+      this.held = next;
+      const started = player.play(before, next.payload, false, () => {
+        if (token === this.momentToken) this.release();
+      });
+      if (!started && token === this.momentToken) {
+        this.momentPlaying = false;
+        this.held = null;
+        this.apply(next, false);
+      }
+    }
+  }
+
+  private apply(arrival: Arrival, jump: boolean): void {
+    const payload = discloseAgents(arrival.payload);
+    if (arrival.replay) {
+      this.update({ status: 'replay', statusDetail: null, payload, clockSkewMs: 0, sending: false, lastError: null, awaitingVersion: null, jump });
+      return;
+    }
+    const awaiting = this.current.awaitingVersion;
+    this.update({
+      payload,
+      clockSkewMs: arrival.skewMs,
+      awaitingVersion: awaiting !== null && payload.version >= awaiting ? null : awaiting,
+      jump,
+    });
   }
 
   receivePresence(presence: PresencePayload): void {
     const payload = this.current.payload;
     if (!payload || payload.sessionId !== presence.sessionId) return;
+    for (const waiting of [...this.backlog, ...(this.held ? [this.held] : [])]) {
+      if (waiting.payload.sessionId === presence.sessionId) waiting.payload = { ...waiting.payload, connected: presence.connected };
+    }
     this.update({ payload: { ...payload, connected: presence.connected } });
   }
 

@@ -10,6 +10,7 @@ import { quickplay } from './quickplay.ts';
 import { createTableGame } from './scenes/director.ts';
 import { Store, type ClientState } from './store.ts';
 import { ChatView } from './ui/chat.ts';
+import { handbackNotice, TakeoverLines, takeoverBadges, withTakeoverLines } from './ui/takeovers.ts';
 import { ownValue } from '../shared/own.ts';
 
 const CLIENTS: Record<string, GameClient> = { traitors: traitorsClient, 'trust-split': trustSplitClient };
@@ -62,7 +63,10 @@ export function mountTable(root: HTMLElement, token: string, mode: 'play' | 'wat
   const chat = new ChatView();
   const actionsLabel = mode === 'play' ? 'Your move' : 'What is happening';
   const actions = h('section', { class: 'card actions', 'aria-label': actionsLabel });
-  const side = h('aside', { class: 'side' }, info, chat.element, actions);
+  // the returning player's notice after a takeover (shown until dismissed)
+  const handback = h('div', { class: 'handback-slot' });
+  const takeovers = new TakeoverLines();
+  const side = h('aside', { class: 'side' }, handback, info, chat.element, actions);
   // what just happened, for screen readers (the canvas is decorative; everything is also in the DOM)
   const announcer = h('div', { class: 'visually-hidden', 'aria-live': 'assertive', 'aria-atomic': 'true' });
   const page = h('div', { class: `table-page mode-${mode}` }, announcer, topbar, options.replay?.bar ?? null, h('main', { class: 'table-main' }, h('section', { class: 'stage-wrap' }, stage, banner), side));
@@ -74,6 +78,7 @@ export function mountTable(root: HTMLElement, token: string, mode: 'play' | 'wat
     : connect(token, {
         onState: (payload) => store.receiveState(payload),
         onPresence: (presence) => store.receivePresence(presence),
+        onHandback: (notice) => replaceChildren(handback, handbackNotice(notice, () => replaceChildren(handback))),
         onStatus: (status, detail) => store.setStatus(status, detail),
       });
   if (net) store.attach(net);
@@ -127,7 +132,10 @@ export function mountTable(root: HTMLElement, token: string, mode: 'play' | 'wat
         replaceChildren(actions, client.controls(payload, store));
         actions.classList.add('your-turn');
       } else {
-        const waiting = h('p', { class: 'waiting', text: state.sending ? 'Sending…' : client.waitingText(payload) });
+        const text = state.sending ? 'Sending…' : client.waitingText(payload);
+        const waiting = h('p', { class: 'waiting', text });
+        // an absent player's countdown (ticked below): how long the table waits for them
+        if (text.includes(' is away') && awayDeadline(payload) !== null) waiting.append(' · ', h('span', { class: 'away-clock' }));
         replaceChildren(actions, waiting);
         actions.classList.remove('your-turn');
       }
@@ -167,10 +175,10 @@ export function mountTable(root: HTMLElement, token: string, mode: 'play' | 'wat
       // a fresh card per state, keeping what the reader opened and where they scrolled
       const opened = [...info.querySelectorAll('details')].map((d) => d.open);
       const scrolled = info.scrollTop;
-      replaceChildren(info, client.infoCard(payload));
+      replaceChildren(info, client.infoCard(payload), takeoverBadges(payload));
       info.querySelectorAll('details').forEach((d, i) => (d.open = opened[i] ?? d.open));
       info.scrollTop = scrolled;
-      chat.render(client.conversations(payload), payload.names, client.focusedConversation?.(payload) ?? null);
+      chat.render(withTakeoverLines(client.conversations(payload), takeovers.observe(payload)), payload.names, client.focusedConversation?.(payload) ?? null);
     }
     renderActions(state, client, payload);
     tick();
@@ -199,6 +207,13 @@ export function mountTable(root: HTMLElement, token: string, mode: 'play' | 'wat
   };
 
   const tick = () => {
+    const awayClock = actions.querySelector<HTMLElement>('.away-clock');
+    const away = store.state.payload ? awayDeadline(store.state.payload) : null;
+    if (awayClock && away !== null) {
+      const { payload, clockSkewMs, status } = store.state;
+      const left = Math.max(0, away - (status === 'replay' ? payload!.serverNow : Date.now() - clockSkewMs));
+      awayClock.textContent = `${formatClock(left)} left`;
+    }
     const remaining = mode !== 'watch' && !store.state.payload?.outcome ? store.remainingMs() : null;
     countdown.hidden = remaining === null;
     if (remaining !== null) {
@@ -223,4 +238,10 @@ export function mountTable(root: HTMLElement, token: string, mode: 'play' | 'wat
     net?.close();
     tableGame.destroy();
   };
+}
+
+/** The earliest deadline of the absent players the seat waits on, or null. */
+function awayDeadline(payload: StatePayload): number | null {
+  const deadlines = (payload.away ?? []).flatMap((entry) => (entry.deadline === null ? [] : [entry.deadline]));
+  return deadlines.length ? Math.min(...deadlines) : null;
 }

@@ -232,7 +232,8 @@ export function apiRoutes(options: ApiOptions): Route[] {
           seat === humanSeat ? { kind: 'human' } : { kind: 'agent', agent: 'scripted' },
         );
         const record = badRequest(() =>
-          sessions.create({ game: input.game, preset: input.preset, seats, agentDelayMs: options.quickplayAgentDelayMs }, { quickplay: true }),
+          // the clock starts when the player who pressed Play connects (the abandon rule ends a table nobody joins)
+          sessions.create({ game: input.game, preset: input.preset, seats, agentDelayMs: options.quickplayAgentDelayMs, waitForHumans: true }, { quickplay: true }),
         );
         const token = record.seats[humanSeat].token!;
         const result: QuickplayResult = { id: record.id, seat: humanSeat, token, joinUrl: joinUrl(ctx.baseUrl, token) };

@@ -28,6 +28,8 @@ export const DEFAULT_CLIENT_DIR = path.join(REPO_ROOT, 'dist', 'client');
 export interface ServerOptions {
   /** default 3000; 0 picks a free port */
   port?: number;
+  /** the sessions' clock: log times, deadlines, the start gate (default Date.now; tests move it) */
+  now?: () => number;
   /** interface to listen on (default: all) */
   host?: string;
   /** where the SQLite log and the generated admin token live (default ./data) */
@@ -151,7 +153,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     games,
     onChange: (room) => hub?.changed(room),
     resolvers: [...(options.agentResolvers ?? []), scriptedAgentResolver],
-    now: Date.now,
+    now: options.now ?? Date.now,
     log,
     quickplayAbandon: { joinMs: limits.quickplayJoinSec * 1000, goneMs: limits.quickplayGoneSec * 1000 },
   });

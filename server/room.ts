@@ -4,11 +4,12 @@ import type { AnyGame, BaseState, GameEventBase, Outcome } from '../shared/engin
 import { applyWithConsequences, decideAction, Match } from '../shared/engine/match.ts';
 import { agentRng } from '../shared/engine/play.ts';
 import { Purpose, Rng, RngKey } from '../shared/engine/rng.ts';
-import { refreshSlots, type Slot } from '../shared/engine/slots.ts';
+import { awaySeats, refreshSlots, type Slot } from '../shared/engine/slots.ts';
 import type { Ack, LogRow, ServerToClientEvents, SessionStatus, StatePayload } from '../shared/protocol/index.ts';
 import { resolveAgent, type AgentResolver } from './agents.ts';
 import type { NewRow, SessionRecord, Store } from './store.ts';
 import { visibleLength } from '../shared/text.ts';
+import { describeTakeoverAction } from '../shared/replay/labels.ts';
 import { humanThinkMs, humanTypingMs, pacingBudgetMs } from './studies/pacing.ts';
 
 /** One connection as the room sees it (a socket.io Socket satisfies this). */
@@ -46,6 +47,10 @@ export type SessionEvent =
   | { type: 'disconnected'; seat: number }
   | { type: 'takeover'; seat: number; agent: string; goneSec: number }
   | { type: 'handback'; seat: number }
+  /** the table waits for these human seats before anyone is asked anything (CreateSession waitForHumans) */
+  | { type: 'waiting'; seats: number[]; maxWaitSec: number | null; then: 'timeout' | 'takeover' }
+  /** the table started: every clock starts now; `absent`: awaited seats not there (the longest wait ran out) */
+  | { type: 'started'; absent: number[] }
   /** the server restarted and rebuilt this session; `lastRowAt` is the last thing logged before */
   | { type: 'recovered'; lastRowAt: number }
   /** `note`: the experimenter's words, when ending from the console */
@@ -88,6 +93,8 @@ export class Room {
   /** the agent playing each seat now: agent seats always, human/external seats during a takeover */
   private readonly agents: (SeatAgent | null)[];
   private readonly takenOver: boolean[];
+  /** per seat: what the takeover agent did since the current takeover began, told to the player on return */
+  private readonly whileAway: GameEventBase[][];
   private readonly inflight: (Inflight | null)[];
 
   private readonly sockets: (Peer | null)[];
@@ -96,6 +103,9 @@ export class Room {
   private readonly goneSince: (number | null)[];
   private readonly takeoverTimers: (NodeJS.Timeout | null)[];
   private deadlineTimer: NodeJS.Timeout | null = null;
+  /** the start gate (a `waiting` row and no `started` row yet): nobody is asked anything until it opens */
+  private waiting: { seats: number[]; since: number; maxWaitSec: number | null; then: 'timeout' | 'takeover' } | null = null;
+  private startTimer: NodeJS.Timeout | null = null;
   private abandonTimer: NodeJS.Timeout | null = null;
   /** whether a participant has been seated since this room went live (for `abandon`) */
   private everSeated = false;
@@ -114,6 +124,7 @@ export class Room {
     this.slots = new Array(n).fill(null);
     this.agents = new Array(n).fill(null);
     this.takenOver = new Array(n).fill(false);
+    this.whileAway = Array.from({ length: n }, () => []);
     this.inflight = new Array(n).fill(null);
     this.sockets = new Array(n).fill(null);
     this.goneSince = new Array(n).fill(null);
@@ -142,23 +153,31 @@ export class Room {
       let actedSeat: number | null = null;
       let last = first;
       let changed = false;
+      let started = false;
       for (; i < rows.length && rows[i].batch === first.batch; i++) {
         const row = rows[i];
         last = row;
         if (row.kind === 'game') {
           if (!changed && row.seat !== null) actedSeat = row.seat;
           if (!changed && row.seat !== null && row.clientActionId !== null) this.accepted[row.seat]++;
+          if (!changed && row.seat !== null && this.takenOver[row.seat]) this.whileAway[row.seat].push(row.event);
           changed = true;
           state = game.reduce(state, row.event);
           gameEvents.push(row.event);
         } else {
-          this.replaySessionEvent(row.event as SessionEvent);
+          const event = row.event as SessionEvent;
+          if (event.type === 'waiting') this.waiting = { seats: event.seats, since: row.at, maxWaitSec: event.maxWaitSec, then: event.then };
+          else if (event.type === 'started') {
+            this.waiting = null;
+            started = true;
+          }
+          this.replaySessionEvent(event);
         }
       }
       if (first.kind === 'game' && first.seat !== null && first.clientActionId !== null) {
         this.acks.set(`${first.seat}:${first.clientActionId}`, last.seq);
       }
-      if (changed && state) this.refreshSlots(state, actedSeat, first.at);
+      if ((changed || started) && state) this.refreshSlots(state, actedSeat, first.at);
       this.version = last.seq;
       this.lastRowAt = last.at;
     }
@@ -168,8 +187,10 @@ export class Room {
   }
 
   private replaySessionEvent(event: SessionEvent): void {
-    if (event.type === 'takeover') this.takenOver[event.seat] = true;
-    else if (event.type === 'handback') this.takenOver[event.seat] = false;
+    if (event.type === 'takeover') {
+      this.takenOver[event.seat] = true;
+      this.whileAway[event.seat] = [];
+    } else if (event.type === 'handback') this.takenOver[event.seat] = false;
     else if (event.type === 'ended') this.endedFor = endedText(event.reason, event.note);
   }
 
@@ -202,8 +223,46 @@ export class Room {
       }
     });
     this.armAbandon();
+    this.armStartTimer();
     this.armDeadlineTimer();
     this.scheduleAgents();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // the start gate: a table that waits for its humans starts when they are all connected (or its
+  // longest wait runs out). The `started` row is logged, and every clock is measured from it.
+
+  private armStartTimer(): void {
+    if (this.startTimer) clearTimeout(this.startTimer);
+    this.startTimer = null;
+    const gate = this.waiting;
+    if (!gate || gate.maxWaitSec === null || this.closed || this.record.status !== 'active') return;
+    const wait = Math.min(MAX_TIMER_MS, Math.max(0, gate.since + gate.maxWaitSec * 1000 - this.deps.now()));
+    this.startTimer = setTimeout(() => {
+      this.startTimer = null;
+      void this.enqueue(async () => {
+        if (this.closed || this.record.status !== 'active' || !this.waiting) return;
+        await this.startNow(this.waiting.seats.filter((seat) => !this.sockets[seat]));
+      });
+    }, wait);
+  }
+
+  /** Open the gate (must run on the queue): log `started`, ask everyone, start every clock now. */
+  private async startNow(absent: number[]): Promise<void> {
+    const gate = this.waiting!;
+    await this.appendSession([{ type: 'started', absent }]);
+    const at = this.lastRowAt;
+    this.waiting = null;
+    if (this.startTimer) clearTimeout(this.startTimer);
+    this.startTimer = null;
+    this.refreshSlots(this.match.state, null, at);
+    for (const seat of absent) {
+      // absent seats are gone from the start on: their takeover clock (if any) runs from now
+      this.goneSince[seat] = at;
+      if (gate.then === 'takeover') await this.takeOver(seat);
+      else this.armTakeover(seat);
+    }
+    this.afterChange();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -235,6 +294,10 @@ export class Room {
     return this.enqueue(async () => {
       if (this.closed) {
         respond({ ok: false, code: 'internal', message: 'The server is shutting down; reconnect and try again.' });
+        return;
+      }
+      if (this.waiting) {
+        respond({ ok: false, code: 'not_started', message: 'The table has not started yet: it starts when every player is here.' });
         return;
       }
       if (this.takenOver[seat]) {
@@ -291,6 +354,7 @@ export class Room {
     this.version += rows.length;
     this.lastRowAt = at;
     this.match.commit(events, state);
+    if (actedSeat !== null && this.takenOver[actedSeat]) this.whileAway[actedSeat].push(events[0]);
     if (status) {
       this.record.status = status;
       this.record.endedAt = at;
@@ -325,7 +389,7 @@ export class Room {
    */
   private refreshSlots(state: BaseState, actedSeat: number | null, at: number): void {
     // shared/engine/slots.ts: the replay computes the same clocks from the log
-    const active = this.game.outcome(state) === null && this.record.status !== 'ended';
+    const active = this.game.outcome(state) === null && this.record.status !== 'ended' && this.waiting === null;
     refreshSlots(this.game, state, this.slots, { actedSeat, at, active }, () => ++this.epochs);
   }
 
@@ -523,12 +587,24 @@ export class Room {
       this.everSeated = true;
       this.clearTakeoverTimer(seat);
       this.clearAbandonTimer();
-      if (this.takenOver[seat]) {
+      const handedBack = this.takenOver[seat];
+      if (handedBack) {
         this.takenOver[seat] = false;
         this.agents[seat] = null;
         this.scheduleAgents();
       }
-      peer.emit('state', this.statePayload(seat));
+      const opened = this.waiting !== null && this.waiting.seats.every((awaited) => this.sockets[awaited] !== null);
+      if (opened) await this.startNow([]); // everyone, this seat included, gets the first requests
+      else peer.emit('state', this.statePayload(seat));
+      // who is awaited or away changed: the others' `waitingFor` / `away`
+      if (!opened && (this.waiting || this.slots[seat])) this.sendStates(seat);
+      if (handedBack) {
+        // the returning player is always told what was done in their name (their own seat, blind or not)
+        const names = this.match.state.names;
+        peer.emit('handback', { sessionId: this.id, actions: this.whileAway[seat].map((event) => describeTakeoverAction(event, names)) });
+        this.whileAway[seat] = [];
+        this.broadcastTakeovers(seat);
+      }
       this.broadcastPresence();
       return true;
     });
@@ -548,14 +624,31 @@ export class Room {
       this.armTakeover(seat);
       this.armAbandon();
       this.broadcastPresence();
+      if (this.waiting || this.slots[seat]) this.sendStates(null);
     });
+  }
+
+  /**
+   * Presence changed what others are shown (`waitingFor`, `away`): fresh states for every seat but
+   * `skip` and the spectator. Masked presence: the spectator only, as a state would say a human came or went.
+   */
+  private sendStates(skip: number | null): void {
+    const shared = this.sharedPayload();
+    if (!this.record.options.maskPresence) {
+      this.sockets.forEach((peer, seat) => {
+        if (seat !== skip && peer?.connected) peer.emit('state', this.statePayload(seat, shared));
+      });
+    }
+    const payload = this.statePayload(null, shared);
+    for (const peer of this.spectators) if (peer.connected) peer.emit('state', payload);
   }
 
   private armTakeover(seat: number): void {
     const after = this.record.options.takeoverAfterSec;
     const since = this.goneSince[seat];
     this.clearTakeoverTimer(seat);
-    if (!after || since === null || this.takenOver[seat] || this.closed || this.record.status !== 'active') return;
+    // before the start nobody owes anything: the longest wait's rule decides about absent seats
+    if (!after || since === null || this.takenOver[seat] || this.closed || this.record.status !== 'active' || this.waiting) return;
     const wait = Math.min(MAX_TIMER_MS, Math.max(0, since + after * 1000 - this.deps.now()));
     this.takeoverTimers[seat] = setTimeout(() => {
       this.takeoverTimers[seat] = null;
@@ -575,8 +668,28 @@ export class Room {
     const agent = this.resolve(this.record.options.takeoverAgent, seat);
     await this.appendSession([{ type: 'takeover', seat, agent: agent.name, goneSec: Math.round((this.deps.now() - since) / 1000) }]);
     this.takenOver[seat] = true;
+    this.whileAway[seat] = [];
     this.agents[seat] = agent;
+    this.broadcastTakeovers(null);
     this.scheduleAgents();
+  }
+
+  /**
+   * A takeover began or ended: everyone who may know it gets a fresh state (except `skip`, just
+   * sent one). Where presence is masked (blind arms) only the spectator: a state arriving with
+   * nothing visible changed would itself say that a human came or went.
+   */
+  private broadcastTakeovers(skip: number | null): void {
+    const shared = this.sharedPayload();
+    if (!this.record.options.maskPresence) {
+      this.sockets.forEach((peer, seat) => {
+        if (seat !== skip && peer?.connected) peer.emit('state', this.statePayload(seat, shared));
+      });
+    }
+    if (this.spectators.size) {
+      const payload = this.statePayload(null, shared);
+      for (const peer of this.spectators) if (peer.connected) peer.emit('state', payload);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -635,6 +748,8 @@ export class Room {
   private stopClocks(): void {
     if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
     this.deadlineTimer = null;
+    if (this.startTimer) clearTimeout(this.startTimer);
+    this.startTimer = null;
     this.clearAbandonTimer();
     for (let seat = 0; seat < this.slots.length; seat++) {
       this.clearTakeoverTimer(seat);
@@ -661,8 +776,19 @@ export class Room {
     return this.record.options.maskPresence ? connected.map(() => true) : connected;
   }
 
+  /** The awaited seats not connected yet, null once started; masked presence (seats): [] while waiting. */
+  private waitingFor(seat: number | null, connected: boolean[]): number[] | null {
+    if (!this.waiting) return null;
+    if (seat !== null && this.record.options.maskPresence) return [];
+    return this.waiting.seats.filter((awaited) => !connected[awaited]);
+  }
+
   private agentSeatList(): number[] {
     return this.record.seats.filter((seat) => seat.kind === 'agent').map((seat) => seat.seat);
+  }
+
+  private takenOverList(): number[] {
+    return this.takenOver.flatMap((taken, seat) => (taken ? [seat] : []));
   }
 
   /** What the state payload of every receiver shares (computed once per broadcast). */
@@ -673,12 +799,14 @@ export class Room {
       outcome: (this.game.outcome(state) as Outcome | null) ?? null,
       connected: this.connectedSeats(),
       agentSeats: this.agentSeatList(),
+      takenOver: this.takenOverList(),
       serverNow: this.deps.now(),
     };
   }
 
   statePayload(seat: number | null, shared = this.sharedPayload()): StatePayload {
     const slot = seat === null ? null : this.slots[seat];
+    const connected = seat === null ? shared.connected : this.playersConnected(shared.connected);
     return {
       sessionId: this.id,
       game: this.game.id,
@@ -690,9 +818,12 @@ export class Room {
       outcome: shared.outcome,
       status: this.record.status,
       names: shared.state.names,
-      connected: seat === null ? shared.connected : this.playersConnected(shared.connected),
+      connected,
       agentSeats: seat === null || this.record.options.revealAgents ? shared.agentSeats : null,
+      takenOver: seat === null || !this.record.options.maskPresence ? shared.takenOver : null,
       serverNow: shared.serverNow,
+      waitingFor: this.waitingFor(seat, connected),
+      away: awaySeats(this.game, shared.state, this.slots, connected, seat ?? 'spectator'),
     };
   }
 

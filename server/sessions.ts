@@ -113,7 +113,8 @@ export class Sessions {
     });
     const takeoverAgent: AgentSpec = input.takeoverAgent ?? 'scripted';
     const firstParticipant = seats.find((s) => s.kind !== 'agent');
-    if (input.takeoverAfterSec !== undefined && firstParticipant) {
+    const gate = input.waitForHumans === true ? {} : input.waitForHumans;
+    if ((input.takeoverAfterSec !== undefined || gate?.then === 'takeover') && firstParticipant) {
       this.checkAgent(game, takeoverAgent, firstParticipant.seat, match.state, config, id, 'takeoverAgent');
     }
 
@@ -141,6 +142,12 @@ export class Sessions {
       },
     };
     const rows: NewRow[] = match.log.map((event) => ({ at: createdAt, kind: 'game', seat: null, clientActionId: null, event }));
+    // the start gate waits for human seats only: external programs connect when they like
+    const humans = seats.filter((s) => s.kind === 'human').map((s) => s.seat);
+    if (gate && humans.length) {
+      const waiting = { type: 'waiting', seats: humans, maxWaitSec: gate.maxWaitSec ?? null, then: gate.then ?? 'timeout' };
+      rows.push({ at: createdAt, kind: 'session', seat: null, clientActionId: null, event: waiting });
+    }
     const written = this.deps.store.createSession(record, rows);
     const room = Room.fromLog(this.roomDeps(game, record), record, written, { live: true, recovered: false });
     this.rooms.set(id, room);

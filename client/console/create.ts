@@ -60,6 +60,8 @@ export function mountCreateForm(container: HTMLElement): () => void {
   const seats = h('div', { class: 'seat-rows' });
   const llmHint = h('p', { class: 'muted field-hint' });
   const reveal = h('input', { type: 'checkbox', id: 'create-reveal', name: 'revealAgents' });
+  // on by default: nobody's clock should run while a participant is still opening their link
+  const waitForHumans = h('input', { type: 'checkbox', id: 'create-wait', name: 'waitForHumans', checked: true });
   const seed = h('input', { type: 'text', id: 'create-seed', name: 'seed', inputmode: 'text', autocomplete: 'off', placeholder: 'secret, random' });
   const submit = h('button', { type: 'submit', class: 'primary', text: 'Create session' });
   const error = h('div', { class: 'form-error', role: 'alert' });
@@ -81,6 +83,7 @@ export function mountCreateForm(container: HTMLElement): () => void {
     ),
     h('fieldset', { class: 'seat-fieldset' }, h('legend', { text: 'Seats' }), seats, llmHint),
     h('label', { class: 'check' }, reveal, h('span', { text: 'Reveal agents to players' })),
+    h('label', { class: 'check' }, waitForHumans, h('span', { text: 'Start when the human players are here (no clock runs before)' })),
     h('div', { class: 'form-actions' }, submit, error),
   );
   const card = h(
@@ -197,6 +200,7 @@ export function mountCreateForm(container: HTMLElement): () => void {
       preset: preset.value,
       seats: seatRows.map((row) => seatSpec(row.querySelector('select')!.value, row.querySelector('input')!.value.trim())),
       revealAgents: reveal.checked,
+      ...(waitForHumans.checked ? { waitForHumans: true as const } : {}),
     };
     if (Object.keys(overrides).length > 0) request.config = overrides;
     const seedValue = parseSeed(seed.value);

@@ -8,8 +8,11 @@ import { h } from '../dom.ts';
 import type { Store } from '../store.ts';
 import { beliefsControl, speakControl, voteControl } from '../ui/controls.ts';
 import type { ChatLine, Conversation, GameClient } from './types.ts';
+import { seatKindsLine } from './seat-kinds.ts';
 import { liveMetricsPanel, traitorsLiveMetrics } from './live-metrics.ts';
 import { ownValue } from '../../shared/own.ts';
+import { awayText, speakingNow, startGateText } from './presence.ts';
+import { knownEliminations, revealedRole, traitorsRecord, type RecordEntry } from './traitors-record.ts';
 
 export function traitorsView(payload: StatePayload): TraitorsView {
   return payload.view as TraitorsView;
@@ -25,14 +28,7 @@ export function knownRole(view: TraitorsView, seat: SeatId): Role | null {
   return revealed?.role ?? null;
 }
 
-/**
- * Every elimination the viewer knows of. A murder on the game's last night is never announced at
- * breakfast (the game ends first), but the final view carries it as `pendingMurder`.
- */
-export function knownEliminations(view: TraitorsView): readonly EliminationRecord[] {
-  if (!view.outcome || view.pendingMurder === null || view.eliminations.some((e) => e.seat === view.pendingMurder)) return view.eliminations;
-  return [...view.eliminations, { seat: view.pendingMurder, round: view.round, cause: 'murdered', role: 'faithful' }];
-}
+export { knownEliminations };
 
 export function eliminationOf(view: TraitorsView, seat: SeatId): EliminationRecord | null {
   return knownEliminations(view).find((e) => e.seat === seat) ?? null;
@@ -142,10 +138,12 @@ function infoCard(payload: StatePayload): HTMLElement {
       { class: 'card info-card spectator', 'aria-label': 'The whole truth' },
       h('h2', { text: 'Spectator — the whole truth' }),
       census,
+      seatKindsLine(payload),
       liveMetricsPanel(traitorsLiveMetrics(view)),
       roles,
       votes ? h('h3', { text: 'Secret votes so far' }) : null,
       votes,
+      voteRecord(view),
       suspicionGrid(view),
     );
   }
@@ -180,6 +178,78 @@ function infoCard(payload: StatePayload): HTMLElement {
     fate,
     census,
     playerList(view),
+    voteRecord(view),
+  );
+}
+
+function ballotTitle(ballot: BallotRecord): string {
+  return ballot.ballot === 'murder' ? 'The traitors’ choice (secret)' : ballot.ballot === 'revote' ? 'Revote' : 'Round table';
+}
+
+/** How a ballot ended: the tally, and a tie's fate (revote, lot, first vote). */
+function ballotOutcome(view: TraitorsView, ballot: BallotRecord): string {
+  const tally = ballot.tally.map((t) => `${view.names[t.seat]} ${t.votes}`).join(', ') || 'no votes';
+  const tie = ballot.top.length > 1;
+  const how =
+    tie && ballot.tieBreak === 'random'
+      ? ` — tied, broken by lot: ${ballot.eliminated !== null ? view.names[ballot.eliminated] : 'nobody'}`
+      : tie && ballot.tieBreak === 'firstVote'
+        ? ` — tied, the first vote cast decides: ${ballot.eliminated !== null ? view.names[ballot.eliminated] : 'nobody'}`
+        : tie && ballot.ballot !== 'murder'
+          ? ` — tied: ${listOf(ballot.top.map((seat) => view.names[seat]))} go to a revote`
+          : '';
+  return `${tally}${how}`;
+}
+
+/** "Ada, Bob and Cid" */
+function listOf(names: string[]): string {
+  return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+function eliminationWords(view: TraitorsView, record: EliminationRecord): string {
+  const role = revealedRole(record);
+  if (record.cause === 'murdered') return `Night ${record.round}: ${view.names[record.seat]} was murdered.`;
+  return `Round ${record.round}: ${view.names[record.seat]} was banished — ${role ? `they were ${role === 'traitor' ? 'a traitor' : 'faithful'}` : 'their role stays secret'}.`;
+}
+
+function recordItem(view: TraitorsView, entry: RecordEntry): HTMLElement {
+  if (entry.kind === 'elimination') return h('li', { class: `record-elimination ${entry.record.cause}`, text: eliminationWords(view, entry.record) });
+  const ballot = entry.ballot;
+  return h(
+    'li',
+    { class: `record-ballot ${ballot.ballot}` },
+    h('p', { class: 'ballot-title', text: ballotTitle(ballot) }),
+    h(
+      'ul',
+      { class: 'ballot-votes' },
+      ...ballot.votes.map((vote) => h('li', {}, nameChip(view, vote.seat), ' → ', vote.target === null ? 'abstained' : nameChip(view, vote.target))),
+    ),
+    h('p', { class: 'ballot-result', text: ballotOutcome(view, ballot) }),
+  );
+}
+
+/**
+ * Who voted for whom, round by round: every revealed round-table ballot, revotes and tie-breaks,
+ * the eliminations, and the traitors' night choices for those who may see them (traitors,
+ * spectator). Folded away until opened, so it never crowds the conversation.
+ */
+function voteRecord(view: TraitorsView): HTMLElement | null {
+  const entries = traitorsRecord(view);
+  if (!entries.length) return null;
+  const rounds = new Map<number, RecordEntry[]>();
+  for (const entry of entries) {
+    const round = entry.kind === 'ballot' ? entry.ballot.round : entry.record.round;
+    rounds.set(round, [...(rounds.get(round) ?? []), entry]);
+  }
+  return h(
+    'details',
+    { class: 'vote-record' },
+    h('summary', { text: 'Vote record' }),
+    h(
+      'ol',
+      { class: 'record-rounds', 'aria-label': 'Vote record, round by round' },
+      ...[...rounds].map(([round, list]) => h('li', { class: 'record-round' }, h('h4', { text: `Round ${round}` }), h('ul', { class: 'record-entries' }, ...list.map((entry) => recordItem(view, entry))))),
+    ),
   );
 }
 
@@ -235,13 +305,41 @@ function lines(records: readonly StatementRecord[], prefix: string): ChatLine[] 
   }));
 }
 
+/** What the table learnt, as a line of the conversation: votes revealed, a banishment, a murder. */
+function eventLine(view: TraitorsView, entry: RecordEntry): ChatLine {
+  if (entry.kind === 'elimination') {
+    return { key: `e-out-${entry.index}`, seat: entry.record.seat, text: eliminationWords(view, entry.record), tag: null, skipped: false, event: true, eventKind: entry.record.cause };
+  }
+  const ballot = entry.ballot;
+  const chose = ballot.eliminated !== null ? `the traitors chose ${view.names[ballot.eliminated]}` : 'the traitors’ votes';
+  const what = ballot.ballot === 'murder' ? `Night ${ballot.round}: ${chose}` : `Round ${ballot.round}: ${ballot.ballot === 'revote' ? 'revote' : 'votes'} revealed`;
+  return { key: `e-${ballot.ballot === 'murder' ? 'night' : 'ballot'}-${entry.index}`, seat: ballot.eliminated ?? ballot.top[0] ?? 0, text: `${what} — ${ballotOutcome(view, ballot)}.`, tag: null, skipped: false, event: true, eventKind: 'votes' };
+}
+
+/** Statements and event lines in the order they happened: a round's talk comes before its votes. */
+function withEvents(view: TraitorsView, statements: ChatLine[], records: readonly StatementRecord[], events: RecordEntry[]): ChatLine[] {
+  const merged: ChatLine[] = [];
+  let next = 0;
+  for (const entry of events) {
+    const round = entry.kind === 'ballot' ? entry.ballot.round : entry.record.round;
+    while (next < records.length && records[next].round <= round) merged.push(statements[next++]);
+    merged.push(eventLine(view, entry));
+  }
+  return [...merged, ...statements.slice(next)];
+}
+
 function conversations(payload: StatePayload): Conversation[] {
   const view = traitorsView(payload);
   const phase = view.phase.kind;
-  const publicSpeaker = phase === 'introductions' || phase === 'discussion' ? view.speaker : null;
-  const list: Conversation[] = [{ id: 'public', title: 'Round table', secret: false, lines: lines(view.statements, 'p'), speaker: publicSpeaker }];
+  const publicSpeaker = speakingNow(payload, phase === 'introductions' || phase === 'discussion' ? view.speaker : null);
+  const record = traitorsRecord(view);
+  const publicEvents = record.filter((entry) => entry.kind === 'elimination' || entry.ballot.ballot !== 'murder');
+  const list: Conversation[] = [
+    { id: 'public', title: 'Round table', secret: false, lines: withEvents(view, lines(view.statements, 'p'), view.statements, publicEvents), speaker: publicSpeaker },
+  ];
   if (view.traitorChat) {
-    list.push({ id: 'traitors', title: "Traitors' chat", secret: true, lines: lines(view.traitorChat, 't'), speaker: phase === 'nightChat' ? view.speaker : null });
+    const nightEvents = record.filter((entry) => entry.kind === 'ballot' && entry.ballot.ballot === 'murder');
+    list.push({ id: 'traitors', title: "Traitors' chat", secret: true, lines: withEvents(view, lines(view.traitorChat, 't'), view.traitorChat, nightEvents), speaker: speakingNow(payload, phase === 'nightChat' ? view.speaker : null) });
   }
   return list;
 }
@@ -286,6 +384,8 @@ function controls(payload: StatePayload, store: Store): HTMLElement {
 }
 
 function waitingText(payload: StatePayload): string {
+  const gate = startGateText(payload);
+  if (gate) return gate;
   const view = traitorsView(payload);
   const name = (seat: SeatId) => view.names[seat];
   const out = view.seat !== null && !view.alive[view.seat];
@@ -293,9 +393,9 @@ function waitingText(payload: StatePayload): string {
   switch (view.phase.kind) {
     case 'introductions':
     case 'discussion':
-      return `${prefix}${name(view.phase.speaker)} is speaking…`;
+      return `${prefix}${awayText(payload, view.phase.speaker) ?? `${name(view.phase.speaker)} is speaking…`}`;
     case 'nightChat':
-      return `${prefix}${name(view.phase.speaker)} is whispering…`;
+      return `${prefix}${awayText(payload, view.phase.speaker) ?? `${name(view.phase.speaker)} is whispering…`}`;
     case 'beliefs':
       return `${prefix}Everyone is privately weighing their suspicions…`;
     case 'roundTable': {

@@ -10,6 +10,8 @@ import type { Store } from '../store.ts';
 import { proposeControl, speakControl } from '../ui/controls.ts';
 import type { ChatLine, Conversation, GameClient } from './types.ts';
 import { liveMetricsPanel, trustSplitLiveMetrics } from './live-metrics.ts';
+import { seatKindsLine } from './seat-kinds.ts';
+import { awayText, speakingNow, startGateText } from './presence.ts';
 
 /** One finished round as far as the viewer may know it. */
 export interface RoundSummary {
@@ -46,6 +48,8 @@ export interface TrustSplitModel {
   feedback: 'reference' | 'full';
   messages: TrustSplitView['messages'];
   messagesPerRound: number;
+  /** the configuration asks the end screen to name a winner (off by default, and in studies) */
+  showWinner: boolean;
 }
 
 export function other(seat: SeatId): SeatId {
@@ -68,6 +72,7 @@ export function readTrustSplit(payload: StatePayload): TrustSplitModel {
     feedback: view.config.feedback,
     messages: view.messages,
     messagesPerRound: view.config.messagesPerRound,
+    showWinner: view.config.showWinner === true,
   };
   if (view.kind === 'spectator') {
     return {
@@ -109,7 +114,7 @@ export function readTrustSplit(payload: StatePayload): TrustSplitModel {
 
 function phaseLabel(payload: StatePayload): string {
   const m = readTrustSplit(payload);
-  if (m.phase === 'over') return `Game over · ${m.rounds} rounds`;
+  if (m.phase === 'over') return `Game over · ${m.rounds} round${m.rounds === 1 ? '' : 's'}`;
   const stage = m.phase === 'talk' ? 'Talk' : 'Secret proposals';
   return `Round ${m.round} of ${m.rounds} · ${stage}`;
 }
@@ -151,8 +156,12 @@ function infoCard(payload: StatePayload): HTMLElement {
     { class: 'rules' },
     h('summary', { text: 'How scoring works' }),
     `Each round you share ${m.coins} coins. The winning hand (rock beats scissors beats paper beats rock) earns ${m.upperValue} points a coin, the losing hand ${m.lowerValue}. `,
-    'Propose secretly how many coins you keep: if the proposals fit, each gets theirs; if they ask for too many, coins are split in proportion.',
+    'Propose secretly how many coins you keep: if the proposals fit, each gets theirs; if they ask for too many, coins are split in proportion — which is where points with decimals come from.',
   );
+  // opened at the foot of a scrolling card: bring the whole explanation into view
+  rules.addEventListener('toggle', () => {
+    if (rules.open) rules.scrollIntoView({ block: 'nearest' });
+  });
   const scores = m.totals
     ? h(
         'dl',
@@ -169,6 +178,7 @@ function infoCard(payload: StatePayload): HTMLElement {
       { class: 'card info-card', 'aria-label': 'Table' },
       h('h2', { text: 'Spectator' }),
       h('p', { text: 'You see both hands, both proposals and the points as they happen.' }),
+      seatKindsLine(payload),
       scores,
       feedback,
       liveMetricsPanel(trustSplitLiveMetrics(payload.view as TrustSplitSpectatorView)),
@@ -195,7 +205,7 @@ function conversations(payload: StatePayload): Conversation[] {
     tag: `Round ${message.round}`,
     skipped: message.timedOut || message.text === '',
   }));
-  return [{ id: 'public', title: 'Table talk', secret: false, lines, speaker: m.phase === 'talk' ? m.speaker : null }];
+  return [{ id: 'public', title: 'Table talk', secret: false, lines, speaker: speakingNow(payload, m.phase === 'talk' ? m.speaker : null) }];
 }
 
 function controls(payload: StatePayload, store: Store): HTMLElement {
@@ -220,14 +230,16 @@ function controls(payload: StatePayload, store: Store): HTMLElement {
 }
 
 function waitingText(payload: StatePayload): string {
+  const gate = startGateText(payload);
+  if (gate) return gate;
   const m = readTrustSplit(payload);
   if (m.phase === 'over') return 'The game is over.';
   if (m.me === null) {
-    if (m.phase === 'talk' && m.speaker !== null) return `${m.names[m.speaker]} is writing…`;
+    if (m.phase === 'talk' && m.speaker !== null) return awayText(payload, m.speaker) ?? `${m.names[m.speaker]} is writing…`;
     return 'Both players are choosing their split…';
   }
   const them = m.names[other(m.me)];
-  if (m.phase === 'talk') return `${them} is writing…`;
+  if (m.phase === 'talk') return awayText(payload, other(m.me)) ?? `${them} is writing…`;
   if (m.proposals[m.me] !== null) return `You keep ${m.proposals[m.me]}. Waiting for ${them}'s proposal…`;
   return `Waiting for ${them}…`;
 }
@@ -265,40 +277,74 @@ function roundTable(m: TrustSplitModel): HTMLElement {
   );
 }
 
+/** How a finished game reads: each seat's points, what the two made together, and a winner only when configured. */
+export interface TrustSplitEnding {
+  points: PerSeat<number>;
+  /** joint welfare: both seats' points together */
+  together: number;
+  /** the most two players can make together: every coin at the upper value, every round */
+  possible: number;
+  /** the seats to name as winners: empty unless the configuration shows a winner */
+  winners: SeatId[];
+  /** some points are fractions (a proportional split happened) */
+  fractional: boolean;
+}
+
+export function trustSplitEnding(m: TrustSplitModel, payload: StatePayload): TrustSplitEnding | null {
+  const points = m.finalPoints ?? (payload.outcome?.points as PerSeat<number> | undefined) ?? null;
+  if (!points) return null;
+  const winners = m.showWinner ? (m.winners ?? payload.outcome?.winners ?? []) : [];
+  return {
+    points,
+    together: points[0] + points[1],
+    possible: m.rounds * m.coins * m.upperValue,
+    winners,
+    fractional: !Number.isInteger(points[0]) || !Number.isInteger(points[1]),
+  };
+}
+
+/** Why "90.91 pts": the proportional split, in words, with the rule's own numbers. */
+export function fractionNote(m: TrustSplitModel): string {
+  const share = formatPoints((m.coins * m.coins) / (m.coins + 1));
+  return `Decimals come from proportional splits: when the two asks add up to more than ${m.coins} coins, the coins are shared in proportion to what each asked (asking ${m.coins} against 1 gives ${m.coins} × ${m.coins}/${m.coins + 1} = ${share} coins).`;
+}
+
 function results(payload: StatePayload): HTMLElement {
   const m = readTrustSplit(payload);
-  const points = m.finalPoints ?? (payload.outcome?.points as PerSeat<number> | undefined) ?? null;
-  const winners = m.winners ?? payload.outcome?.winners ?? [];
-  const verdict =
-    winners.length === 2
+  const ending = trustSplitEnding(m, payload);
+  const winners = ending?.winners ?? [];
+  const verdict = !ending
+    ? 'The session was ended.'
+    : winners.length === 2
       ? 'A tie.'
-      : m.me === null
-        ? `${m.names[winners[0]]} wins.`
-        : winners[0] === m.me
+      : winners.length === 1
+        ? winners[0] === m.me
           ? 'You win!'
-          : `${m.names[winners[0]]} wins.`;
-  const maxWelfare = m.rounds * m.coins * m.upperValue;
-  const welfare = points ? points[0] + points[1] : null;
+          : `${m.names[winners[0]]} wins.`
+        : `${formatPoints(ending.together)} points made together.`;
   return h(
     'section',
     { class: 'results', 'aria-labelledby': 'results-heading' },
     h('h2', { id: 'results-heading', text: 'Game over' }),
     h('p', { class: 'verdict', text: verdict }),
-    points
+    ending
       ? h(
           'ol',
-          { class: 'final-points' },
+          { class: 'final-points', 'aria-label': 'Points' },
           ...[0, 1].map((seat) =>
             h(
               'li',
               { class: winners.includes(seat) ? 'winner' : '' },
               h('span', { class: 'name', text: m.me === seat ? `${m.names[seat]} (you)` : m.names[seat] }),
-              h('span', { class: 'points', text: `${formatPoints(points[seat])} points` }),
+              h('span', { class: 'points', text: `${formatPoints(ending.points[seat])} points` }),
             ),
           ),
         )
       : null,
-    welfare !== null ? h('p', { class: 'muted', text: `Together ${formatPoints(welfare)} of a possible ${formatPoints(maxWelfare)} points.` }) : null,
+    ending
+      ? h('p', { class: 'welfare', text: `Together ${formatPoints(ending.together)} of a possible ${formatPoints(ending.possible)} points (${Math.round((100 * ending.together) / ending.possible)}%).` })
+      : null,
+    ending?.fractional ? h('p', { class: 'muted fraction-note', text: fractionNote(m) }) : null,
     roundTable(m),
   );
 }

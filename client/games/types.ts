@@ -12,6 +12,10 @@ export interface ChatLine {
   tag: string | null;
   /** timed out: shown as a quiet note */
   skipped: boolean;
+  /** what the table learnt (votes revealed, a banishment, a murder, a takeover), not anyone's words */
+  event?: boolean;
+  /** which kind of event, for its colour */
+  eventKind?: 'votes' | 'banished' | 'murdered';
 }
 
 /** A conversation panel: public talk, or a secret channel (the traitors' night chat). */

@@ -4,7 +4,7 @@ import { asPoints } from '../art/hands.ts';
 import { CSS, PALETTE, SERIF, hex, seatColour } from '../art/palette.ts';
 import { formatPoints } from '../dom.ts';
 import { eliminationOf, knownEliminations, traitorsView } from '../games/traitors.ts';
-import { readTrustSplit } from '../games/trust-split.ts';
+import { readTrustSplit, trustSplitEnding } from '../games/trust-split.ts';
 import type { ClientState, Store } from '../store.ts';
 import { StoreScene } from './base.ts';
 
@@ -137,22 +137,31 @@ export class ResultsScene extends StoreScene {
 
   private drawTrustSplit(state: ClientState): void {
     const m = readTrustSplit(state.payload!);
-    const points = m.finalPoints ?? (state.payload!.outcome?.points as [number, number] | undefined) ?? [0, 0];
-    const winners = m.winners ?? state.payload!.outcome?.winners ?? [];
+    const ending = trustSplitEnding(m, state.payload!);
+    if (!ending) return;
+    const { points, winners } = ending;
     const name = (seat: SeatId) => (m.me === seat ? 'You' : m.names[seat]);
-    const headline = winners.length === 2 ? 'A perfect tie' : `${name(winners[0])} ${m.me === winners[0] ? 'win' : 'wins'}!`;
-    const top = this.title(headline, CSS.gold, `${formatPoints(points[0] + points[1])} points made together over ${m.rounds} rounds`);
     const compact = this.w < 640;
+    // a winner only where the configuration asks for one; otherwise what the two made together
+    const headline =
+      winners.length === 2 ? 'A perfect tie' : winners.length === 1 ? `${name(winners[0])} ${m.me === winners[0] ? 'win' : 'wins'}!` : `${formatPoints(ending.together)} points together`;
+    const rounds = `${m.rounds} round${m.rounds === 1 ? '' : 's'}`;
+    const sub = winners.length
+      ? `${formatPoints(ending.together)} points made together over ${rounds}`
+      : `of a possible ${formatPoints(ending.possible)} over ${rounds}`;
+    let top = this.title(headline, CSS.gold, sub);
+    top = this.welfareMeter(ending.together / ending.possible, top + (compact ? 8 : 12), m.me === null ? 'of what the two could make together' : 'of what the two of you could make');
     const avatarR = compact ? 16 : 22;
     const baseY = this.h - (compact ? 62 : 84);
-    const maxH = Math.max(40, baseY - top - (compact ? 60 : 80));
+    const maxH = Math.max(40, baseY - top - (compact ? 44 : 60));
     const best = Math.max(points[0], points[1], 1);
     for (const seat of [0, 1] as const) {
       const x = this.w / 2 + (seat === 0 ? -1 : 1) * Math.min(this.w * 0.2, 150);
       const barW = compact ? 60 : 90;
       const height = (points[seat] / best) * maxH;
+      const crowned = winners.includes(seat);
       const bar = this.add.rectangle(x, baseY, barW, Math.max(2, height), seatColour(seat), 1).setOrigin(0.5, 1);
-      bar.setStrokeStyle(3, winners.includes(seat) ? PALETTE.gold : PALETTE.woodDark);
+      bar.setStrokeStyle(3, crowned ? PALETTE.gold : PALETTE.woodDark);
       this.layer.add(bar);
       bar.scaleY = 0;
       this.tweens.add({ targets: bar, scaleY: 1, duration: 900, ease: 'Cubic.Out', delay: 200 + seat * 150 });
@@ -172,16 +181,34 @@ export class ResultsScene extends StoreScene {
       const face = this.graphics();
       face.fillStyle(seatColour(seat), 1);
       face.fillCircle(x, baseY + avatarR + 8, avatarR);
-      face.lineStyle(3, winners.includes(seat) ? PALETTE.gold : PALETTE.parchment, winners.includes(seat) ? 1 : 0.5);
+      face.lineStyle(3, crowned ? PALETTE.gold : PALETTE.parchment, crowned ? 1 : 0.5);
       face.strokeCircle(x, baseY + avatarR + 8, avatarR);
       this.text(x, baseY + avatarR + 8, m.names[seat].charAt(0).toUpperCase(), { family: SERIF, size: avatarR, bold: true, colour: CSS.ink }).setOrigin(0.5);
       this.text(x, baseY + avatarR * 2 + 12, name(seat), { size: compact ? 13 : 16, bold: true, colour: hex(seatColour(seat)), align: 'center' }).setOrigin(0.5, 0);
-      const label = this.text(x, baseY - height - 8, `${formatPoints(points[seat])}`, { family: SERIF, size: compact ? 20 : 28, bold: true, colour: CSS.gold, align: 'center' });
+      const label = this.text(x, baseY - height - 8, `${formatPoints(points[seat])} pts`, { family: SERIF, size: compact ? 18 : 26, bold: true, colour: CSS.gold, align: 'center' });
       label.setOrigin(0.5, 1).setAlpha(0);
       this.tweens.add({ targets: label, alpha: 1, delay: 1000, duration: 300 });
-      if (winners.includes(seat) && winners.length === 1) this.crown(x, baseY - height - (compact ? 40 : 52));
+      if (crowned && winners.length === 1) this.crown(x, baseY - height - (compact ? 40 : 52));
     }
-    this.celebrate(PALETTE.gold);
+    // confetti celebrates a winner; a game without one is not a contest
+    if (winners.length) this.celebrate(PALETTE.gold);
+  }
+
+  /** Joint welfare as a filled gauge under the title: how much of the possible the two made together. Returns its bottom. */
+  private welfareMeter(share: number, y: number, caption: string): number {
+    const width = Math.min(this.w * 0.6, 360);
+    const x = this.w / 2 - width / 2;
+    const g = this.graphics();
+    g.fillStyle(PALETTE.night, 0.8);
+    g.fillRoundedRect(x, y, width, 12, 6);
+    g.lineStyle(1, PALETTE.gold, 0.6);
+    g.strokeRoundedRect(x, y, width, 12, 6);
+    const fill = this.add.rectangle(x + 1, y + 1, Math.max(0, (width - 2) * Math.min(1, share)), 10, PALETTE.gold, 1).setOrigin(0, 0);
+    this.layer.add(fill);
+    fill.scaleX = 0;
+    this.tweens.add({ targets: fill, scaleX: 1, duration: 900, ease: 'Cubic.Out', delay: 300 });
+    this.text(this.w / 2, y + 16, `${Math.round(share * 100)}% ${caption}`, { size: 12, colour: CSS.muted, align: 'center' }).setOrigin(0.5, 0);
+    return y + 32;
   }
 
   private crown(x: number, y: number): void {

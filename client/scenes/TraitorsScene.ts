@@ -6,7 +6,9 @@ import type { BallotRecord, EliminationRecord, Role } from '../../shared/games/t
 import type { TraitorsView } from '../../shared/games/traitors/view.ts';
 import { CSS, PALETTE, SERIF, hex, seatColour } from '../art/palette.ts';
 import { eliminationOf, knownRole, traitorsView } from '../games/traitors.ts';
-import type { ClientState, Store } from '../store.ts';
+import { traitorsMoments, type Moment } from '../games/traitors-record.ts';
+import type { StatePayload } from '../../shared/protocol/index.ts';
+import type { ClientState, MomentPlayer, Store } from '../store.ts';
 import { StoreScene } from './base.ts';
 
 interface Seat {
@@ -27,13 +29,29 @@ interface Geometry {
   compact: boolean;
 }
 
-type Moment = { kind: 'ballot'; ballot: BallotRecord } | { kind: 'elimination'; record: EliminationRecord; role: Role | null };
+/** A moment to play, or the end of a batch: the store then shows the state the batch led to. */
+type Queued = { moment: Moment; brief: boolean } | { done: () => void };
+
+/** What is on screen now, so it can be cut short. */
+interface Playing {
+  container: Phaser.GameObjects.Container;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+/** More moments than this in one step: skip them (a round table, a banishment, a night, a murder fit). */
+const MOST_MOMENTS = 6;
 
 const NIGHT_PHASES = new Set(['night', 'nightChat', 'nightVote']);
+/** The Phaser name of a seat's name and tag labels, raised above the speech bubble. */
+const SEAT_LABEL = 'seat-label';
 
-export class TraitorsScene extends StoreScene {
-  private queue: Moment[] = [];
-  private playing = false;
+/**
+ * The table plays each batch of moments over the state before them; the store shows the later
+ * state once the batch is done (see MomentPlayer in store.ts).
+ */
+export class TraitorsScene extends StoreScene implements MomentPlayer {
+  private queue: Queued[] = [];
+  private playing: Playing | null = null;
 
   constructor(store: Store) {
     super('traitors', store);
@@ -42,8 +60,15 @@ export class TraitorsScene extends StoreScene {
   override create(): void {
     // a restarted scene starts with no moments in flight
     this.queue = [];
+    this.playing = null;
     super.create();
-    this.flagMoment(false);
+    this.flagMoment(null);
+    this.store.setMomentPlayer(this);
+    this.events.once('shutdown', () => {
+      this.stopPlaying();
+      this.queue = [];
+      this.store.setMomentPlayer(null);
+    });
   }
 
   private view(state: ClientState): TraitorsView | null {
@@ -52,26 +77,39 @@ export class TraitorsScene extends StoreScene {
   }
 
   protected override onJump(): void {
+    this.stopPlaying();
     super.onJump();
+    // the store has dropped the states these batches led to
     this.queue = [];
-    this.flagMoment(false);
+    this.flagMoment(null);
   }
 
-  protected override onChange(state: ClientState, previous: ClientState | null): void {
-    const now = this.view(state);
-    const before = previous ? this.view(previous) : null;
-    if (!now || !before || state.payload?.sessionId !== previous?.payload?.sessionId) return;
-    const moments: Moment[] = [];
-    for (const ballot of now.ballots.slice(before.ballots.length)) moments.push({ kind: 'ballot', ballot });
-    const night = now.nightBallots ?? [];
-    for (const ballot of night.slice((before.nightBallots ?? []).length)) moments.push({ kind: 'ballot', ballot });
-    for (const record of now.eliminations.slice(before.eliminations.length)) {
-      moments.push({ kind: 'elimination', record, role: record.role ?? knownRole(now, record.seat) });
+  play(before: StatePayload, after: StatePayload, brief: boolean, done: () => void): boolean {
+    if (before.game !== 'traitors' || after.game !== 'traitors') return false;
+    const later = traitorsView(after);
+    const moments = traitorsMoments(traitorsView(before), later).map((moment): Moment =>
+      moment.kind === 'elimination' ? { ...moment, role: moment.role ?? knownRole(later, moment.record.seat) } : moment,
+    );
+    // far behind (a slow tab, a replay at ×16): land on the later state without playing them
+    if (!moments.length || moments.length > MOST_MOMENTS) return false;
+    for (const moment of moments) this.queue.push({ moment, brief });
+    this.queue.push({ done });
+    if (!this.playing) this.playNext();
+    return true;
+  }
+
+  hurry(): void {
+    // what is left of the batch plays briefly over the state it leads to, which is shown now
+    const end = this.queue.findIndex((entry) => 'done' in entry);
+    if (end < 0) return;
+    const [marker] = this.queue.splice(end, 1) as { done: () => void }[];
+    for (let i = 0; i < end; i++) {
+      const entry = this.queue[i];
+      if ('moment' in entry) this.queue[i] = { moment: entry.moment, brief: true };
     }
-    if (moments.length) {
-      this.queue.push(...moments);
-      if (!this.playing) this.playNext();
-    }
+    this.stopPlaying();
+    marker.done();
+    if (!this.playing) this.playNext();
   }
 
   // ------------------------------------------------------------------ layout
@@ -107,6 +145,8 @@ export class TraitorsScene extends StoreScene {
     this.drawVotes(geo, view);
     for (let seat = 0; seat < view.names.length; seat++) this.drawAvatar(geo, view, seat, state.payload?.connected[seat] ?? true, night);
     this.drawBubble(geo, view);
+    // names and tags stay readable above a speech bubble that reaches a neighbour's seat
+    for (const child of [...this.layer.list]) if ((child as Phaser.GameObjects.GameObject).name === SEAT_LABEL) this.layer.bringToTop(child);
     if (night) this.drawNight(geo);
   }
 
@@ -215,10 +255,18 @@ export class TraitorsScene extends StoreScene {
       g.lineStyle(2, PALETTE.muted, 1);
       g.strokeCircle(x + r * 0.72, y - r * 0.72, 6);
     }
+    if (alive && this.store.state.payload?.takenOver?.includes(seat)) {
+      // a takeover: an agent plays this seat while its player is away
+      const bx = x - r * 0.78;
+      const by = y - r * 0.78;
+      g.fillStyle(PALETTE.gold, 1);
+      g.fillRoundedRect(bx - 11, by - 8, 22, 16, 5);
+      this.text(bx, by, 'AI', { size: 10, bold: true, colour: CSS.ink }).setOrigin(0.5);
+    }
     const name = `${view.names[seat]}${me ? ' (you)' : ''}`;
     const nameSize = geo.compact ? 11 : 14;
     const label = this.text(x, y + r + 4, name, { size: nameSize, bold: true, colour: alive ? hex(colour) : CSS.muted, align: 'center', stroke: hex(PALETTE.night), strokeThickness: 3 });
-    label.setOrigin(0.5, 0);
+    label.setOrigin(0.5, 0).setName(SEAT_LABEL);
     this.keepInside(label);
     const tags: string[] = [];
     if (out) tags.push(out.cause);
@@ -226,7 +274,7 @@ export class TraitorsScene extends StoreScene {
     if (tags.length) {
       const tagColour = role === 'traitor' ? CSS.crimson : role === 'faithful' ? CSS.teal : CSS.muted;
       const tag = this.text(x, y + r + 5 + nameSize + 2, tags.join(' · '), { size: geo.compact ? 9 : 11, colour: tagColour, align: 'center', bold: true, stroke: hex(PALETTE.night), strokeThickness: 3 });
-      tag.setOrigin(0.5, 0);
+      tag.setOrigin(0.5, 0).setName(SEAT_LABEL);
       this.keepInside(tag);
     }
   }
@@ -285,17 +333,21 @@ export class TraitorsScene extends StoreScene {
     // beside the speaker on the table's side (left/right seats), or above/below (top/bottom seats)
     const r = geo.radius;
     const side = Math.abs(seat.ux) > 0.6;
-    let bx: number;
-    let by: number;
-    if (side) {
-      bx = seat.ux > 0 ? seat.x - r - 14 - bw : seat.x + r + 14;
-      by = seat.y - bh / 2;
-    } else {
-      bx = seat.x - bw / 2;
-      by = seat.uy > 0 ? seat.y - r - 14 - bh : seat.y + r + (geo.compact ? 30 : 38);
-    }
-    bx = Math.max(6, Math.min(this.w - bw - 6, bx));
-    by = Math.max(6, Math.min(this.h - bh - 6, by));
+    // a few places near the speaker; the one that covers least of the other seats' faces and names wins
+    const candidates: [number, number][] = side
+      ? [seat.y - bh / 2, seat.y - 10, seat.y - bh + 10].map((y) => [seat.ux > 0 ? seat.x - r - 14 - bw : seat.x + r + 14, y])
+      : [0, -bw / 3, bw / 3].map((dx) => [seat.x - bw / 2 + dx, seat.uy > 0 ? seat.y - r - 14 - bh : seat.y + r + (geo.compact ? 30 : 38)]);
+    const clamp = ([x, y]: [number, number]): [number, number] => [Math.max(6, Math.min(this.w - bw - 6, x)), Math.max(6, Math.min(this.h - bh - 6, y))];
+    const covered = ([x, y]: [number, number]) =>
+      geo.seats.reduce((sum, other, i) => {
+        if (i === last.seat) return sum;
+        // the avatar and the name and tag under it
+        const w = Math.max(r, 56);
+        const ox = Math.max(0, Math.min(x + bw, other.x + w) - Math.max(x, other.x - w));
+        const oy = Math.max(0, Math.min(y + bh, other.y + r + 34) - Math.max(y, other.y - r));
+        return sum + ox * oy;
+      }, 0);
+    const [bx, by] = candidates.map(clamp).reduce((best, next) => (covered(next) < covered(best) ? next : best));
     const fill = night ? 0x3a1522 : PALETTE.parchment;
     const g = this.graphics();
     g.fillStyle(0x000000, 0.3);
@@ -335,35 +387,73 @@ export class TraitorsScene extends StoreScene {
 
   // ------------------------------------------------------------------ moments
 
-  /** Tells the page (and the browser tests) whether a big moment is on screen. */
-  private flagMoment(on: boolean): void {
-    this.playing = on;
+  /**
+   * Tells the page (and the browser tests) what is on screen: data-moment on/off, which moment
+   * (data-moment-kind, data-moment-round) and whether a veil covers the table (data-overlay).
+   */
+  private flagMoment(moment: { moment: Moment; brief: boolean } | null): void {
     const holder = this.game.canvas?.parentElement;
-    if (holder) holder.dataset.moment = on ? 'on' : 'off';
+    if (!holder) return;
+    holder.dataset.moment = moment ? 'on' : 'off';
+    if (!moment) {
+      delete holder.dataset.momentKind;
+      delete holder.dataset.momentRound;
+      holder.dataset.overlay = 'off';
+      return;
+    }
+    const m = moment.moment;
+    holder.dataset.momentKind = m.kind === 'ballot' ? m.ballot.ballot : m.record.cause;
+    holder.dataset.momentRound = String(m.kind === 'ballot' ? m.ballot.round : m.record.round);
+    holder.dataset.overlay = m.kind === 'elimination' && !moment.brief ? 'on' : 'off';
+  }
+
+  /** Dismiss the moment on screen (its container fades out fast) and forget its timer. */
+  private stopPlaying(): void {
+    const playing = this.playing;
+    if (!playing) return;
+    this.playing = null;
+    clearTimeout(playing.timer);
+    if (!playing.container.active) return;
+    this.tweens.killTweensOf(playing.container);
+    this.tweens.add({ targets: playing.container, alpha: 0, duration: 150, onComplete: () => playing.container.destroy() });
   }
 
   private playNext(): void {
-    const moment = this.queue.shift();
-    if (!moment) {
-      this.flagMoment(false);
+    while (this.queue.length && 'done' in this.queue[0]) {
+      (this.queue.shift() as { done: () => void }).done();
+      // the state that batch led to may have brought the next batch, already started
+      if (this.playing) return;
+    }
+    const entry = this.queue.shift();
+    if (!entry || !('moment' in entry)) {
+      this.flagMoment(null);
       return;
     }
-    this.flagMoment(true);
     const view = this.view(this.store.state);
     if (!view) {
-      this.queue = [];
-      this.flagMoment(false);
+      this.playNext();
       return;
     }
+    this.flagMoment(entry);
     const geo = this.geometry(view);
-    const duration = moment.kind === 'ballot' ? this.playBallot(geo, view, moment.ballot) : this.playElimination(geo, view, moment.record, moment.role);
-    this.time.delayedCall(duration, () => this.playNext());
+    const moment = entry.moment;
+    const container = this.add.container(0, 0);
+    this.fx.add(container);
+    const duration =
+      moment.kind === 'ballot' ? this.playBallot(container, geo, moment.ballot, entry.brief) : this.playElimination(container, geo, view, moment.record, moment.role, entry.brief);
+    // the wall clock, not the scene's: a batch must end even while the tab is hidden (no frames)
+    const timer = setTimeout(() => {
+      if (this.playing?.timer !== timer) return;
+      this.playing = null;
+      if (container.active) container.destroy();
+      this.playNext();
+    }, duration);
+    this.playing = { container, timer };
   }
 
   /** Votes fly across the table one by one, then the tally. Returns its duration (ms). */
-  private playBallot(geo: Geometry, view: TraitorsView, ballot: BallotRecord): number {
-    const moment = this.add.container(0, 0);
-    this.fx.add(moment);
+  private playBallot(moment: Phaser.GameObjects.Container, geo: Geometry, ballot: BallotRecord, brief: boolean): number {
+    const step = brief ? 50 : 140;
     const murder = ballot.ballot === 'murder';
     const colour = murder ? PALETTE.crimson : PALETTE.gold;
     const title = murder ? 'The traitors have chosen' : ballot.ballot === 'revote' ? 'The revote is in' : 'The votes are revealed';
@@ -375,12 +465,12 @@ export class TraitorsScene extends StoreScene {
     ballot.votes.forEach((vote, i) => {
       if (vote.target === null) return;
       const target = vote.target;
-      this.time.delayedCall(180 + i * 140, () => {
+      this.time.delayedCall(180 + i * step, () => {
         if (!g.active) return;
         this.arrow(g, geo, vote.seat, target, colour, 0.85, 3);
       });
     });
-    const tallyAt = 260 + ballot.votes.length * 140;
+    const tallyAt = 260 + ballot.votes.length * step;
     for (const entry of ballot.tally) {
       const seat = geo.seats[entry.seat];
       const badge = this.add.container(seat.x + geo.radius * 0.8, seat.y - geo.radius * 0.9);
@@ -391,15 +481,14 @@ export class TraitorsScene extends StoreScene {
       moment.add(badge);
       this.tweens.add({ targets: badge, scale: 1, duration: 300, delay: tallyAt, ease: 'Back.Out' });
     }
-    const total = tallyAt + 1300;
-    this.tweens.add({ targets: moment, alpha: 0, delay: total - 300, duration: 300, onComplete: () => moment.destroy() });
+    const total = tallyAt + (brief ? 700 : 1300);
+    this.tweens.add({ targets: moment, alpha: 0, delay: total - 300, duration: 300 });
     return total;
   }
 
   /** Banishment (with the role reveal) or murder (announced at breakfast). */
-  private playElimination(geo: Geometry, view: TraitorsView, record: EliminationRecord, role: Role | null): number {
-    const moment = this.add.container(0, 0);
-    this.fx.add(moment);
+  private playElimination(moment: Phaser.GameObjects.Container, geo: Geometry, view: TraitorsView, record: EliminationRecord, role: Role | null, brief: boolean): number {
+    if (brief) return this.playEliminationBrief(moment, geo, view, record, role);
     const murdered = record.cause === 'murdered';
     const veil = this.add.rectangle(0, 0, this.w, this.h, murdered ? 0x2a0610 : PALETTE.night, 0).setOrigin(0, 0);
     moment.add(veil);
@@ -455,7 +544,33 @@ export class TraitorsScene extends StoreScene {
       if (!murdered) this.burst(cx, cy - big * 0.6, role === 'traitor' ? PALETTE.crimson : PALETTE.teal, moment, 1200);
     }
     const total = 2900;
-    this.tweens.add({ targets: moment, alpha: 0, delay: total - 350, duration: 350, onComplete: () => moment.destroy() });
+    this.tweens.add({ targets: moment, alpha: 0, delay: total - 350, duration: 350 });
+    return total;
+  }
+
+  /**
+   * The same news while the seat is asked to act: a strip along the top of the table, no veil,
+   * so nothing stands between the player and their turn.
+   */
+  private playEliminationBrief(moment: Phaser.GameObjects.Container, geo: Geometry, view: TraitorsView, record: EliminationRecord, role: Role | null): number {
+    const murdered = record.cause === 'murdered';
+    const name = view.names[record.seat];
+    const what = murdered ? `${name} was murdered in the night` : `${name} is banished`;
+    const reveal = role ? ` — ${role === 'traitor' ? 'a traitor' : 'faithful'}` : '';
+    const label = this.text(geo.cx, 0, `${what}${reveal}`, { family: SERIF, size: geo.compact ? 14 : 18, bold: true, colour: murdered ? CSS.crimson : CSS.parchment, align: 'center', wrap: this.w - 40 }, null);
+    label.setOrigin(0.5, 0);
+    const pad = 10;
+    const strip = this.add.graphics();
+    strip.fillStyle(murdered ? 0x2a0610 : PALETTE.night, 0.9);
+    strip.fillRoundedRect(geo.cx - label.width / 2 - pad * 2, 8, label.width + pad * 4, label.height + pad * 2, 12);
+    strip.lineStyle(2, murdered ? PALETTE.crimson : PALETTE.gold, 0.9);
+    strip.strokeRoundedRect(geo.cx - label.width / 2 - pad * 2, 8, label.width + pad * 4, label.height + pad * 2, 12);
+    label.setY(8 + pad);
+    moment.add([strip, label]);
+    moment.setAlpha(0);
+    this.tweens.add({ targets: moment, alpha: 1, duration: 200 });
+    const total = 2400;
+    this.tweens.add({ targets: moment, alpha: 0, delay: total - 300, duration: 300 });
     return total;
   }
 

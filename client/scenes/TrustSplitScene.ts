@@ -124,7 +124,9 @@ export class TrustSplitScene extends StoreScene {
     const name = m.names[seat] ?? `Seat ${seat}`;
     this.text(spot.x, spot.y, name.charAt(0).toUpperCase(), { family: SERIF, size: avatarR, colour: CSS.ink, bold: true }).setOrigin(0.5);
     const connected = state.payload?.connected[seat] ?? true;
-    const label = `${name}${m.me === seat ? ' (you)' : ''}${connected ? '' : ' · away'}`;
+    // a takeover: an agent plays the seat while its player is away
+    const playedByAgent = state.payload?.takenOver?.includes(seat) ?? false;
+    const label = `${name}${m.me === seat ? ' (you)' : ''}${playedByAgent ? ' · agent playing' : connected ? '' : ' · away'}`;
     const score = m.totals ? `  ${formatPoints(m.totals[seat])} pts` : '';
     // name plate beside the avatar
     const plateX = spot.x + avatarR + 12;

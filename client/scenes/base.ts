@@ -81,6 +81,9 @@ export abstract class StoreScene extends Phaser.Scene {
     this.tweens.killTweensOf(this.layer.list);
     this.layer.removeAll(true);
     this.draw(this.store.state);
+    // the size this scene last laid out to, in CSS pixels: lets a test see a resize reach the drawing
+    const stage = this.game.canvas.parentElement;
+    if (stage) stage.dataset.layout = `${Math.round(this.w)}x${Math.round(this.h)}`;
   }
 
   /** Draw the table for `state` into `this.layer`. */

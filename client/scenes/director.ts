@@ -41,6 +41,8 @@ export function createTableGame(parent: HTMLElement, store: Store): TableGame {
     callbacks: {
       postBoot: () => {
         parent.dataset.renderer = game.renderer.type === Phaser.WEBGL ? 'webgl' : 'canvas';
+        // the stage may have changed size while Phaser booted
+        fit();
         follow(true);
       },
     },
@@ -79,19 +81,40 @@ export function createTableGame(parent: HTMLElement, store: Store): TableGame {
     follow(state.jump);
   });
 
-  const observer = new ResizeObserver(() => {
-    const next = size();
+  // Fit the game to the stage's box: the backing store in device pixels, the CSS box exactly the
+  // stage's. Phaser's resize() skips the canvas style when zoom is 1 and setZoom() styles it from
+  // the size before the resize, so the CSS box lagged one resize behind: resize first, then zoom,
+  // then set the style ourselves. The scenes redraw on the scale manager's 'resize' event.
+  const fit = () => {
     if (!game.isBooted) return;
+    const next = size();
+    if (next.width !== game.scale.width || next.height !== game.scale.height) game.scale.resize(next.width, next.height);
     game.scale.setZoom(1 / next.ratio);
-    game.scale.resize(next.width, next.height);
-  });
+    const box = parent.getBoundingClientRect();
+    game.canvas.style.width = `${box.width}px`;
+    game.canvas.style.height = `${box.height}px`;
+  };
+  const observer = new ResizeObserver(fit);
   observer.observe(parent);
+  // the pixel ratio changes without a resize when the window moves to another screen or the page is zoomed
+  let ratioQuery: MediaQueryList | null = null;
+  const watchRatio = () => {
+    ratioQuery?.removeEventListener('change', onRatio);
+    ratioQuery = window.matchMedia(`(resolution: ${window.devicePixelRatio || 1}dppx)`);
+    ratioQuery.addEventListener('change', onRatio);
+  };
+  const onRatio = () => {
+    fit();
+    watchRatio();
+  };
+  watchRatio();
 
   return {
     game,
     destroy() {
       unsubscribe();
       observer.disconnect();
+      ratioQuery?.removeEventListener('change', onRatio);
       if (pendingSwitch) clearTimeout(pendingSwitch);
       game.destroy(true);
     },

@@ -141,6 +141,12 @@ export class ChatView {
       if (panel.keys.has(line.key)) continue;
       panel.keys.add(line.key);
       added++;
+      if (line.event) {
+        const note = h('li', { class: `line event ${line.eventKind ?? ''}`, 'data-seat': line.seat, 'data-key': line.key }, h('p', { class: 'text', text: line.text }));
+        note.style.setProperty('--seat', hex(seatColour(line.seat)));
+        panel.log.appendChild(note);
+        continue;
+      }
       const name = h('span', { class: 'who', text: names[line.seat] ?? `Seat ${line.seat}` });
       name.style.color = hex(seatColour(line.seat));
       const item = h(

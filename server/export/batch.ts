@@ -10,6 +10,7 @@ import type { GameRow } from '../sim/serialize.ts';
 import { gameMetricsDocument, SEAT_COLUMNS, seatRow, type SeatInfo } from './files.ts';
 import { csvLine, csvRows } from './csv.ts';
 import { slimForMetrics, tablesFor, type LoggedEvent } from './tables.ts';
+import { withActor } from './actors.ts';
 
 /**
  * Per-batch exports, written after the simulator's DIR/events.jsonl: a folder per game
@@ -76,7 +77,8 @@ export async function exportBatch(spec: BatchSpec, outDir: string, rows: readonl
       events = [];
     }
     lines.push(line + '\n');
-    events.push(parsed.event);
+    // every seat of a batch is an agent (timeouts are told by their event)
+    events.push(withActor(parsed.event, 'agent'));
   }
   if (current >= 0) await finishGame(current, lines, events);
 

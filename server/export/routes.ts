@@ -1,5 +1,6 @@
 import { getGame } from '../../shared/games/index.ts';
 import { HttpError, type Route } from '../http.ts';
+import { seatAttendance } from '../report/attendance.ts';
 import { gameReportHtml } from '../report/report.ts';
 import type { Store } from '../store.ts';
 import { slimEventsOf } from './files.ts';
@@ -21,6 +22,7 @@ export async function sessionReportHtml(store: Store, sessionId: string, baseUrl
     title: `${game.title} — session ${sessionId}`,
     subtitle: `preset ${record.preset} · seed ${record.seed} · ${record.status} · ${record.seats.map((s) => `${s.name}: ${s.kind === 'agent' ? (s.agentName ?? 'agent') : s.kind}`).join(', ')}`,
     link: { label: 'Replay (experimenter console sign-in)', href: `${baseUrl}/replay/${sessionId}` },
+    attendance: seatAttendance(store.log(sessionId), record.seats),
   });
 }
 

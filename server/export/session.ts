@@ -2,6 +2,7 @@ import type { LogRow } from '../../shared/protocol/index.ts';
 import type { SessionRecord, Store } from '../store.ts';
 import { gameExportFiles, type ExportFile, type SeatInfo } from './files.ts';
 import type { LoggedEvent } from './tables.ts';
+import { eventsWithActors } from './actors.ts';
 
 /** Rows per page read from SQLite: small pages keep long statements' memory low. */
 const PAGE_ROWS = 200;
@@ -14,6 +15,11 @@ export function* sessionRows(store: Store, sessionId: string): Generator<LogRow>
 /** The game events of a session, in order. */
 export function* sessionGameEvents(store: Store, sessionId: string): Generator<LoggedEvent> {
   for (const row of sessionRows(store, sessionId)) if (row.kind === 'game') yield row.event;
+}
+
+/** The game events of a session, each action marked with its actor (server/export/actors.ts), for the tables. */
+export function sessionActedEvents(store: Store, record: SessionRecord): Generator<LoggedEvent> {
+  return eventsWithActors(sessionRows(store, record.id), record.seats.map((s) => s.kind));
 }
 
 export function sessionSeats(record: SessionRecord): SeatInfo[] {
@@ -44,7 +50,7 @@ export function sessionExportFiles(store: Store, sessionId: string): ExportFile[
   return gameExportFiles({
     gameId: record.game,
     eventLines: () => store.logLines(sessionId, PAGE_ROWS),
-    events: () => sessionGameEvents(store, sessionId),
+    events: () => sessionActedEvents(store, record),
     seats: sessionSeats(record),
     llmCalls: () => sessionLlmCallLines(store, sessionId),
     about: { sessionId, preset: record.preset, seed: record.seed, status: record.status, createdAt: record.createdAt, endedAt: record.endedAt },

@@ -1,5 +1,6 @@
 import { beliefRows, eliminationRows, statementRows, voteRows, type TraitorsEvent } from '../../shared/games/traitors/index.ts';
 import { roundsTable, type TrustSplitEvent } from '../../shared/games/trust-split/index.ts';
+import { actorOf, ActorLookup } from './actors.ts';
 import { csvLine, csvRows } from './csv.ts';
 
 /** A game event as it sits in a log (each game narrows it to its own union). */
@@ -29,29 +30,79 @@ const types = (...names: string[]): ReadonlySet<string> => new Set(names);
 
 const bool = (value: boolean): string => (value ? 'true' : 'false');
 
+/**
+ * The actor of each row, for tables where one action makes several rows: a new action starts
+ * where the row's key changes (one seat's suspicion of every other seat is one action).
+ */
+function actorsByGroup(lookup: ActorLookup, keys: readonly string[]): string[] {
+  let previous: string | null = null;
+  let actor = '';
+  return keys.map((key) => {
+    if (key !== previous) actor = lookup.take(key);
+    previous = key;
+    return actor;
+  });
+}
+
+/** Traitors: what identifies an action for its table row (ballots by day `d` or night `n`). */
+function traitorsActionKey(e: LoggedEvent): string | null {
+  const speak = (pass: unknown, channel: unknown, purpose: unknown) => `s:${String(e.round)}:${String(pass)}:${String(channel)}:${String(purpose)}:${String(e.seat)}`;
+  const vote = (ballot: unknown) => `v:${String(e.round)}:${ballot === 'murder' ? 'n' : 'd'}:${String(e.seat)}`;
+  if (e.type === 'statement') return speak(e.pass, e.channel, e.purpose);
+  if (e.type === 'vote') return vote(e.ballot);
+  if (e.type === 'beliefs') return `b:${String(e.round)}:${String(e.seat)}`;
+  if (e.type !== 'timeout') return null;
+  if (e.pendingKind === 'speak') return speak(e.pass ?? 1, e.channel ?? 'public', e.purpose);
+  if (e.pendingKind === 'vote') return vote(e.purpose);
+  return `b:${String(e.round)}:${String(e.seat)}`;
+}
+
+/** Trust-and-Split: a seat's proposal (`p`) or message (`m`) in a round. */
+function trustSplitActionKey(e: LoggedEvent): string | null {
+  if (e.type === 'proposal' || (e.type === 'timeout' && e.action === 'propose')) return `p:${String(e.round)}:${String(e.seat)}`;
+  if (e.type === 'message' || (e.type === 'timeout' && e.action === 'speak')) return `m:${String(e.round)}:${String(e.seat)}`;
+  return null;
+}
+
 const traitorsTables: TableSpec[] = [
   {
     // exactly the reference implementation's votes.csv, so its metrics script reads it unchanged
     file: 'votes.csv',
-    columns: ['Round', 'Vote_Type', 'Player_ID', 'Role', 'Vote_Target', 'Eliminated'],
-    reads: types('votesRevealed', 'banished', 'murdered'),
+    // (plus `actor` at the end: the reference script reads its columns by name)
+    columns: ['Round', 'Vote_Type', 'Player_ID', 'Role', 'Vote_Target', 'Eliminated', 'actor'],
+    reads: types('votesRevealed', 'banished', 'murdered', 'vote', 'timeout'),
     scope: 'round',
-    rows: (slice) =>
-      voteRows(slice as unknown as readonly TraitorsEvent[]).map((r) => [r.Round, r.Vote_Type, r.Player_ID, r.Role, r.Vote_Target ?? '', r.Eliminated === false ? 'False' : r.Eliminated]),
+    rows: (slice) => {
+      const actors = new ActorLookup(slice, traitorsActionKey);
+      return voteRows(slice as unknown as readonly TraitorsEvent[]).map((r) => [
+        r.Round, r.Vote_Type, r.Player_ID, r.Role, r.Vote_Target ?? '', r.Eliminated === false ? 'False' : r.Eliminated,
+        actors.take(`v:${r.Round}:${r.Vote_Type === 'Traitor' ? 'n' : 'd'}:${r.Player_ID}`),
+      ]);
+    },
   },
   {
     file: 'statements.csv',
-    columns: ['round', 'pass', 'seat', 'name', 'role', 'channel', 'purpose', 'text', 'skipped'],
+    columns: ['round', 'pass', 'seat', 'name', 'role', 'channel', 'purpose', 'text', 'skipped', 'actor'],
     reads: types('statement', 'timeout'),
     scope: 'event',
-    rows: (slice) => statementRows(slice as unknown as readonly TraitorsEvent[]).map((r) => [r.round, r.pass, r.seat, r.name, r.role, r.channel, r.purpose, r.text, bool(r.skipped)]),
+    rows: (slice) => {
+      const actors = new ActorLookup(slice, traitorsActionKey);
+      return statementRows(slice as unknown as readonly TraitorsEvent[]).map((r) => [
+        r.round, r.pass, r.seat, r.name, r.role, r.channel, r.purpose, r.text, bool(r.skipped),
+        actors.take(`s:${r.round}:${r.pass}:${r.channel}:${r.purpose}:${r.seat}`),
+      ]);
+    },
   },
   {
     file: 'beliefs.csv',
-    columns: ['round', 'observer', 'target', 'suspicion', 'observer_role', 'target_role', 'timed_out'],
+    columns: ['round', 'observer', 'target', 'suspicion', 'observer_role', 'target_role', 'timed_out', 'actor'],
     reads: types('beliefs', 'timeout'),
     scope: 'event',
-    rows: (slice) => beliefRows(slice as unknown as readonly TraitorsEvent[]).map((r) => [r.round, r.observer, r.target, r.suspicion, r.observerRole, r.targetRole, bool(r.timedOut)]),
+    rows: (slice) => {
+      const rows = beliefRows(slice as unknown as readonly TraitorsEvent[]);
+      const actors = actorsByGroup(new ActorLookup(slice, traitorsActionKey), rows.map((r) => `b:${r.round}:${r.observer}`));
+      return rows.map((r, i) => [r.round, r.observer, r.target, r.suspicion, r.observerRole, r.targetRole, bool(r.timedOut), actors[i]]);
+    },
   },
   {
     file: 'eliminations.csv',
@@ -65,27 +116,31 @@ const traitorsTables: TableSpec[] = [
 const trustSplitTables: TableSpec[] = [
   {
     file: 'rounds.csv',
-    columns: ['round', 'seat', 'name', 'hand', 'position', 'value', 'message', 'claimed_hand', 'claimed_position', 'claim_truthful', 'proposal', 'proposal_timed_out', 'coins', 'points'],
+    // actor: who made the proposal; message_actor: who wrote the round's messages (';' between several)
+    columns: ['round', 'seat', 'name', 'hand', 'position', 'value', 'message', 'claimed_hand', 'claimed_position', 'claim_truthful', 'proposal', 'proposal_timed_out', 'coins', 'points', 'actor', 'message_actor'],
     // a round's messages are capped by messagesPerRound, so a round slice stays small
-    reads: types('deal', 'message', 'timeout', 'roundResolved'),
+    reads: types('deal', 'message', 'timeout', 'proposal', 'roundResolved'),
     scope: 'round',
-    rows: (slice) =>
-      roundsTable(slice as unknown as readonly TrustSplitEvent[]).map((r) => [
+    rows: (slice) => {
+      const actors = new ActorLookup(slice, trustSplitActionKey);
+      return roundsTable(slice as unknown as readonly TrustSplitEvent[]).map((r) => [
         r.round, r.seat, r.name, r.hand, r.position, r.value, r.message, r.claimedHand ?? '', r.claimedPosition ?? '',
         r.claimTruthful === null ? '' : bool(r.claimTruthful), r.proposal, bool(r.proposalTimedOut), r.coins, r.points,
-      ]),
+        actors.take(`p:${r.round}:${r.seat}`), actors.all(`m:${r.round}:${r.seat}`),
+      ]);
+    },
   },
   {
     file: 'statements.csv',
-    columns: ['round', 'seat', 'name', 'text', 'timed_out'],
+    columns: ['round', 'seat', 'name', 'text', 'timed_out', 'actor'],
     reads: types('message', 'timeout'),
     scope: 'event',
     rows: (slice) => {
       const names = (slice[0]?.type === 'setup' ? (slice[0].names as string[]) : []) ?? [];
       const rows: unknown[][] = [];
       for (const e of slice as unknown as readonly TrustSplitEvent[]) {
-        if (e.type === 'message') rows.push([e.round, e.seat, names[e.seat] ?? '', e.text, 'false']);
-        else if (e.type === 'timeout' && e.action === 'speak') rows.push([e.round, e.seat, names[e.seat] ?? '', e.text, 'true']);
+        if (e.type === 'message') rows.push([e.round, e.seat, names[e.seat] ?? '', e.text, 'false', actorOf(e as unknown as LoggedEvent)]);
+        else if (e.type === 'timeout' && e.action === 'speak') rows.push([e.round, e.seat, names[e.seat] ?? '', e.text, 'true', 'timeout']);
       }
       return rows;
     },

@@ -4,6 +4,8 @@ import type { TrustSplitEvent } from '../../shared/games/trust-split/index.ts';
 import type { LoggedEvent } from '../export/tables.ts';
 import { page, table, type Section } from './html.ts';
 import { meanCI } from './stats.ts';
+import { attendanceSection, type SeatAttendance } from './attendance.ts';
+import { metricDefinition } from './definitions.ts';
 import { TraitorsBatchAggregate, traitorsGameSections } from './traitors.ts';
 import { TrustSplitBatchAggregate, trustSplitGameSections } from './trust-split.ts';
 
@@ -19,8 +21,8 @@ function metricsSection(gameId: string, events: readonly LoggedEvent[]): Section
   const headline = getGame(gameId).headline(events as never) as Record<string, unknown>;
   return {
     title: 'Metrics',
-    note: 'Definitions: docs/games/*.md; every metric is in metrics.json of the export. — = undefined for this game.',
-    body: table(['metric', 'value'], Object.entries(headline).map(([k, v]) => [k, typeof v === 'number' || v === null ? v : String(v)])),
+    note: 'Full definitions: docs/games/*.md; every metric is in metrics.json of the export. — = undefined for this game.',
+    body: table(['metric', 'value', 'what it measures'], Object.entries(headline).map(([k, v]) => [k, typeof v === 'number' || v === null ? v : String(v), metricDefinition(gameId, k)])),
   };
 }
 
@@ -28,9 +30,14 @@ function metricsSection(gameId: string, events: readonly LoggedEvent[]): Section
  * The report of one session or game. `events` may be the slim skeleton (slimForMetrics):
  * nothing in the report reads Traitors statement text.
  */
-export function gameReportHtml(gameId: string, events: readonly LoggedEvent[], about: { title: string; subtitle: string; link?: { label: string; href: string } }): string {
+export function gameReportHtml(
+  gameId: string,
+  events: readonly LoggedEvent[],
+  about: { title: string; subtitle: string; link?: { label: string; href: string }; attendance?: readonly SeatAttendance[] },
+): string {
   const sections = gameSections(gameId, events);
-  return page(about.title, about.subtitle, [sections[0], metricsSection(gameId, events), ...sections.slice(1)].filter(Boolean), about.link);
+  const attendance = about.attendance ? attendanceSection(about.attendance) : null;
+  return page(about.title, about.subtitle, [sections[0], metricsSection(gameId, events), attendance, ...sections.slice(1)].filter((s): s is Section => Boolean(s)), about.link);
 }
 
 /** A row per game of a batch: its headline metrics (as in games.csv). */
@@ -39,15 +46,15 @@ export interface BatchGameRow {
 }
 
 /** Means with 95% confidence intervals of every numeric headline metric over games. */
-export function batchMetricsTable(rows: readonly BatchGameRow[]): string {
+export function batchMetricsTable(rows: readonly BatchGameRow[], gameId = ''): string {
   const keys = rows.length ? Object.keys(rows[0].headline) : [];
   const body = keys.flatMap((key) => {
     const values = rows.map((r) => r.headline[key]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
     if (!values.length && rows.some((r) => typeof r.headline[key] === 'string')) return [];
     const ci = meanCI(values);
-    return [[key, ci.mean, ci.lo, ci.hi, ci.n]];
+    return [[key, ci.mean, ci.lo, ci.hi, ci.n, metricDefinition(gameId, key)]];
   });
-  return table(['metric', 'mean', '95% CI low', '95% CI high', 'games defined'], body);
+  return table(['metric', 'mean', '95% CI low', '95% CI high', 'games defined', 'what it measures'], body);
 }
 
 /**
@@ -71,7 +78,7 @@ export class BatchReport {
 
   html(about: { title: string; subtitle: string }, rows: readonly BatchGameRow[]): string {
     const sections: Section[] = [
-      { title: 'Metrics', note: `Means over ${this.games} games with 95% confidence intervals (normal approximation); undefined values are skipped.`, body: batchMetricsTable(rows) },
+      { title: 'Metrics', note: `Means over ${this.games} games with 95% confidence intervals (normal approximation); undefined values are skipped.`, body: batchMetricsTable(rows, this.gameId) },
       ...(this.aggregate?.sections() ?? []),
       ...(this.example ? gameSections(this.gameId, this.example, 'Game 0 — ') : []),
     ];

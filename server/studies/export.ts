@@ -1,7 +1,7 @@
 import type { StudyDefinition } from '../../shared/study/definition.ts';
 import { csvLine, csvRows } from '../export/csv.ts';
 import { SEAT_COLUMNS, seatRow, type ExportFile } from '../export/files.ts';
-import { sessionGameEvents, sessionLlmCallLines, sessionSeats } from '../export/session.ts';
+import { sessionActedEvents, sessionLlmCallLines, sessionSeats } from '../export/session.ts';
 import { slicesOf, tablesFor } from '../export/tables.ts';
 import type { Store } from '../store.ts';
 import { round2 } from './payment.ts';
@@ -235,7 +235,9 @@ function joinedSessionFiles(ctx: Context): ExportFile[] {
       const seatIndex = table.columns.findIndex((c) => SEAT_COLUMN_NAMES.includes(c));
       for (const sessionId of sessionIds) {
         const info = ctx.tables.get(sessionId)!;
-        for await (const slice of slicesOf(game, table, sessionGameEvents(ctx.store, sessionId))) {
+        const record = ctx.store.session(sessionId);
+        if (!record) continue;
+        for await (const slice of slicesOf(game, table, sessionActedEvents(ctx.store, record))) {
           const rows = table.rows(slice).map((row) => {
             const seat = seatIndex >= 0 ? Number(row[seatIndex]) : NaN;
             const participant = Number.isInteger(seat) ? (info.seats[seat] ?? '') : '';

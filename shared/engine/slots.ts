@@ -1,5 +1,5 @@
 import type { Pending, SeatId } from './actions.ts';
-import type { AnyGame, BaseState } from './game.ts';
+import type { AnyGame, BaseState, Viewer } from './game.ts';
 
 /**
  * Each seat's current pending request and when it began (deadlines are measured from then). The
@@ -45,4 +45,30 @@ export function refreshSlots(
       epoch: nextEpoch(),
     };
   }
+}
+
+/**
+ * Seats shown to `viewer` as not connected that owe something the viewer may know they owe (the
+ * viewer would see their timeout: a public speaking turn, say), with their deadlines: "<name> is
+ * away" and their countdown. `connected` is what the viewer is shown, so masked presence (blind
+ * study arms) shows nobody away. The room and the replay both compute it here.
+ */
+export function awaySeats(
+  game: AnyGame,
+  state: BaseState,
+  slots: readonly (Slot | null)[],
+  connected: readonly boolean[],
+  viewer: Viewer,
+): { seat: SeatId; deadline: number | null }[] {
+  const away: { seat: SeatId; deadline: number | null }[] = [];
+  for (let seat = 0; seat < slots.length; seat++) {
+    const slot = slots[seat];
+    if (!slot || connected[seat] || seat === viewer) continue;
+    if (viewer !== 'spectator') {
+      const audience = game.audience(state, game.timeoutEvent(state, seat));
+      if (audience !== null && !audience.includes(viewer)) continue;
+    }
+    away.push({ seat, deadline: slot.deadline });
+  }
+  return away;
 }

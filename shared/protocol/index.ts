@@ -35,6 +35,8 @@ export const ACT_ERROR_CODES = [
   'session_ended',
   // an agent is playing this seat right now (takeover after a dropout)
   'agent_controlled',
+  // the table has not started: it waits for its human seats (`waitingFor` in the state)
+  'not_started',
   // from the game's validate()
   'not_your_turn',
   'wrong_action',
@@ -108,8 +110,25 @@ export const StatePayloadSchema = z.object({
   connected: z.array(z.boolean()),
   /** which seats are agents, when the session reveals it (always for the spectator), else null */
   agentSeats: z.array(SeatIdSchema).nullable(),
+  /**
+   * seats an agent is playing now because their human/external player is away (takeover), or null
+   * where the session masks presence (blind study arms: a takeover would tell humans from agents).
+   * The spectator always gets the list.
+   */
+  takenOver: z.array(SeatIdSchema).nullable(),
   /** the server's clock when this was sent (epoch ms), to correct countdowns for clock skew */
   serverNow: z.number(),
+  /**
+   * The table has not started yet (CreateSession `waitForHumans`): the human seats still awaited.
+   * Nobody is asked anything and no clock runs until then. Empty while waiting when the session
+   * masks presence (it would tell humans from agents); null or absent once the table has started.
+   */
+  waitingFor: z.array(SeatIdSchema).nullable().optional(),
+  /**
+   * Seats that owe an action you could know about but are not connected, with their deadlines
+   * ("<name> is away", with their countdown). Empty when the session masks presence.
+   */
+  away: z.array(z.object({ seat: SeatIdSchema, deadline: z.number().nullable() })).optional(),
 });
 export type StatePayload = z.infer<typeof StatePayloadSchema>;
 
@@ -124,6 +143,16 @@ export type PresencePayload = z.infer<typeof PresencePayloadSchema>;
 export const ReplacedPayloadSchema = z.object({ message: z.string() });
 export type ReplacedPayload = z.infer<typeof ReplacedPayloadSchema>;
 
+/**
+ * `handback`: sent once to a player who takes their seat back after a takeover (also in blind
+ * arms: it is their own seat): what the agent did for them, one line per action ("said “…”").
+ */
+export const HandbackPayloadSchema = z.object({
+  sessionId: z.string(),
+  actions: z.array(z.string()),
+});
+export type HandbackPayload = z.infer<typeof HandbackPayloadSchema>;
+
 /** Codes carried by a refused connection (`connect_error`: err.message starts with the code, err.data.code). */
 export const CONNECT_ERROR_CODES = ['invalid_auth', 'invalid_token', 'rate_limited'] as const;
 export type ConnectErrorCode = (typeof CONNECT_ERROR_CODES)[number];
@@ -132,6 +161,7 @@ export interface ServerToClientEvents {
   state: (payload: StatePayload) => void;
   presence: (payload: PresencePayload) => void;
   replaced: (payload: ReplacedPayload) => void;
+  handback: (payload: HandbackPayload) => void;
 }
 
 export interface ClientToServerEvents {
@@ -196,6 +226,23 @@ export const CreateSessionSchema = z.strictObject({
   agentPacing: z.enum(['fixed', 'human']).optional(),
   /** players see every seat as connected (blind study arms: presence would tell humans from agents) */
   maskPresence: z.boolean().optional(),
+  /**
+   * Start the table only once every human seat is connected (external seats are not waited for):
+   * until then nobody is asked anything and no clock runs, and every seat sees "Waiting for <name>".
+   * `true` waits as long as it takes; `maxWaitSec` starts the table anyway after that long, the
+   * absent seats then timing out as their deadlines pass (`then: "timeout"`, the default) or played
+   * by the takeover agent until they arrive (`"takeover"`). Absent (the API's default): the table
+   * starts at once, as scripts and external programs expect. Quick play waits for its player.
+   */
+  waitForHumans: z
+    .union([
+      z.literal(true),
+      z.strictObject({
+        maxWaitSec: z.number().positive().max(86_400).optional(),
+        then: z.enum(['timeout', 'takeover']).optional(),
+      }),
+    ])
+    .optional(),
 });
 export type CreateSession = z.infer<typeof CreateSessionSchema>;
 

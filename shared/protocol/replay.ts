@@ -33,6 +33,10 @@ export interface ReplayFrame {
   status: SessionStatus;
   connected: boolean[];
   agentSeats: SeatId[] | null;
+  takenOver: SeatId[] | null;
+  /** the StatePayload's `waitingFor` (the table waits for these human seats) and `away` */
+  waitingFor: SeatId[] | null;
+  away: { seat: SeatId; deadline: number | null }[];
 }
 
 /** A viewpoint the caller may switch to. */
@@ -74,6 +78,9 @@ export function expandFrames(replay: ReplayPayload): StatePayload[] {
       names,
       connected: frame.connected,
       agentSeats: frame.agentSeats,
+      waitingFor: frame.waitingFor,
+      away: frame.away,
+      takenOver: frame.takenOver,
       serverNow: frame.at,
     };
   });

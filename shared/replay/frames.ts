@@ -1,6 +1,6 @@
 import type { SeatId } from '../engine/actions.ts';
 import type { AnyGame, BaseState, Outcome, Viewer } from '../engine/game.ts';
-import { refreshSlots, type Slot } from '../engine/slots.ts';
+import { awaySeats, refreshSlots, type Slot } from '../engine/slots.ts';
 import type { LogRow, SeatKind, SessionStatus } from '../protocol/index.ts';
 import type { ReplayFrame } from '../protocol/replay.ts';
 import { describeGameEvent, describeSessionEvent } from './labels.ts';
@@ -16,8 +16,8 @@ export interface ReplaySession {
  * changed what the viewer sees (the room broadcasts once per batch, at the batch's last seq).
  * Each frame is exactly the room's statePayload at that version (server/room.ts): the viewer's
  * view, its pending request and deadline (shared/engine/slots.ts, as the room computes them),
- * outcome, status, presence (masked for seats when the session masks it) and agent seats (seats
- * only when the session reveals them). Runs on the server: the log holds every secret.
+ * outcome, status, presence (masked for seats when the session masks it), agent seats (seats
+ * only when the session reveals them) and taken-over seats (seats only when presence is not masked). Runs on the server: the log holds every secret.
  */
 export function replayFrames(game: AnyGame, session: ReplaySession, rows: readonly LogRow[], viewer: Viewer): ReplayFrame[] {
   const seatCount = session.seats.length;
@@ -27,8 +27,12 @@ export function replayFrames(game: AnyGame, session: ReplaySession, rows: readon
   const slots: (Slot | null)[] = new Array(seatCount).fill(null);
   let epochs = 0;
   const present = isAgent.slice();
+  /** seats an agent plays while their player is away (takeover … handback rows) */
+  const takenOver: boolean[] = new Array(seatCount).fill(false);
   let state: BaseState | undefined;
   let ended = false;
+  /** the start gate: the human seats awaited (a `waiting` row) until the `started` row; nobody is asked anything before */
+  let waiting: number[] | null = null;
 
   const frames: ReplayFrame[] = [];
   let lastKey = '';
@@ -40,6 +44,7 @@ export function replayFrames(game: AnyGame, session: ReplaySession, rows: readon
     let last = first;
     let actedSeat: SeatId | null = null;
     let changed = false;
+    let started = false;
     const seen: string[] = [];
     let sessionLabel: string | null = null;
     for (; i < rows.length && rows[i].batch === first.batch; i++) {
@@ -56,12 +61,19 @@ export function replayFrames(game: AnyGame, session: ReplaySession, rows: readon
         else if (event.type === 'disconnected') present[event.seat] = isAgent[event.seat] ?? false;
         else if (event.type === 'recovered') isAgent.forEach((agent, seat) => (present[seat] = agent));
         else if (event.type === 'ended') ended = true;
+        else if (event.type === 'waiting') waiting = event.seats as number[];
+        else if (event.type === 'started') {
+          waiting = null;
+          started = true;
+        }
+        else if (event.type === 'takeover') takenOver[event.seat] = true;
+        else if (event.type === 'handback') takenOver[event.seat] = false;
         sessionLabel ??= state ? describeSessionEvent(event, state.names) : null;
       }
     }
     if (!state) continue; // nothing to show before the opening event
     const outcome = (game.outcome(state) as Outcome | null) ?? null;
-    if (changed) refreshSlots(game, state, slots, { actedSeat, at: first.at, active: outcome === null && !ended }, () => ++epochs);
+    if (changed || started) refreshSlots(game, state, slots, { actedSeat, at: first.at, active: outcome === null && !ended && waiting === null }, () => ++epochs);
     if (ended) slots.fill(null);
     const status: SessionStatus = ended ? 'ended' : outcome ? 'finished' : 'active';
     const slot = spectator ? null : slots[viewer];
@@ -78,8 +90,12 @@ export function replayFrames(game: AnyGame, session: ReplaySession, rows: readon
       status,
       connected,
       agentSeats: spectator || session.options.revealAgents ? agentSeats : null,
+      // as the room sends it: seats learn of takeovers unless presence is masked
+      takenOver: spectator || !session.options.maskPresence ? takenOver.flatMap((taken, seat) => (taken ? [seat] : [])) : null,
+      waitingFor: waiting === null ? null : waiting.filter((seat) => !connected[seat]),
+      away: awaySeats(game, state, slots, connected, viewer),
     };
-    const key = JSON.stringify([view, names, frame.pending, frame.deadline, outcome, status, connected, frame.agentSeats]);
+    const key = JSON.stringify([view, names, frame.pending, frame.deadline, outcome, status, connected, frame.agentSeats, frame.takenOver, frame.waitingFor, frame.away]);
     if (key === lastKey) continue; // nothing this viewer could see changed
     lastKey = key;
     if (view !== lastView) frame.view = JSON.parse(view) as unknown;

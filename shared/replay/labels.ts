@@ -60,11 +60,43 @@ export function describeSessionEvent(event: Event, names: readonly string[]): st
       return `${who(names, event.seat)} connected`;
     case 'disconnected':
       return `${who(names, event.seat)} disconnected`;
+    case 'takeover':
+      return `An agent plays for ${who(names, event.seat)}`;
+    case 'handback':
+      return `${who(names, event.seat)} is back`;
     case 'recovered':
       return 'The server restarted';
+    case 'waiting':
+      return 'Waiting for the players';
+    case 'started':
+      return Array.isArray(event.absent) && event.absent.length
+        ? `The table started without ${event.absent.map((seat: number) => who(names, seat)).join(', ')}`
+        : 'Everyone is here: the table started';
     case 'ended':
       return `Session ended (${String(event.reason)})`;
     default:
       return null;
+  }
+}
+
+/**
+ * What an agent did in a player's seat while they were away, told to that player when they come
+ * back ("said “I trust Ben”", "voted for Ben"). Only the seat's own actions reach it.
+ */
+export function describeTakeoverAction(event: Event, names: readonly string[]): string {
+  switch (event.type) {
+    case 'statement':
+    case 'message':
+      return `said “${String(event.text)}”${event.channel === 'traitors' ? ' to the traitors' : ''}`;
+    case 'vote':
+      return `voted for ${who(names, event.target)}${event.ballot === 'murder' ? ' to be murdered' : ''}`;
+    case 'beliefs':
+      return 'rated suspicions';
+    case 'proposal':
+      return `proposed to keep ${String(event.coins)} coins`;
+    case 'timeout':
+      return 'ran out of time';
+    default:
+      return describeGameEvent(event, names);
   }
 }

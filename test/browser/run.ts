@@ -27,6 +27,10 @@ import { registerStudyPageTests } from './study-pages.ts';
 import { registerConsoleTests } from './console.ts';
 import { registerConsoleStudyTests } from './console-studies.ts';
 import { registerReplayTests } from './replay.ts';
+import { registerTableLayoutTests } from './table-layout.ts';
+import { registerTableMomentTests } from './table-moments.ts';
+import { registerStartGateTests } from './start-gate.ts';
+import { registerTakeoverTests } from './takeover.ts';
 
 const OUT = path.join(REPO_ROOT, 'test-results');
 mkdirSync(OUT, { recursive: true });
@@ -249,6 +253,14 @@ registerConsoleTests(test, shot);
 registerConsoleStudyTests(test, shot);
 // replay: /replay/<session> as the spectator and as a faithful seat (test/browser/replay.ts)
 registerReplayTests(test, shot);
+// the table's layout: resizes, controls in view at 1280×720 and on a phone, the end screen (test/browser/table-layout.ts)
+registerTableLayoutTests(test, shot);
+// the table in step with the game: moments in order, no overlay on your turn, the vote record (test/browser/table-moments.ts)
+registerTableMomentTests(test, shot);
+// the start gate: "Waiting for <name>", a full clock for a late joiner, "<name> is away" (test/browser/start-gate.ts)
+registerStartGateTests(test, shot);
+// takeovers: the badge and chat line for the other player, the notice for the returning one (test/browser/takeover.ts)
+registerTakeoverTests(test, shot);
 
 async function main(): Promise<void> {
   const only = process.argv[2];

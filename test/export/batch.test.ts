@@ -21,7 +21,13 @@ describe('batch exports in the simulator output', () => {
 
     // the combined table is the per-game tables stacked, each row prefixed by its game
     const combined = read('t', 'votes.csv');
-    expect(combined.split('\n')[0]).toBe('game,Round,Vote_Type,Player_ID,Role,Vote_Target,Eliminated');
+    expect(combined.split('\n')[0]).toBe('game,Round,Vote_Type,Player_ID,Role,Vote_Target,Eliminated,actor');
+    // a batch is all agents: every action row says so (a timeout would say `timeout`)
+    for (const file of ['votes.csv', 'statements.csv', 'beliefs.csv']) {
+      const actors = new Set(csvRecords(read('t', file)).map((r) => r.actor));
+      expect(actors.has('agent')).toBe(true);
+      expect([...actors].every((a) => a === 'agent' || a === 'timeout')).toBe(true);
+    }
     const stacked = [...Array(12).keys()].flatMap((g) => read('t', 'games', String(g), 'votes.csv').trim().split('\n').slice(1).map((line) => `${g},${line}`));
     expect(combined.trim().split('\n').slice(1)).toEqual(stacked);
     for (const file of ['statements.csv', 'beliefs.csv', 'eliminations.csv', 'seats.csv']) expect(read('t', file).startsWith('game,')).toBe(true);
@@ -46,6 +52,11 @@ describe('batch exports in the simulator output', () => {
     const rounds = csvRecords(read('s', 'rounds.csv'));
     expect(rounds).toHaveLength(6 * 10 * 2);
     expect(new Set(rounds.map((r) => r.game))).toEqual(new Set(['0', '1', '2', '3', '4', '5']));
+    // all agents: proposals and messages are the agents' own, and a second run writes the same bytes
+    expect(new Set(rounds.map((r) => `${r.actor}|${r.message_actor}`))).toEqual(new Set(['agent|agent']));
+    const first = read('s', 'rounds.csv');
+    await simulateToDir({ game: 'trust-split', games: 6, seed: 2, agents: 'greedy,fair' }, join(root, 's'), { concurrency: 1 });
+    expect(read('s', 'rounds.csv')).toBe(first);
     expect(readdirSync(join(root, 's', 'games', '5')).sort()).toEqual(exportFileNames('trust-split').sort());
     const html = read('s', 'report.html');
     expect(html).toContain('Face-off matrix');

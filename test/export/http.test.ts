@@ -52,7 +52,10 @@ describe('GET /api/sessions/:id/export', () => {
     expect(seats).toHaveLength(game === 'traitors' ? 10 : 2);
     expect(seats.every((s) => s.kind === 'agent' && s.agent_spec !== '')).toBe(true);
     if (game === 'traitors') {
-      expect(files.get(`parley-${id}/votes.csv`)!.toString().split('\n')[0]).toBe('Round,Vote_Type,Player_ID,Role,Vote_Target,Eliminated');
+      expect(files.get(`parley-${id}/votes.csv`)!.toString().split('\n')[0]).toBe('Round,Vote_Type,Player_ID,Role,Vote_Target,Eliminated,actor');
+      // every seat is an agent: each vote was the agent's or, abstaining, a timeout
+      const votes = csvRecords(files.get(`parley-${id}/votes.csv`)!.toString());
+      expect(votes.every((v) => (v.Vote_Target === '' ? v.actor === 'timeout' : v.actor === 'agent'))).toBe(true);
       expect(csvRecords(files.get(`parley-${id}/eliminations.csv`)!.toString()).length).toBeGreaterThan(1);
     } else {
       expect(csvRecords(files.get(`parley-${id}/rounds.csv`)!.toString())).toHaveLength(2 * metrics.metrics.rounds);

@@ -86,7 +86,8 @@ describe('votes.csv', () => {
     const [game] = playedGames('traitors', 'scripted', 1, 21, 'paper');
     const out = await exportThroughStore('aa0001', 'traitors', game.events as LoggedEvent[]);
     const text = readFileSync(join(out, 'votes.csv'), 'utf8');
-    expect(text.split('\n')[0]).toBe('Round,Vote_Type,Player_ID,Role,Vote_Target,Eliminated');
+    // the reference columns first and unchanged (its script reads them by name), then `actor`
+    expect(text.split('\n')[0]).toBe('Round,Vote_Type,Player_ID,Role,Vote_Target,Eliminated,actor');
     const rows = csvRecords(text);
     expect(new Set(rows.map((r) => r.Vote_Type))).toEqual(new Set(['General', 'Traitor']));
     expect(new Set(rows.map((r) => r.Role))).toEqual(new Set(['Faithful', 'Traitor']));

@@ -53,8 +53,8 @@ function frameAt(frames: StatePayload[], version: number): StatePayload | undefi
 }
 
 function comparable(payload: StatePayload) {
-  const { view, pending, deadline, outcome, status, connected, agentSeats, names, seat } = payload;
-  return { view, pending, deadline, outcome, status, connected, agentSeats, names, seat };
+  const { view, pending, deadline, outcome, status, connected, agentSeats, names, seat, waitingFor, away, takenOver } = payload;
+  return { view, pending, deadline, outcome, status, connected, agentSeats, names, seat, waitingFor, away, takenOver };
 }
 
 describe('replay of a finished Traitors game', () => {

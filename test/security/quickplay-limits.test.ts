@@ -107,7 +107,8 @@ describe('abandoned quick-play tables', () => {
     client.close();
     const log = await until('the abandoned end', () => t.events(json.id), (rows) => rows.some((r) => r.event.type === 'ended'));
     const kinds = log.filter((r) => r.kind === 'session').map((r) => r.event.type);
-    expect(kinds.slice(-3)).toEqual(['connected', 'disconnected', 'ended']);
+    // quick play waits for its player: the table started when they connected
+    expect(kinds.slice(-4)).toEqual(['connected', 'started', 'disconnected', 'ended']);
     expect(log.at(-1)!.event).toEqual({ type: 'ended', reason: 'abandoned' });
   });
 });

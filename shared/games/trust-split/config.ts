@@ -21,6 +21,12 @@ export const TrustSplitConfigSchema = z
     feedback: FeedbackModeSchema,
     /** after round 1 the previous lower hand always gets the upper hand (see rules.ts) */
     alternatingHands: z.boolean(),
+    /**
+     * The end screen names a winner (crown, "X wins!"). Off unless asked for: a winner frames the
+     * game as a contest, which can push participants to compete. Absent from the presets so logs
+     * of existing configurations stay byte-identical.
+     */
+    showWinner: z.boolean().optional(),
     /** deadlines for live play in seconds (0 = no deadline) */
     timeouts: z.strictObject({
       speak: z.number().min(0).max(86_400),
