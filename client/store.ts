@@ -252,6 +252,7 @@ export function discloseAgents(payload: StatePayload): StatePayload {
   const view = payload.view as { names?: unknown } | null;
   if (!payload.agentSeats?.length || !view || !Array.isArray(view.names)) return payload;
   const agents = new Set(payload.agentSeats);
-  const names = (view.names as string[]).map((name, seat) => (agents.has(seat) ? `${name} (AI)` : name));
-  return { ...payload, view: { ...view, names } };
+  const mark = (list: readonly string[]) => list.map((name, seat) => (agents.has(seat) ? `${name} (AI)` : name));
+  // the view's names draw the table; the payload's names label the conversation and the results
+  return { ...payload, names: mark(payload.names), view: { ...view, names: mark(view.names as string[]) } };
 }

@@ -18,8 +18,11 @@ export function awayText(payload: StatePayload, seat: SeatId): string | null {
   return payload.away?.some((entry) => entry.seat === seat) ? `${payload.names[seat]} is away` : null;
 }
 
-/** The seat to show as speaking in the chat: nobody before the table starts or while they are away. */
+/**
+ * The seat to show as speaking in the chat: nobody before the table starts or while they are away,
+ * and never the viewer's own seat (its turn is the composer under the chat, not "<you> is speaking…").
+ */
 export function speakingNow(payload: StatePayload, seat: SeatId | null): SeatId | null {
-  if (seat === null || (payload.waitingFor !== null && payload.waitingFor !== undefined) || awayText(payload, seat)) return null;
+  if (seat === null || seat === payload.seat || (payload.waitingFor !== null && payload.waitingFor !== undefined) || awayText(payload, seat)) return null;
   return seat;
 }

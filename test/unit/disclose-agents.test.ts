@@ -25,6 +25,8 @@ describe('disclosed agents in the browser', () => {
     const shown = discloseAgents(payload([1]));
     expect((shown.view as { names: string[] }).names).toEqual(['Alice', 'Ben (AI)']);
     expect((shown.view as { round: number }).round).toBe(1);
+    // the conversation and the results label lines with the payload's names
+    expect(shown.names).toEqual(['Alice', 'Ben (AI)']);
   });
 
   it('are not marked when the session does not disclose them (blind: agentSeats null)', () => {
