@@ -1,4 +1,3 @@
-import { piecesOf, pickFresh, pickFreshOrNothing } from '../../engine/phrasing.ts';
 import type { Rng } from '../../engine/rng.ts';
 
 /**
@@ -34,22 +33,29 @@ export interface SuspectFacts {
   lastVote: { target: string; round: number } | null;
 }
 
-/** A speaker's voice: its RNG and the pieces of everything it said before on this channel (shared/engine/phrasing.ts). */
+/** A speaker's voice: its RNG and everything it said before on this channel. */
 export interface Talk {
   rng: Rng;
-  said: ReadonlySet<string>;
+  before: string;
 }
 
 type Template = (x: string) => string;
 
+/** Not said yet by this speaker: none of the option's sentences. */
+const fresh = (talk: Talk) => (option: string) =>
+  talk.before === '' || (/[.!?]\s/.test(option) ? option.split(/(?<=[.!?])\s+/).every((sentence) => !talk.before.includes(sentence)) : !talk.before.includes(option));
+
 /** A sentence not said yet (any when every one was said). */
 function pick(talk: Talk, options: readonly string[]): string {
-  return pickFresh(talk.rng, options, talk.said);
+  const unsaid = options.filter(fresh(talk));
+  return talk.rng.pick(unsaid.length > 0 ? unsaid : options);
 }
 
 /** A sentence not said yet, or '' when every one was said. Draws once either way. */
 function pickOrNothing(talk: Talk, options: readonly string[]): string {
-  return pickFreshOrNothing(talk.rng, options, talk.said);
+  const unsaid = options.filter(fresh(talk));
+  const i = talk.rng.int(Math.max(unsaid.length, 1));
+  return unsaid.length > 0 ? unsaid[i] : '';
 }
 
 const join = (...parts: string[]): string => parts.filter((p) => p !== '').join(' ');
@@ -95,7 +101,7 @@ const CLOSERS: readonly string[] = ['Good luck, everyone.', "Let's do this.", 'M
  * ones no earlier speaker used (`earlier`: their names and texts), while any remain.
  */
 export function introduction(rng: Rng, me: string, earlier: readonly { name: string; text: string }[]): string {
-  const talk: Talk = { rng, said: piecesOf(earlier.map((e) => e.text)) };
+  const talk: Talk = { rng, before: earlier.map((e) => e.text).join('\n') };
   const greetings = GREETINGS.filter((g) => !earlier.some((e) => e.text.includes(g(e.name))));
   const greeting = rng.pick(greetings.length > 0 ? greetings : GREETINGS)(me);
   const plan = pick(talk, PLANS);

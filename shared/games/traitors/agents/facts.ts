@@ -1,4 +1,3 @@
-import { piecesOf } from '../../../engine/phrasing.ts';
 import type { SeatId } from '../../../engine/actions.ts';
 import type { SuspectFacts, Talk } from '../speech.ts';
 import type { StatementRecord } from '../types.ts';
@@ -45,7 +44,7 @@ export function suspectFacts(view: TraitorsView, seat: SeatId): SuspectFacts {
 export function talkOf(rng: Rng, seat: SeatId, statements: readonly StatementRecord[]): { talk: Talk; said: string[] } {
   const said: string[] = [];
   for (const st of statements) if (st.seat === seat && st.text !== '') said.push(st.text);
-  return { talk: { rng, said: piecesOf(said) }, said };
+  return { talk: { rng, before: said.join('\n') }, said };
 }
 
 /** Earlier introductions at this table, for an introduction unlike them. */

@@ -1,4 +1,4 @@
-import { pool } from '../../../engine/phrasing.ts';
+import type { Rng } from '../../../engine/rng.ts';
 import type { Hand } from '../hands.ts';
 
 /**
@@ -27,8 +27,94 @@ export interface Heard {
 
 const cap = (word: string): string => word.charAt(0).toUpperCase() + word.slice(1);
 
-export { pickFresh, pickFreshOrNothing, piecesOf } from '../../../engine/phrasing.ts';
+/**
+ * Where a message breaks into the pieces freshness is judged by: after a sentence's end, and after
+ * a lead-in's colon ("Since you ask: I have rock." is two pieces). Options and what was said are
+ * split the same way, so "said before" is an exact look-up, not a substring search.
+ */
+const PIECE_END = /(?<=[.!?:])\s+/;
 
+/** Every piece of everything an agent said (from its own messages). */
+export function piecesOf(messages: Iterable<string>): Set<string> {
+  const said = new Set<string>();
+  for (const message of messages) for (const piece of messagePieces(message)) if (piece) said.add(piece);
+  return said;
+}
+
+/** A message's pieces; agents read their own earlier messages every turn, so each is split once (bounded memo). */
+function messagePieces(message: string): readonly string[] {
+  let pieces = SPLIT_MESSAGES.get(message);
+  if (!pieces) {
+    if (SPLIT_MESSAGES.size >= MAX_MEMO) SPLIT_MESSAGES.clear();
+    pieces = message.split(PIECE_END);
+    SPLIT_MESSAGES.set(message, pieces);
+  }
+  return pieces;
+}
+const SPLIT_MESSAGES = new Map<string, readonly string[]>();
+
+/**
+ * Each pool's options split into pieces once. Pools are memoised (see `pool`), so this runs once
+ * per pool, not per message: agents are hot in simulations.
+ */
+const PIECES = new WeakMap<readonly string[], readonly (readonly string[])[]>();
+function piecesOfOptions(options: readonly string[]): readonly (readonly string[])[] {
+  let split = PIECES.get(options);
+  if (!split) {
+    split = options.map((option) => option.split(PIECE_END));
+    PIECES.set(options, split);
+  }
+  return split;
+}
+
+/** Not said yet: none of its pieces was said ('' — silence, or no extra sentence — never counts as said). */
+function isFresh(option: string, pieces: readonly string[], said: ReadonlySet<string>): boolean {
+  if (option === '' || said.size === 0) return true;
+  for (const piece of pieces) if (said.has(piece)) return false;
+  return true;
+}
+
+/** The indexes of the options not said yet. */
+function freshIndexes(options: readonly string[], said: ReadonlySet<string>): number[] {
+  const pieces = piecesOfOptions(options);
+  const fresh: number[] = [];
+  for (let i = 0; i < options.length; i++) if (isFresh(options[i], pieces[i], said)) fresh.push(i);
+  return fresh;
+}
+
+/** A sentence from `options` not yet said (`said`: piecesOf the agent's earlier messages); any when all were said. */
+export function pickFresh(rng: Rng, options: readonly string[], said: ReadonlySet<string>): string {
+  const fresh = freshIndexes(options, said);
+  return fresh.length > 0 ? options[rng.pick(fresh)] : rng.pick(options);
+}
+
+/** Like pickFresh, but says nothing ('') rather than repeat itself. Draws once either way. */
+export function pickFreshOrNothing(rng: Rng, options: readonly string[], said: ReadonlySet<string>): string {
+  const fresh = freshIndexes(options, said);
+  const i = rng.int(Math.max(fresh.length, 1));
+  return fresh.length > 0 ? options[fresh[i]] : '';
+}
+
+/** At most this many memoised pools per pool kind (names and coin counts are few; this only bounds odd callers). */
+const MAX_MEMO = 5000;
+
+/**
+ * A pool of sentences that depends on a few words (hand, name, coins), built once per distinct
+ * words and then reused: the same array each time, so its sentence split is cached too.
+ */
+function pool<A extends unknown[]>(build: (...args: A) => string[], key: (...args: A) => string): (...args: A) => readonly string[] {
+  const memo = new Map<string, readonly string[]>();
+  return (...args: A) => {
+    const k = key(...args);
+    let options = memo.get(k);
+    if (!options) {
+      if (memo.size >= MAX_MEMO) memo.clear();
+      options = build(...args);
+      memo.set(k, options);
+    }
+    return options;
+  };
+}
 const sayKey = (s: Say) => `${s.hand}|${s.coins}|${s.other}`;
 const sayHandKey = (s: Say, x: Hand) => `${sayKey(s)}|${x}`;
 
