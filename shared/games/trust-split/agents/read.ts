@@ -3,7 +3,7 @@ import { claimIsTruthful, extractClaim, type HandClaim } from '../claims.ts';
 import { otherHandFrom, type Hand } from '../hands.ts';
 import { otherSeat } from '../rules.ts';
 import type { TrustSplitSeatView, TrustSplitView } from '../view.ts';
-import { piecesOf, type Heard, type Say } from './messages.ts';
+import type { Heard, Say } from './messages.ts';
 
 /**
  * What scripted agents read from their own seat's view. Agents are stateless: everything they
@@ -102,8 +102,8 @@ export function heardThisRound(view: TrustSplitSeatView): Heard {
 }
 
 /** Everything this seat has said so far this game (its sentences are not to be said again). */
-export function saidBefore(view: TrustSplitSeatView): Set<string> {
-  const own: string[] = [];
-  for (const m of view.messages) if (m.seat === view.seat) own.push(m.text);
-  return piecesOf(own);
+export function saidBefore(view: TrustSplitSeatView): string {
+  let out = '';
+  for (const m of view.messages) if (m.seat === view.seat) out += m.text + '\n';
+  return out;
 }
