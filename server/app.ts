@@ -220,7 +220,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     store,
     games,
     auth: consoleAuth,
-    study: studyLookup(store.db),
+    study: studyLookup(studies.studies),
     now: options.console?.now ?? Date.now,
     log,
     flushMs: options.console?.flushMs,

@@ -168,6 +168,7 @@ export class Store {
       session: this.db.prepare('SELECT * FROM sessions WHERE id = ?'),
       sessions: this.db.prepare('SELECT * FROM sessions ORDER BY created_at DESC, id'),
       sessionsWithStatus: this.db.prepare('SELECT id FROM sessions WHERE status = ? ORDER BY created_at, id'),
+      recentlySettled: this.db.prepare("SELECT id FROM sessions WHERE status != 'active' ORDER BY ended_at DESC, id LIMIT ?"),
       token: this.db.prepare('SELECT session_id, seat FROM tokens WHERE token = ?'),
       log: this.db.prepare('SELECT seq, batch, at, kind, seat, client_action_id, event FROM log WHERE session_id = ? ORDER BY seq'),
       logPage: this.db.prepare(
@@ -273,6 +274,11 @@ export class Store {
 
   sessions(): SessionRecord[] {
     return (this.stmts.sessions.all() as SessionRow[]).map(toRecord);
+  }
+
+  /** The `limit` sessions that finished or were ended most recently, newest first. */
+  recentlySettledIds(limit: number): string[] {
+    return (this.stmts.recentlySettled.all(limit) as { id: string }[]).map((r) => r.id);
   }
 
   sessionIdsWithStatus(status: SessionStatus): string[] {

@@ -63,14 +63,12 @@ export class ConsoleHub {
   private flushTimer: NodeJS.Timeout | null = null;
   private tickTimer: NodeJS.Timeout | null = null;
   private lastFlushAt = 0;
-  private readonly recentSettledQuery;
 
   constructor(private readonly options: ConsoleHubOptions) {
     this.flushMs = options.flushMs ?? 250;
     this.graceMs = options.stuckGraceMs ?? DEFAULT_STUCK_GRACE_MS;
     this.tickMs = options.tickMs ?? 1000;
     this.recentLimit = options.recentSettled ?? 300;
-    this.recentSettledQuery = options.store.db.prepare("SELECT id FROM sessions WHERE status != 'active' ORDER BY ended_at DESC, id LIMIT ?");
     this.nsp = options.io.of('/console') as unknown as ConsoleNamespace;
     this.nsp.use((socket, next) => {
       try {
@@ -168,7 +166,7 @@ export class ConsoleHub {
   }
 
   private recentSettled(): string[] {
-    return (this.recentSettledQuery.all(this.recentLimit) as { id: string }[]).map((r) => r.id);
+    return this.options.store.recentlySettledIds(this.recentLimit);
   }
 
   /** A settled session's summary: cached, else read once from its room (rebuilt from the log when not loaded). */

@@ -259,6 +259,7 @@ export class StudyStore {
       participantEvents: db.prepare('SELECT * FROM participant_events WHERE study_id = ? AND participant_id = ? ORDER BY seq'),
       insertTable: db.prepare('INSERT INTO study_tables (study_id, arm, session_id, created_at, seats, agent_filled) VALUES (?, ?, ?, ?, ?, ?)'),
       tables: db.prepare('SELECT * FROM study_tables WHERE study_id = ? ORDER BY created_at, session_id'),
+      tableOfSession: db.prepare('SELECT t.study_id AS id, s.slug AS slug, t.arm AS arm FROM study_tables t JOIN studies s ON s.id = t.study_id WHERE t.session_id = ?'),
     };
   }
 
@@ -363,6 +364,12 @@ export class StudyStore {
       data: string;
     }[];
     return rows.map((r) => ({ studyId: r.study_id, participantId: r.participant_id, seq: r.seq, at: r.at, type: r.type, data: JSON.parse(r.data) }));
+  }
+
+  /** The study and arm whose table a session is, or null for a session outside any study. */
+  studyOfSession(sessionId: string): { id: string; slug: string; arm: string } | null {
+    const row = this.stmts.tableOfSession.get(sessionId) as { id: string; slug: string; arm: string } | undefined;
+    return row ? { id: row.id, slug: row.slug, arm: row.arm } : null;
   }
 
   tables(studyId: string): TableRecord[] {

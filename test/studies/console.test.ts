@@ -169,6 +169,9 @@ describe('GET /api/studies/:id for the console', () => {
     ]);
     const session = await t.api<{ status: string }>('GET', `/api/sessions/${d.tables[0].sessionId}`);
     expect(session.json.status).toBe('active');
+    // the console's session row names the study and the arm of the table
+    const listed = await t.api<{ summaries: { id: string; study: unknown }[] }>('GET', '/api/sessions');
+    expect(listed.json.summaries.find((row) => row.id === d.tables[0].sessionId)?.study).toEqual({ id: study.id, slug: d.slug, arm: 'pairs' });
     // the payments rows: the quiz failure's code and its payment (nothing: Prolific asks it to return)
     const failed = d.participantList.find((x) => x.participantId === 'P2')!;
     expect(failed).toMatchObject({ arm: 'solo', outcome: 'failed_quiz', code: 'CQUIZ', payment: { showUp: 0, bonus: 0, total: 0, currency: 'GBP' } });
