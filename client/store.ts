@@ -37,6 +37,9 @@ type Listener = (state: ClientState, previous: ClientState) => void;
  * later state is shown, so the header, the sidebar and the canvas never run ahead of a moment.
  * The Traitors' table scene is one.
  */
+/** The longest the moments of one step may hold its state back (at most 6 moments of ~3 s play; skipped beyond). */
+export const MAX_MOMENT_MS = 20_000;
+
 export interface MomentPlayer {
   /**
    * Play the moments from `before` to `after` and call `done` once they have played; false when
@@ -170,15 +173,33 @@ export class Store {
       if (asksToAct(next)) {
         // the seat must act now: show the state at once and the moments briefly, out of the way
         this.apply(next, false);
-        player.play(before, next.payload, true, () => {});
+        try {
+          player.play(before, next.payload, true, () => {});
+        } catch (err) {
+          console.warn('a table moment failed to play', err);
+        }
         continue;
       }
       const token = ++this.momentToken;
       this.momentPlaying = true;
       this.held = next;
-      const started = player.play(before, next.payload, false, () => {
+      const finish = () => {
         if (token === this.momentToken) this.release();
-      });
+      };
+      // however the moment goes (a scene that throws or never calls back), the state it holds
+      // back is shown after at most MAX_MOMENT_MS: the table may lag a moment, never stall
+      const watchdog = setTimeout(finish, MAX_MOMENT_MS);
+      let started: boolean;
+      try {
+        started = player.play(before, next.payload, false, () => {
+          clearTimeout(watchdog);
+          finish();
+        });
+      } catch (err) {
+        console.warn('a table moment failed to play; showing the state without it', err);
+        started = false;
+      }
+      if (!started) clearTimeout(watchdog);
       if (!started && token === this.momentToken) {
         this.momentPlaying = false;
         this.held = null;

@@ -193,7 +193,11 @@ export async function playUntil(page: Page, stop: () => Promise<boolean>, option
     }
     await page.waitForTimeout(60);
   }
-  throw new Error(`the game did not get there in time (actions so far: ${JSON.stringify(report.actions)})`);
+  // what the page showed when it stopped moving, to tell a stalled game from a hidden control
+  const phase = await page.locator('.topbar .phase').textContent().catch(() => null);
+  const panel = await page.locator('.actions').textContent().catch(() => null);
+  await page.screenshot({ path: path.join(REPO_ROOT, 'test-results', `stalled-${Date.now()}.png`) }).catch(() => undefined);
+  throw new Error(`the game did not get there in time (actions so far: ${JSON.stringify(report.actions)}; phase "${phase}"; panel "${panel?.slice(0, 300)}")`);
 }
 
 export const ADMIN_TOKEN = 'browser-test-admin';
