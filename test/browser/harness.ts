@@ -170,12 +170,15 @@ export async function playUntil(page: Page, stop: () => Promise<boolean>, option
     }
     const voteCount = await votes.count();
     if (voteCount > 0) {
+      if (await stop()) return report;
       const control = await votes.first().elementHandle();
       await votes.nth(count % voteCount).click();
       await acted('vote', control!);
       continue;
     }
     if (await submitSuspicions.isVisible()) {
+      // the request may have appeared since stop() was asked: a caller waiting for it stops here
+      if (await stop()) return report;
       const control = await submitSuspicions.elementHandle();
       const sliders = page.getByLabel(/^Suspicion of /);
       const n = await sliders.count();
