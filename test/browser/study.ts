@@ -8,7 +8,17 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { parse as parseYaml } from 'yaml';
-import { ADMIN_TOKEN, DESKTOP, PHONE, REPO_ROOT, openPage, playToTheEnd, type TestServer } from './harness.ts';
+import { ADMIN_TOKEN, DESKTOP, PHONE, REPO_ROOT, openPage, playUntil, type PlayOptions, type PlayReport, type TestServer } from './harness.ts';
+
+/**
+ * Play a study's table to its end: the results ("Game over"), or the survey when the study has
+ * already moved the participant on (it may, once the game is over, before the results were seen).
+ */
+function playStudyGame(page: Page, options: PlayOptions): Promise<PlayReport> {
+  const over = page.getByRole('heading', { name: 'Game over' });
+  const onward = page.getByRole('button', { name: 'Continue to the survey' }).or(page.getByRole('button', { name: 'Submit', exact: true }));
+  return playUntil(page, async () => (await over.isVisible()) || (await onward.first().isVisible()), options);
+}
 
 type Register = (name: string, run: (ctx: { browser: Browser; server: TestServer }) => Promise<void>) => void;
 type Shot = (page: Page, name: string) => Promise<void>;
@@ -211,7 +221,7 @@ export function registerStudyTests(test: Register, shot: Shot): void {
     await b.arriveAndPass(browser, server, PHONE);
     await b.table();
     const bGame = alongside((async () => {
-      const report = await playToTheEnd(b.page, { reloadAfter: 2, timeoutMs: 240_000 });
+      const report = await playStudyGame(b.page, { reloadAfter: 2, timeoutMs: 240_000 });
       assert.ok(report.reloaded, 'B reloaded mid-game');
       assert.ok(report.linesAfterReload >= report.linesBeforeReload, 'the conversation came back after the reload');
       await shot(b.page, 'study-game-over');
@@ -230,7 +240,7 @@ export function registerStudyTests(test: Register, shot: Shot): void {
     const pairGame = alongside(
       Promise.all(
         [a, c].map(async (p) => {
-          await playToTheEnd(p.page, { timeoutMs: 240_000 });
+          await playStudyGame(p.page, { timeoutMs: 240_000 });
           const judged = await p.survey(p === a ? 'study-survey' : undefined);
           assert.equal(judged, 0, 'a disclosed arm asks nobody to judge');
           assert.equal(await p.completionCode(), codes.completed);
@@ -297,7 +307,7 @@ export function registerStudyTests(test: Register, shot: Shot): void {
     await Promise.all(
       [first, second].map(async (p, i) => {
         // T2 reloads once mid-game and comes back to its seat
-        const report = await playToTheEnd(p.page, { timeoutMs: 400_000, ...(i === 1 ? { reloadAfter: 2 } : {}) });
+        const report = await playStudyGame(p.page, { timeoutMs: 400_000, ...(i === 1 ? { reloadAfter: 2 } : {}) });
         if (i === 1) assert.ok(report.reloaded);
         await p.survey(i === 0 ? 'study-traitors-survey' : undefined);
         assert.equal(await p.completionCode(), codes.completed);
