@@ -10,6 +10,7 @@ import type {
   ServerToClientEvents,
   StatePayload,
 } from '../shared/protocol/index.ts';
+import { applyUpdate } from '../shared/protocol/patch.ts';
 
 /** Where the connection stands, as the player should be told. */
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'replaced' | 'refused';
@@ -46,17 +47,22 @@ function newClientActionId(): string {
 
 /**
  * Open the seat (or spectator view) that `token` grants. Socket.io reconnects by itself; the
- * server resends the full state on every connect, so nothing needs remembering here.
+ * server resends the full state on every connect, then sends only what changed (`update`
+ * patches, applied here to the last payload), so nothing needs remembering between connections.
  */
 export function connect(token: string, handlers: ConnectionHandlers): Connection {
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
-    auth: { token },
+    auth: { token, updates: 'patch' },
     transports: ['websocket', 'polling'],
     reconnectionDelay: 400,
     reconnectionDelayMax: 3_000,
   });
   let everConnected = false;
   let finished = false;
+  /** the server's payload as of its last message: what the next update patches */
+  let held: StatePayload | null = null;
+  /** a gap was seen and a full state asked for: updates until it comes cannot apply */
+  let resyncing = false;
 
   handlers.onStatus('connecting');
   socket.on('connect', () => {
@@ -81,7 +87,22 @@ export function connect(token: string, handlers: ConnectionHandlers): Connection
     if (code === 'rate_limited') setTimeout(() => { if (!finished && !socket.connected) socket.connect(); }, RATE_LIMITED_RETRY_MS);
     handlers.onStatus(everConnected ? 'reconnecting' : 'connecting');
   });
-  socket.on('state', (payload) => handlers.onState(payload));
+  socket.on('state', (payload) => {
+    held = payload;
+    resyncing = false;
+    handlers.onState(payload);
+  });
+  socket.on('update', (update) => {
+    const next = held && applyUpdate(held, update);
+    if (!next) {
+      // a gap (or a patch that does not fit): ask once for the full state, which replaces everything
+      if (!resyncing) socket.emit('resync');
+      resyncing = true;
+      return;
+    }
+    held = next;
+    handlers.onState(next);
+  });
   socket.on('presence', (payload) => handlers.onPresence(payload));
   socket.on('handback', (payload) => handlers.onHandback?.(payload));
   socket.on('replaced', (payload: ReplacedPayload) => {

@@ -11,9 +11,13 @@ import type { NewRow, SessionRecord, Store } from './store.ts';
 import { visibleLength } from '../shared/text.ts';
 import { describeTakeoverAction } from '../shared/replay/labels.ts';
 import { humanThinkMs, humanTypingMs, pacingBudgetMs } from './studies/pacing.ts';
+import type { FeedSend, StateFeed } from './live/feed.ts';
+import { LiveMetricsCache } from './live/metrics.ts';
 
 /** One connection as the room sees it (a socket.io Socket satisfies this). */
 export interface Peer {
+  /** unique per connection (the socket's id): the feed fans one encoding out by it */
+  readonly id: string;
   readonly connected: boolean;
   emit<E extends keyof ServerToClientEvents>(event: E, ...args: Parameters<ServerToClientEvents[E]>): unknown;
   disconnect(close?: boolean): unknown;
@@ -25,6 +29,8 @@ export interface RoomDeps {
   resolvers: readonly AgentResolver[];
   now: () => number;
   log: (message: string) => void;
+  /** sends every state (full or as a patch, as each connection asked) */
+  feed: StateFeed;
   /** called (outside the queue) once the session is finished or ended */
   onSettled?: (room: Room) => void;
   /** called after every commit, presence change and end (the console's live table); must be cheap */
@@ -99,6 +105,8 @@ export class Room {
 
   private readonly sockets: (Peer | null)[];
   private readonly spectators = new Set<Peer>();
+  /** the spectator's live metrics, once per change of the log */
+  private readonly liveMetrics = new LiveMetricsCache();
   /** when each human/external seat was last seen leaving (or the session began), for takeovers */
   private readonly goneSince: (number | null)[];
   private readonly takeoverTimers: (NodeJS.Timeout | null)[];
@@ -571,7 +579,7 @@ export class Room {
       if (!peer.connected) return true;
       if (seat === null) {
         this.spectators.add(peer);
-        peer.emit('state', this.statePayload(null));
+        this.deps.feed.sendFull(peer, this.statePayload(null));
         return true;
       }
       const previous = this.sockets[seat];
@@ -595,7 +603,7 @@ export class Room {
       }
       const opened = this.waiting !== null && this.waiting.seats.every((awaited) => this.sockets[awaited] !== null);
       if (opened) await this.startNow([]); // everyone, this seat included, gets the first requests
-      else peer.emit('state', this.statePayload(seat));
+      else this.deps.feed.sendFull(peer, this.statePayload(seat));
       // who is awaited or away changed: the others' `waitingFor` / `away`
       if (!opened && (this.waiting || this.slots[seat])) this.sendStates(seat);
       if (handedBack) {
@@ -611,6 +619,7 @@ export class Room {
   }
 
   disconnect(peer: Peer, seat: number | null): Promise<void> {
+    this.deps.feed.forget(peer);
     return this.enqueue(async () => {
       if (this.closed) return;
       if (seat === null) {
@@ -634,13 +643,15 @@ export class Room {
    */
   private sendStates(skip: number | null): void {
     const shared = this.sharedPayload();
+    const sends: FeedSend[] = [];
     if (!this.record.options.maskPresence) {
       this.sockets.forEach((peer, seat) => {
-        if (seat !== skip && peer?.connected) peer.emit('state', this.statePayload(seat, shared));
+        if (seat !== skip && peer?.connected) sends.push({ peer, payload: this.statePayload(seat, shared) });
       });
     }
     const payload = this.statePayload(null, shared);
-    for (const peer of this.spectators) if (peer.connected) peer.emit('state', payload);
+    for (const peer of this.spectators) if (peer.connected) sends.push({ peer, payload });
+    this.deps.feed.broadcast(sends);
   }
 
   private armTakeover(seat: number): void {
@@ -681,15 +692,17 @@ export class Room {
    */
   private broadcastTakeovers(skip: number | null): void {
     const shared = this.sharedPayload();
+    const sends: FeedSend[] = [];
     if (!this.record.options.maskPresence) {
       this.sockets.forEach((peer, seat) => {
-        if (seat !== skip && peer?.connected) peer.emit('state', this.statePayload(seat, shared));
+        if (seat !== skip && peer?.connected) sends.push({ peer, payload: this.statePayload(seat, shared) });
       });
     }
     if (this.spectators.size) {
       const payload = this.statePayload(null, shared);
-      for (const peer of this.spectators) if (peer.connected) peer.emit('state', payload);
+      for (const peer of this.spectators) if (peer.connected) sends.push({ peer, payload });
     }
+    this.deps.feed.broadcast(sends);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -824,19 +837,22 @@ export class Room {
       serverNow: shared.serverNow,
       waitingFor: this.waitingFor(seat, connected),
       away: awaySeats(this.game, shared.state, this.slots, connected, seat ?? 'spectator'),
+      metrics: seat === null ? this.liveMetrics.of(this.game, this.match.log) : null,
     };
   }
 
   private broadcastState(): void {
     const shared = this.sharedPayload();
+    const sends: FeedSend[] = [];
     for (let seat = 0; seat < this.sockets.length; seat++) {
       const peer = this.sockets[seat];
-      if (peer?.connected) peer.emit('state', this.statePayload(seat, shared));
+      if (peer?.connected) sends.push({ peer, payload: this.statePayload(seat, shared) });
     }
     if (this.spectators.size) {
       const payload = this.statePayload(null, shared);
-      for (const peer of this.spectators) if (peer.connected) peer.emit('state', payload);
+      for (const peer of this.spectators) if (peer.connected) sends.push({ peer, payload });
     }
+    this.deps.feed.broadcast(sends);
   }
 
   private broadcastPresence(): void {

@@ -8,6 +8,7 @@ import { resolveAgent, UnknownAgentError, type AgentResolver } from './agents.ts
 import { Room } from './room.ts';
 import type { NewRow, SeatRecord, SessionRecord, Store } from './store.ts';
 import { ownValue } from '../shared/own.ts';
+import { StateFeed } from './live/feed.ts';
 
 /** A request the experimenter (or quick play) got wrong: becomes a 400 with this message. */
 export class BadRequest extends Error {}
@@ -52,6 +53,8 @@ function configHasField(game: AnyGame, preset: string, field: string): boolean {
  */
 export class Sessions {
   private readonly rooms = new Map<string, Room>();
+  /** how every room's states reach the connections (the transport opens each connection in it) */
+  readonly feed = new StateFeed();
 
   constructor(private readonly deps: SessionsDeps) {}
 
@@ -167,7 +170,7 @@ export class Sessions {
   private roomDeps(game: AnyGame, record: SessionRecord) {
     const { store, resolvers, now, log, quickplayAbandon } = this.deps;
     const abandon = record.options.quickplay ? quickplayAbandon : undefined;
-    return { store, game, resolvers, now, log, abandon, onSettled: (room: Room) => this.evictIfIdle(room.id), onChange: this.deps.onChange };
+    return { store, game, resolvers, now, log, abandon, feed: this.feed, onSettled: (room: Room) => this.evictIfIdle(room.id), onChange: this.deps.onChange };
   }
 
   private gameOf(record: SessionRecord): AnyGame {

@@ -12,6 +12,7 @@ import { zodMessage } from './http.ts';
 import { RateLimit, type Limits } from './limits.ts';
 import type { Room } from './room.ts';
 import type { Sessions } from './sessions.ts';
+import type { UpdateMode } from './live/feed.ts';
 
 interface SocketData {
   room: Room;
@@ -19,6 +20,8 @@ interface SocketData {
   seat: number | null;
   /** the token it connected with, to load the room again if it was evicted meanwhile */
   token: string;
+  /** full states after every change, or one full state and then patches */
+  updates: UpdateMode;
 }
 
 type ParleySocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -52,6 +55,12 @@ export function attachSockets(
     // tokens, not cookies, authorise: any origin may connect (external programs, a dev server)
     cors: { origin: true },
   });
+  // identical messages of one broadcast (spectators, seats with the same patch) are encoded once
+  sessions.feed.useFanOut((peers, message) => {
+    const target = peers.length === 1 ? (peers[0] as ParleySocket) : io.to(peers.map((peer) => peer.id));
+    if (message.event === 'state') target.emit('state', message.payload);
+    else target.emit('update', message.payload);
+  });
 
   // async steps never throw into socket.io (an unhandled rejection would end the process)
   const logFailure = (what: string) => (err: unknown) => log(`${what}: ${err instanceof Error ? err.stack : String(err)}`);
@@ -64,7 +73,7 @@ export function attachSockets(
   async function authorise(socket: ParleySocket, next: (err?: Error) => void): Promise<void> {
     const auth = AuthSchema.safeParse(socket.handshake.auth);
     if (!auth.success) {
-      next(refuse('invalid_auth', `connect with auth: { token: "<seat or spectator token>" } (${zodMessage(auth.error)})`));
+      next(refuse('invalid_auth', `connect with auth: { token: "<seat or spectator token>", updates?: "full" | "patch" } (${zodMessage(auth.error)})`));
       return;
     }
     const limited = await connectsPerToken.take(auth.data.token);
@@ -87,6 +96,7 @@ export function attachSockets(
     socket.data.room = target.room;
     socket.data.seat = target.seat;
     socket.data.token = auth.data.token;
+    socket.data.updates = auth.data.updates ?? 'full';
     next();
   }
 
@@ -94,6 +104,7 @@ export function attachSockets(
     const { seat } = socket.data;
     // the room may change once: see seatSocket()
     let room = socket.data.room;
+    sessions.feed.open(socket, socket.data.updates);
     void seatSocket().catch(logFailure(`room ${room.id}: connect`));
 
     /**
@@ -142,6 +153,16 @@ export function attachSockets(
       // a failure has been acknowledged as `internal` by the room; it is logged by onAct's caller
       await room.submit(seat, parsed.data.action, parsed.data.clientActionId, respond);
     }
+
+    // the client's payload no longer follows the updates: a full state (the feed ignores needless asks)
+    socket.on('resync', (ack?: unknown) => {
+      try {
+        sessions.feed.resync(socket, () => room.statePayload(seat));
+      } catch (err) {
+        logFailure(`room ${room.id}: resync`)(err);
+      }
+      if (typeof ack === 'function') (ack as () => void)();
+    });
 
     socket.on('disconnect', () => {
       void room

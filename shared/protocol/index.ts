@@ -13,6 +13,8 @@ import { SECRET_SEED_PATTERN, type Seed } from '../engine/rng.ts';
 /** Socket.io handshake: `io(url, { auth: { token } })` with a seat's or the spectator's token. */
 export const AuthSchema = z.strictObject({
   token: z.string().min(1).max(200),
+  /** 'full' (default): a whole `state` after every change; 'patch': one `state`, then `update`s (JSON Patch) */
+  updates: z.enum(['full', 'patch']).optional(),
 });
 export type Auth = z.infer<typeof AuthSchema>;
 
@@ -85,6 +87,14 @@ export const OutcomeSchema = z
 export const SessionStatusSchema = z.enum(['active', 'finished', 'ended']);
 export type SessionStatus = z.infer<typeof SessionStatusSchema>;
 
+/** One live metric: a headline metric of the log so far (null while undefined), labelled for people. */
+export const LiveMetricSchema = z.object({
+  key: z.string(),
+  label: z.string(),
+  value: z.number().nullable(),
+  percent: z.boolean().optional(),
+});
+
 /**
  * `state`: sent on every connect and after every change, each receiver with its own view.
  * `version` is the sequence number of the last row of the session's log; it only grows.
@@ -129,8 +139,36 @@ export const StatePayloadSchema = z.object({
    * ("<name> is away", with their countdown). Empty when the session masks presence.
    */
   away: z.array(z.object({ seat: SeatIdSchema, deadline: z.number().nullable() })).optional(),
+  /**
+   * The spectator's live metrics (GameDefinition.liveMetrics), computed by the server from the real
+   * log so far: the same numbers the export carries. Always null (or absent) for seats.
+   */
+  metrics: z.array(LiveMetricSchema).nullable().optional(),
 });
 export type StatePayload = z.infer<typeof StatePayloadSchema>;
+
+/**
+ * One step of an RFC 6902 JSON Patch, the subset `update` uses: `add` (path ending `/-` appends to
+ * an array), `replace`, `remove`. Paths are JSON Pointers into the whole StatePayload.
+ */
+export const PatchOpSchema = z.discriminatedUnion('op', [
+  z.strictObject({ op: z.literal('add'), path: z.string(), value: z.unknown() }),
+  z.strictObject({ op: z.literal('replace'), path: z.string(), value: z.unknown() }),
+  z.strictObject({ op: z.literal('remove'), path: z.string() }),
+]);
+export type PatchOp = z.infer<typeof PatchOpSchema>;
+
+/**
+ * `update` (only to clients that connected with `updates: 'patch'`): applying `patch` to the
+ * payload at version `from` gives the full `state` payload at `version`. shared/protocol/patch.ts applies it.
+ */
+export const UpdatePayloadSchema = z.strictObject({
+  sessionId: z.string(),
+  from: z.number().int().nonnegative(),
+  version: z.number().int().nonnegative(),
+  patch: z.array(PatchOpSchema),
+});
+export type UpdatePayload = z.infer<typeof UpdatePayloadSchema>;
 
 /** `presence`: who is connected changed (sent to everyone in the session). */
 export const PresencePayloadSchema = z.object({
@@ -159,6 +197,7 @@ export type ConnectErrorCode = (typeof CONNECT_ERROR_CODES)[number];
 
 export interface ServerToClientEvents {
   state: (payload: StatePayload) => void;
+  update: (payload: UpdatePayload) => void;
   presence: (payload: PresencePayload) => void;
   replaced: (payload: ReplacedPayload) => void;
   handback: (payload: HandbackPayload) => void;
@@ -167,6 +206,8 @@ export interface ServerToClientEvents {
 export interface ClientToServerEvents {
   /** The payload is typed loosely on purpose: the server parses it with ActSchema. */
   act: (payload: Act, ack: (result: Ack) => void) => void;
+  /** an `update` did not follow the payload held (a gap): send the full `state` again; acked after it */
+  resync: (ack?: () => void) => void;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,139 @@
+import type { StatePayload, UpdatePayload } from '../../shared/protocol/index.ts';
+import { diffPayload } from '../../shared/protocol/patch.ts';
+import type { Peer } from '../room.ts';
+
+/** How a connection asked to be kept up to date (AuthSchema `updates`). */
+export type UpdateMode = 'full' | 'patch';
+
+export type FeedMessage = { event: 'state'; payload: StatePayload } | { event: 'update'; payload: UpdatePayload };
+
+/**
+ * Sends one message to every peer in `peers`, encoding it once (socket.io: `io.to(ids).emit`).
+ * The default emits to each peer in turn, for peers that are not sockets.
+ */
+export type FanOut = (peers: readonly Peer[], message: FeedMessage) => void;
+
+export interface FeedSend {
+  peer: Peer;
+  payload: StatePayload;
+}
+
+/**
+ * A patch with more steps than this is sent as a full state instead: past it, the steps
+ * (each with its path) stop being smaller than the payload, and the client's work grows.
+ */
+const MAX_PATCH_OPS = 200;
+
+interface PeerFeed {
+  mode: UpdateMode;
+  /** the payload this connection holds now (patch mode only: full-mode peers need no memory) */
+  holds: StatePayload | null;
+  /** an `update` was sent since the last full state: only then may a `resync` cost a full state */
+  patched: boolean;
+}
+
+const emitEach: FanOut = (peers, message) => {
+  for (const peer of peers) {
+    if (message.event === 'state') peer.emit('state', message.payload);
+    else peer.emit('update', message.payload);
+  }
+};
+
+/**
+ * Every state the rooms send goes out through here. A connection that asked for patches gets a
+ * full `state` first, then `update`s: the JSON Patch from the payload it holds to the new one.
+ * The others get a full `state` each time, as always. Whatever is identical within a broadcast —
+ * the spectators' shared payload, the same patch for many seats — is encoded once.
+ */
+export class StateFeed {
+  // weak: a connection the room never saw leave still costs nothing once it is gone
+  private readonly peers = new WeakMap<Peer, PeerFeed>();
+  private fanOut: FanOut = emitEach;
+
+  /** The transport's one-encoding fan-out (server/socket.ts). */
+  useFanOut(fanOut: FanOut): void {
+    this.fanOut = fanOut;
+  }
+
+  /** A connection arrived and said how it wants its states (a peer never opened gets full states). */
+  open(peer: Peer, mode: UpdateMode): void {
+    this.peers.set(peer, { mode, holds: null, patched: false });
+  }
+
+  /** The connection is gone: drop the payload kept for it. */
+  forget(peer: Peer): void {
+    this.peers.delete(peer);
+  }
+
+  /** One seat's (null: the spectator's) new state; `seat` guards against sending a view to the wrong connection. */
+  send(peer: Peer, seat: number | null, payload: StatePayload): void {
+    if (payload.seat !== seat) throw new Error(`state for seat ${payload.seat} sent to seat ${seat}'s connection`);
+    this.broadcast([{ peer, payload }]);
+  }
+
+  /** A full state, whatever the mode: the payload to patch from starts again here (connect, resync). */
+  sendFull(peer: Peer, payload: StatePayload): void {
+    if (!peer.connected) return;
+    const feed = this.peers.get(peer);
+    if (feed?.mode === 'patch') {
+      feed.holds = payload;
+      feed.patched = false;
+    }
+    this.fanOut([peer], { event: 'state', payload });
+  }
+
+  /**
+   * The client saw a gap (`resync`): send the current state in full — unless nothing but a full
+   * state went to it since the last one, so repeated asks cannot make the server encode state after state.
+   */
+  resync(peer: Peer, current: () => StatePayload): boolean {
+    const feed = this.peers.get(peer);
+    if (!feed?.patched || !peer.connected) return false;
+    this.sendFull(peer, current());
+    return true;
+  }
+
+  /** Many connections' new states at once, each peer at most once (payloads shared by reference are recognised as one). */
+  broadcast(sends: readonly FeedSend[]): void {
+    const fulls = new Map<StatePayload, Peer[]>();
+    const updates = new Map<string, { update: UpdatePayload; peers: Peer[] }>();
+    for (const { peer, payload } of sends) {
+      if (!peer.connected) continue;
+      const feed = this.peers.get(peer);
+      if (feed?.mode !== 'patch') {
+        group(fulls, payload, peer);
+        continue;
+      }
+      const update = feed.holds ? updateBetween(feed.holds, payload) : null;
+      feed.holds = payload;
+      if (!update) {
+        feed.patched = false;
+        group(fulls, payload, peer);
+        continue;
+      }
+      if (update.patch.length === 0) continue; // the peer already holds exactly this
+      feed.patched = true;
+      // seats whose patches are the same (most of a table after a public statement) share one encoding
+      const key = `${update.from} ${update.version} ${update.sessionId} ${JSON.stringify(update.patch)}`;
+      const same = updates.get(key);
+      if (same) same.peers.push(peer);
+      else updates.set(key, { update, peers: [peer] });
+    }
+    for (const [payload, peers] of fulls) this.fanOut(peers, { event: 'state', payload });
+    for (const { update, peers } of updates.values()) this.fanOut(peers, { event: 'update', payload: update });
+  }
+}
+
+function group(fulls: Map<StatePayload, Peer[]>, payload: StatePayload, peer: Peer): void {
+  const peers = fulls.get(payload);
+  if (peers) peers.push(peer);
+  else fulls.set(payload, [peer]);
+}
+
+/** The update from `held` to `next`, or null when a full state is the better message. */
+function updateBetween(held: StatePayload, next: StatePayload): UpdatePayload | null {
+  if (held.sessionId !== next.sessionId) return null;
+  const patch = diffPayload(held, next);
+  if (patch.length > MAX_PATCH_OPS) return null;
+  return { sessionId: next.sessionId, from: held.version, version: next.version, patch };
+}
