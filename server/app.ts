@@ -260,7 +260,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
           io.close(() => resolve());
           httpServer.closeAllConnections();
         });
-        store.close();
+        // commits what the rooms still had in flight and stops the writer thread
+        await store.close();
       })();
       return closing;
     },

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Seed } from '../shared/engine/rng.ts';
 import type { AgentSpec, LogRow, SeatKind, SessionStatus } from '../shared/protocol/index.ts';
+import { LogWriterThread, type WriterAppend, type WriterStats } from './store-writer.ts';
 
 /** A seat as the session records it. Tokens open exactly this seat of exactly this session. */
 export interface SeatRecord {
@@ -79,7 +80,16 @@ export interface StoreOptions {
    * 'normal' (WAL) survives a process crash, which is what SIGKILL tests, and is faster.
    */
   durability?: 'full' | 'normal';
+  /**
+   * Where appendDurable commits. 'thread' (default): on a writer thread with its own connection,
+   * so the event loop never waits for an fsync. 'inline': on the main thread, one transaction per
+   * turn of the event loop (the earlier design; kept for the commit bench).
+   */
+  writer?: 'thread' | 'inline';
 }
+
+/** How long a write waits for the other connection's transaction before failing (ms). */
+const BUSY_TIMEOUT_MS = 10_000;
 
 interface SessionRow {
   id: string;
@@ -110,18 +120,32 @@ interface LogDbRow {
 /**
  * The durable event log (better-sqlite3, WAL), one database for every session. Rows are
  * committed before the caller acknowledges or broadcasts anything. Rooms append through
- * appendDurable (group commit: one fsync per turn of the event loop for all rooms); creation and
- * tests may use the synchronous append.
+ * appendDurable, which group-commits on a writer thread (server/store-writer.ts): one fsync for
+ * all the rooms' appends that queued meanwhile, and none on the event loop. Reads, session
+ * creation, studies and the synchronous append use this connection: WAL lets them read while the
+ * writer commits; createSession and append wait for the writer's transaction in progress (a gate
+ * shared with the thread), studies' writes through `db` for SQLite's busy timeout.
  */
 export class Store {
   readonly db: Database.Database;
   private readonly stmts;
+  private readonly file: string;
+  private readonly synchronous: 'FULL' | 'NORMAL';
+  private readonly writerKind: 'thread' | 'inline';
+  /** started by the first appendDurable, so read-only uses (exports, scripts) never start a thread */
+  private writer: LogWriterThread | null = null;
+  private closed: Promise<void> | null = null;
+  private readonly stats: WriterStats = { appends: 0, commits: 0 };
 
   constructor(dataDir: string, options: StoreOptions = {}) {
     mkdirSync(dataDir, { recursive: true });
-    this.db = new Database(path.join(dataDir, 'parley.sqlite'));
+    this.file = path.join(dataDir, 'parley.sqlite');
+    this.synchronous = options.durability === 'normal' ? 'NORMAL' : 'FULL';
+    // PARLEY_STORE_WRITER=inline: the whole server on the earlier design, for A/B server benches
+    this.writerKind = options.writer ?? (process.env.PARLEY_STORE_WRITER === 'inline' ? 'inline' : 'thread');
+    this.db = new Database(this.file, { timeout: BUSY_TIMEOUT_MS });
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${options.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
+    this.db.pragma(`synchronous = ${this.synchronous}`);
     this.db.pragma('foreign_keys = ON');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS sessions (
@@ -179,7 +203,8 @@ export class Store {
 
   /** Create a session with its tokens and its opening log rows, all or nothing. */
   createSession(record: SessionRecord, rows: NewRow[]): LogRow[] {
-    return this.db.transaction(() => {
+    // IMMEDIATE: take the write lock before reading anything
+    const create = this.db.transaction(() => {
       this.stmts.insertSession.run({
         id: record.id,
         game: record.game,
@@ -197,7 +222,8 @@ export class Store {
       for (const seat of record.seats) if (seat.token) this.stmts.insertToken.run(seat.token, record.id, seat.seat);
       this.stmts.insertToken.run(record.spectatorToken, record.id, null);
       return this.insertRows(record.id, 1, rows);
-    })();
+    });
+    return this.betweenWriterCommits(() => create.immediate());
   }
 
   /**
@@ -205,7 +231,13 @@ export class Store {
    * at `firstSeq`, and optionally record the session's new status, in one transaction.
    */
   append(sessionId: string, firstSeq: number, rows: NewRow[], status?: StatusChange): LogRow[] {
-    return this.db.transaction(() => this.appendInTransaction(sessionId, firstSeq, rows, status))();
+    const append = this.db.transaction(() => this.appendInTransaction(sessionId, firstSeq, rows, status));
+    return this.betweenWriterCommits(() => append.immediate());
+  }
+
+  /** A write on this connection waits for the writer thread's transaction in progress, if any. */
+  private betweenWriterCommits<T>(write: () => T): T {
+    return this.writer?.usable ? this.writer.exclusive(write) : write();
   }
 
   private appendInTransaction(sessionId: string, firstSeq: number, rows: NewRow[], status?: StatusChange): LogRow[] {
@@ -225,12 +257,14 @@ export class Store {
   }
 
   /**
-   * Group commit: appends requested in the same turn of the event loop (from any rooms) are
-   * written in one transaction, so they share one fsync. The promise resolves once the rows are
-   * durable; a room acknowledges and broadcasts only then. If the shared transaction fails, each
-   * append is retried alone, so one bad batch cannot sink the others.
+   * Group commit: the promise resolves once the rows are committed (and fsynced with durability
+   * 'full'), and reads on this store see them from then on; a room acknowledges and broadcasts
+   * only then. Appends are written in the order requested. One that fails (a seq already taken,
+   * an unknown session) rejects alone and writes nothing; the others still land.
    */
   appendDurable(sessionId: string, firstSeq: number, rows: NewRow[], status?: StatusChange): Promise<LogRow[]> {
+    if (this.closed) return Promise.reject(new Error('the store is closed'));
+    if (this.writerKind === 'thread') return this.appendOnWriter(sessionId, firstSeq, rows, status);
     return new Promise((resolve, reject) => {
       this.group.push({ sessionId, firstSeq, rows, status, resolve, reject });
       if (!this.flushScheduled) {
@@ -240,6 +274,23 @@ export class Store {
     });
   }
 
+  private async appendOnWriter(sessionId: string, firstSeq: number, rows: NewRow[], status?: StatusChange): Promise<LogRow[]> {
+    const append: WriterAppend = {
+      sessionId,
+      rows: rows.map((row, i) => [firstSeq + i, firstSeq, row.at, row.kind, row.seat, row.clientActionId, JSON.stringify(row.event)]),
+      status: status ? [status.status, status.status === 'active' ? null : status.at, status.outcome === null ? null : JSON.stringify(status.outcome)] : null,
+    };
+    if (!this.writer?.usable) this.writer = new LogWriterThread(this.file, this.synchronous, BUSY_TIMEOUT_MS, this.stats);
+    await this.writer.append(append);
+    return rows.map((row, i) => ({ sessionId, seq: firstSeq + i, batch: firstSeq, ...row }));
+  }
+
+  /** Appends committed by appendDurable, and the commits (one fsync each) they took. */
+  get writerStats(): WriterStats {
+    return { ...this.stats };
+  }
+
+  // the inline writer (StoreOptions.writer 'inline'): one transaction per turn of the event loop
   private group: GroupedAppend[] = [];
   private flushScheduled = false;
 
@@ -254,10 +305,14 @@ export class Store {
     let written: LogRow[][];
     try {
       written = this.db.transaction(() => group.map((e) => this.appendInTransaction(e.sessionId, e.firstSeq, e.rows, e.status)))();
+      this.stats.commits++;
+      this.stats.appends += group.length;
     } catch {
       for (const entry of group) {
         try {
           entry.resolve(this.append(entry.sessionId, entry.firstSeq, entry.rows, entry.status));
+          this.stats.commits++;
+          this.stats.appends++;
         } catch (err) {
           entry.reject(err);
         }
@@ -326,9 +381,17 @@ export class Store {
     );
   }
 
-  close(): void {
-    if (this.group.length) this.flushGroup();
-    if (this.db.open) this.db.close();
+  /**
+   * Commit every append requested so far, stop the writer thread and close the database. Awaiting
+   * is needed only to know the appends have landed; with no writer thread it closes at once.
+   */
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      if (this.group.length) this.flushGroup();
+      if (this.writer) await this.writer.close();
+      if (this.db.open) this.db.close();
+    })();
+    return this.closed;
   }
 }
 

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Store, type NewRow, type SessionRecord } from '../../server/store.ts';
+import { Store, type NewRow, type SessionRecord, type StoreOptions } from '../../server/store.ts';
 import { tempDir } from './helpers.ts';
 
 const dirs: string[] = [];
@@ -29,15 +29,25 @@ function record(id: string): SessionRecord {
 
 const row = (type: string, at = 5): NewRow => ({ at, kind: 'game', seat: null, clientActionId: null, event: { type } });
 
-function openStore(): { store: Store; dir: string } {
+function openStore(options?: StoreOptions): { store: Store; dir: string } {
   const dir = tempDir('parley-store-');
   dirs.push(dir);
-  return { store: new Store(dir), dir };
+  return { store: new Store(dir, options), dir };
 }
 
-describe('Store', () => {
+/** What another connection (another process, after a crash) finds on disk. */
+function onDisk(dir: string, sql: string): unknown[] {
+  const reader = new Database(path.join(dir, 'parley.sqlite'), { readonly: true });
+  try {
+    return reader.prepare(sql).all();
+  } finally {
+    reader.close();
+  }
+}
+
+describe.each(['thread', 'inline'] as const)('Store appendDurable (%s writer)', (writer) => {
   it('group-commits appends from many sessions, and one bad append does not sink the others', async () => {
-    const { store, dir } = openStore();
+    const { store, dir } = openStore({ writer });
     store.createSession(record('aaaaaa'), [row('start')]);
     store.createSession(record('bbbbbb'), [row('start')]);
     const good = store.appendDurable('aaaaaa', 2, [row('a2'), row('a3')]);
@@ -60,7 +70,113 @@ describe('Store', () => {
     reader.close();
     expect(store.session('bbbbbb')).toMatchObject({ status: 'finished', endedAt: 9, outcome: { summary: 'done' } });
     expect(store.sessionIdsWithStatus('active')).toEqual(['aaaaaa']);
-    store.close();
+    await store.close();
+  });
+
+  it('commits concurrent rooms in order, each append readable as soon as it resolves, sharing commits', async () => {
+    const { store, dir } = openStore({ writer });
+    const ids = Array.from({ length: 12 }, (_, i) => `room${String(i).padStart(2, '0')}`);
+    for (const id of ids) store.createSession(record(id), [row('start')]);
+    const before = store.writerStats;
+    // each "room" appends, awaits the commit, then appends again, like Room.commitGame
+    await Promise.all(
+      ids.map(async (id) => {
+        let seq = 2;
+        for (let i = 0; i < 15; i++) {
+          const size = 1 + (i % 3);
+          const written = await store.appendDurable(
+            id,
+            seq,
+            Array.from({ length: size }, (_, k) => row(`${id}-${i}-${k}`, i)),
+          );
+          expect(written.map((w) => w.seq)).toEqual(Array.from({ length: size }, (_, k) => seq + k));
+          seq += size;
+          // read right after the promise resolved: the rows are there
+          expect(store.log(id).at(-1)).toMatchObject({ seq: seq - 1, batch: seq - size, event: { type: `${id}-${i}-${size - 1}` } });
+        }
+      }),
+    );
+    for (const id of ids) {
+      const rows = onDisk(dir, `SELECT seq, event FROM log WHERE session_id = '${id}' ORDER BY seq`) as { seq: number; event: string }[];
+      expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: rows.length }, (_, i) => i + 1));
+      expect(rows).toHaveLength(1 + 15 * 2);
+    }
+    if (writer === 'thread') {
+      const stats = store.writerStats;
+      expect(stats.appends - before.appends).toBe(12 * 15);
+      // the first appends of all twelve rooms were requested together: they shared one commit at least
+      expect(stats.commits - before.commits).toBeLessThan(12 * 15);
+    }
+    await store.close();
+  });
+
+  it('writes one session\'s appends in the order requested, status changes included', async () => {
+    const { store } = openStore({ writer });
+    store.createSession(record('aaaaaa'), [row('start')]);
+    const finished = store.appendDurable('aaaaaa', 2, [row('last move')], { status: 'finished', at: 7, outcome: { winner: 0 } });
+    const ended = store.appendDurable('aaaaaa', 3, [row('ended')], { status: 'ended', at: 8, outcome: null });
+    await Promise.all([finished, ended]);
+    expect(store.session('aaaaaa')).toMatchObject({ status: 'ended', endedAt: 8, outcome: null });
+    expect(store.log('aaaaaa').map((r) => r.event.type)).toEqual(['start', 'last move', 'ended']);
+    await store.close();
+  });
+
+  it('rejects a failing append alone, and it changes nothing, its status change included', async () => {
+    const { store, dir } = openStore({ writer });
+    store.createSession(record('aaaaaa'), [row('start')]);
+    store.append('aaaaaa', 3, [row('three')]);
+    // requested together, so they go to the writer together
+    const results = await Promise.allSettled([
+      store.appendDurable('aaaaaa', 4, [row('four')]),
+      // seq 2 is free but seq 3 is taken: neither row may land, nor the status
+      store.appendDurable('aaaaaa', 2, [row('half'), row('collides')], { status: 'finished', at: 9, outcome: null }),
+      store.appendDurable('nosuch', 1, [row('orphan')]),
+      store.appendDurable('aaaaaa', 2, [row('two')]),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason.message).toMatch(/UNIQUE|PRIMARY KEY/);
+    expect((results[2] as PromiseRejectedResult).reason.message).toMatch(/FOREIGN KEY/);
+    expect(onDisk(dir, 'SELECT session_id, seq, event FROM log ORDER BY session_id, seq')).toEqual([
+      { session_id: 'aaaaaa', seq: 1, event: '{"type":"start"}' },
+      { session_id: 'aaaaaa', seq: 2, event: '{"type":"two"}' },
+      { session_id: 'aaaaaa', seq: 3, event: '{"type":"three"}' },
+      { session_id: 'aaaaaa', seq: 4, event: '{"type":"four"}' },
+    ]);
+    expect(store.session('aaaaaa')).toMatchObject({ status: 'active', endedAt: null });
+    await store.close();
+  });
+
+  it('close() commits every append still in flight', async () => {
+    const { store, dir } = openStore({ writer });
+    store.createSession(record('aaaaaa'), [row('start')]);
+    const inFlight = Array.from({ length: 20 }, (_, i) => store.appendDurable('aaaaaa', 2 + i, [row(`e${i}`)]));
+    await store.close();
+    await expect(Promise.all(inFlight)).resolves.toHaveLength(20);
+    expect(onDisk(dir, 'SELECT count(*) AS n FROM log')).toEqual([{ n: 21 }]);
+    await expect(store.appendDurable('aaaaaa', 22, [row('late')])).rejects.toThrow(/closed/);
+    const reopened = new Store(dir, { writer });
+    expect(reopened.log('aaaaaa').map((r) => r.seq)).toEqual(Array.from({ length: 21 }, (_, i) => i + 1));
+    await reopened.close();
+  });
+});
+
+describe('Store', () => {
+  it('takes synchronous writes (createSession) while the writer thread is committing', async () => {
+    const { store } = openStore();
+    store.createSession(record('aaaaaa'), [row('start')]);
+    const appends: Promise<unknown>[] = [];
+    for (let i = 0; i < 40; i++) {
+      appends.push(store.appendDurable('aaaaaa', 2 + i, [row(`e${i}`)]));
+      // a new session on the main connection, while the writer may hold the write lock
+      if (i % 4 === 0) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        store.createSession(record(`s${String(i).padStart(5, '0')}`), [row('start')]);
+      }
+    }
+    await Promise.all(appends);
+    expect(store.log('aaaaaa')).toHaveLength(41);
+    expect(store.sessions()).toHaveLength(11);
+    await store.close();
   });
 
   it('resolves tokens to exactly their own session and seat', () => {
@@ -69,10 +185,11 @@ describe('Store', () => {
     expect(store.resolveToken('aaaaaa-seat0')).toEqual({ sessionId: 'aaaaaa', seat: 0 });
     expect(store.resolveToken('aaaaaa-spectator')).toEqual({ sessionId: 'aaaaaa', seat: null });
     expect(store.resolveToken('aaaaaa-seat1')).toBeNull();
-    store.close();
+    void store.close(); // no append, no writer thread: closes at once
+    expect(store.db.open).toBe(false);
   });
 
-  it('streams the log as JSON lines page by page, while other writes go on', () => {
+  it('streams the log as JSON lines page by page, while other writes go on', async () => {
     const { store } = openStore();
     store.createSession(record('aaaaaa'), Array.from({ length: 25 }, (_, i) => row(`e${i}`, i)));
     const lines: string[] = [];
@@ -87,6 +204,6 @@ describe('Store', () => {
     expect(parsed[0]).toEqual({ sessionId: 'aaaaaa', seq: 1, batch: 1, at: 0, kind: 'game', seat: null, clientActionId: null, event: { type: 'e0' } });
     expect(parsed.map((p) => p.seq)).toEqual(Array.from({ length: 26 }, (_, i) => i + 1));
     expect(store.log('aaaaaa').map((r) => r.event.type).at(-1)).toBe('during');
-    store.close();
+    await store.close();
   });
 });

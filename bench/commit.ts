@@ -1,0 +1,168 @@
+// Commits off the event loop: rooms appending to the durable log (durability 'full': every commit
+// fsynced) with the writer inline on the main thread (the earlier design) vs on the writer thread.
+// Figures: main-thread busy time per committed append (event-loop utilization), commits/s,
+// appends per fsync, commit latency, event-loop delay (what every other room's messages wait), and
+// how long a session's creation (a synchronous write on the main connection) waits meanwhile.
+// `npx tsx bench/commit.ts [--seconds=3]`
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { Store, type NewRow, type SessionRecord } from '../server/store.ts';
+
+interface Scenario {
+  name: string;
+  rooms: number;
+  /** pause between a room's commit and its next append (0: flat out) */
+  pauseMs: number;
+  /** main-thread work per action besides the commit (the engine, the broadcast), busy-waited */
+  workUs: number;
+}
+
+const SCENARIOS: Scenario[] = [
+  { name: 'human pace: 10 rooms, 1 append / 100 ms each (commits mostly alone)', rooms: 10, pauseMs: 100, workUs: 0 },
+  { name: 'busy: 20 rooms, 1 append / 10 ms each', rooms: 20, pauseMs: 10, workUs: 0 },
+  { name: 'flat out: 50 rooms, append-await-append, nothing else to do', rooms: 50, pauseMs: 0, workUs: 0 },
+  { name: 'flat out: 50 rooms, each action also costing 100 µs of main-thread work', rooms: 50, pauseMs: 0, workUs: 100 },
+];
+
+interface Result {
+  appends: number;
+  perSec: number;
+  mainMsPerAppend: number;
+  /** both threads: what the move costs the machine in all */
+  cpuMsPerAppend: number;
+  elu: number;
+  perFsync: number;
+  latencyP50: number;
+  latencyP99: number;
+  loopDelayP99: number;
+  /** a synchronous write on the main connection (createSession) waiting for the writer */
+  syncWriteP50: number;
+  syncWriteP99: number;
+}
+
+function record(id: string): SessionRecord {
+  return {
+    id,
+    game: 'trust-split',
+    preset: 'paper',
+    config: {},
+    seed: 1,
+    createdAt: 1,
+    status: 'active',
+    endedAt: null,
+    outcome: null,
+    seats: [{ seat: 0, name: 'Ada', kind: 'human', token: `${id}-seat0` }],
+    spectatorToken: `${id}-spectator`,
+    options: { takeoverAfterSec: null, takeoverAgent: 'scripted', agentDelayMs: 0, revealAgents: false, quickplay: false },
+  };
+}
+
+/** About the size of a real action: the player's move and the round's consequence. */
+function actionRows(room: number, i: number): NewRow[] {
+  return [
+    { at: Date.now(), kind: 'game', seat: i % 4, clientActionId: `c${room}-${i}`, event: { type: 'offer', seat: i % 4, amount: i % 10, note: 'x'.repeat(40) } as never },
+    { at: Date.now(), kind: 'game', seat: null, clientActionId: null, event: { type: 'round_resolved', round: i, payoffs: [3, 5, 0, 2] } as never },
+  ];
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+
+async function run(writer: 'inline' | 'thread', scenario: Scenario, seconds: number): Promise<Result> {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-bench-commit-'));
+  const store = new Store(dir, { durability: 'full', writer });
+  try {
+    const ids = Array.from({ length: scenario.rooms }, (_, i) => `room${i}`);
+    for (const id of ids) store.createSession(record(id), [{ at: 0, kind: 'game', seat: null, clientActionId: null, event: { type: 'start' } as never }]);
+    // warm up (starts the writer thread), outside the measurement
+    await Promise.all(ids.map((id) => store.appendDurable(id, 2, actionRows(0, 0))));
+    const seqs = new Map(ids.map((id) => [id, 4]));
+    const statsBefore = store.writerStats;
+    const latencies: number[] = [];
+    const delay = monitorEventLoopDelay({ resolution: 5 });
+    const eluBefore = performance.eventLoopUtilization();
+    const cpuBefore = process.cpuUsage();
+    const t0 = performance.now();
+    const until = t0 + seconds * 1000;
+    delay.enable();
+    // sessions are created meanwhile (a synchronous write on the main thread's connection)
+    const syncWrites: number[] = [];
+    const creating = (async () => {
+      for (let n = 0; performance.now() < until; n++) {
+        await new Promise((r) => setTimeout(r, 50));
+        const asked = performance.now();
+        store.createSession(record(`new${n}`), [{ at: 0, kind: 'game', seat: null, clientActionId: null, event: { type: 'start' } as never }]);
+        syncWrites.push(performance.now() - asked);
+      }
+    })();
+    await Promise.all(
+      ids.map(async (id, room) => {
+        // rooms start out of step, as real ones do
+        await new Promise((r) => setTimeout(r, (room * scenario.pauseMs) / scenario.rooms));
+        for (let i = 1; performance.now() < until; i++) {
+          for (const start = performance.now(); performance.now() - start < scenario.workUs / 1000; );
+          const rows = actionRows(room, i);
+          const seq = seqs.get(id)!;
+          const asked = performance.now();
+          await store.appendDurable(id, seq, rows);
+          latencies.push(performance.now() - asked);
+          seqs.set(id, seq + rows.length);
+          if (scenario.pauseMs) await new Promise((r) => setTimeout(r, scenario.pauseMs));
+        }
+      }),
+    );
+    await creating;
+    delay.disable();
+    const elapsed = performance.now() - t0;
+    const elu = performance.eventLoopUtilization(eluBefore);
+    const cpu = process.cpuUsage(cpuBefore);
+    const stats = store.writerStats;
+    const appends = stats.appends - statsBefore.appends;
+    const commits = stats.commits - statsBefore.commits;
+    latencies.sort((a, b) => a - b);
+    syncWrites.sort((a, b) => a - b);
+    return {
+      appends,
+      perSec: appends / (elapsed / 1000),
+      // the sessions' creation is timed apart
+      mainMsPerAppend: (elu.active - syncWrites.reduce((a, b) => a + b, 0)) / appends,
+      cpuMsPerAppend: (cpu.user + cpu.system) / 1000 / appends,
+      elu: elu.utilization,
+      perFsync: appends / commits,
+      latencyP50: percentile(latencies, 0.5),
+      latencyP99: percentile(latencies, 0.99),
+      loopDelayP99: delay.percentile(99) / 1e6,
+      syncWriteP50: percentile(syncWrites, 0.5),
+      syncWriteP99: percentile(syncWrites, 0.99),
+    };
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function benchCommit(args: string[] = []): Promise<void> {
+  const seconds = Number(args.find((a) => a.startsWith('--seconds='))?.split('=')[1] ?? 3);
+  console.log(`Durable commits (durability full, ${seconds} s per run): writer inline on the event loop vs on a writer thread`);
+  for (const scenario of SCENARIOS) {
+    console.log(`  ${scenario.name}`);
+    const results: Partial<Record<'inline' | 'thread', Result>> = {};
+    for (const writer of ['inline', 'thread'] as const) {
+      const r = (results[writer] = await run(writer, scenario, seconds));
+      console.log(
+        `    ${writer.padEnd(6)}  main thread ${(r.mainMsPerAppend * 1000).toFixed(0).padStart(4)} µs/append (loop busy ${(r.elu * 100).toFixed(0).padStart(3)}%)` +
+          `  process CPU ${(r.cpuMsPerAppend * 1000).toFixed(0).padStart(4)} µs/append` +
+          `  ${r.perSec.toFixed(0).padStart(5)} appends/s  ${r.perFsync.toFixed(1).padStart(4)} appends/fsync` +
+          `  commit p50 ${r.latencyP50.toFixed(1)} ms p99 ${r.latencyP99.toFixed(1)} ms  loop delay p99 ${r.loopDelayP99.toFixed(1)} ms` +
+          `  createSession p50 ${r.syncWriteP50.toFixed(1)} ms p99 ${r.syncWriteP99.toFixed(1)} ms`,
+      );
+    }
+    const { inline, thread } = results as Record<'inline' | 'thread', Result>;
+    console.log(
+      `    thread/inline: main-thread time per append ×${(thread.mainMsPerAppend / inline.mainMsPerAppend).toFixed(2)}, appends/s ×${(thread.perSec / inline.perSec).toFixed(2)}`,
+    );
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await benchCommit(process.argv.slice(2));
