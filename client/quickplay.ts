@@ -1,13 +1,12 @@
 // Quick play: ask the server for a seat against scripted agents and go to it.
-
-/** The preset quick play uses for each game: the human-friendly one. */
-const QUICKPLAY_PRESETS: Record<string, string> = { traitors: 'table', 'trust-split': 'human' };
+import { gameClient } from './games/index.ts';
 
 export async function quickplay(game: string): Promise<void> {
   const response = await fetch('/api/quickplay', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ game, preset: QUICKPLAY_PRESETS[game] }),
+    // the game's human-friendly preset (client/games); the server's default for a game this client does not know
+    body: JSON.stringify({ game, preset: gameClient(game)?.quickplayPreset }),
   });
   const body = (await response.json().catch(() => ({}))) as { token?: string; error?: string };
   if (!response.ok || !body.token) throw new Error(body.error ?? `Quick play failed (HTTP ${response.status}).`);

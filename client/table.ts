@@ -2,18 +2,14 @@
 // conversation, and the controls for whatever the seat is asked now.
 import type { StatePayload } from '../shared/protocol/index.ts';
 import { formatClock, h, replaceChildren } from './dom.ts';
+import { gameClient } from './games/index.ts';
 import type { GameClient } from './games/types.ts';
-import { traitorsClient } from './games/traitors.ts';
-import { trustSplitClient } from './games/trust-split.ts';
 import { connect } from './net.ts';
 import { quickplay } from './quickplay.ts';
 import { createTableGame } from './scenes/director.ts';
 import { Store, type ClientState } from './store.ts';
 import { ChatView } from './ui/chat.ts';
 import { handbackNotice, TakeoverLines, takeoverBadges, withTakeoverLines } from './ui/takeovers.ts';
-import { ownValue } from '../shared/own.ts';
-
-const CLIENTS: Record<string, GameClient> = { traitors: traitorsClient, 'trust-split': trustSplitClient };
 
 const STATUS_WORDS: Record<ClientState['status'], string> = {
   replay: 'Replay',
@@ -159,7 +155,7 @@ export function mountTable(root: HTMLElement, token: string, mode: 'play' | 'wat
       replaceChildren(actions, h('p', { class: 'waiting', text: state.status === 'refused' ? 'No seat.' : 'Taking your seat…' }));
       return;
     }
-    const client = ownValue(CLIENTS, payload.game);
+    const client = gameClient(payload.game);
     if (!client) {
       replaceChildren(actions, h('p', { text: `This client cannot show the game "${payload.game}".` }));
       return;
@@ -226,7 +222,7 @@ export function mountTable(root: HTMLElement, token: string, mode: 'play' | 'wat
     const before = previous.payload;
     const now = state.payload;
     if (before && now && before.sessionId === now.sessionId && now.version > before.version) {
-      const said = ownValue(CLIENTS, now.game)?.announcements?.(before, now) ?? [];
+      const said = gameClient(now.game)?.announcements?.(before, now) ?? [];
       if (said.length) announcer.textContent = said.join(' ');
     }
     render(state);

@@ -9,7 +9,8 @@ import type { Store } from '../store.ts';
 import { beliefsControl, speakControl, voteControl } from '../ui/controls.ts';
 import type { ChatLine, Conversation, GameClient } from './types.ts';
 import { seatKindsLine } from './seat-kinds.ts';
-import { liveMetricsPanel, traitorsLiveMetrics } from './live-metrics.ts';
+import { traitorsArt } from './lobby-art.ts';
+import { liveMetricsPanel } from './live-metrics.ts';
 import { ownValue } from '../../shared/own.ts';
 import { awayText, speakingNow, startGateText } from './presence.ts';
 import { knownEliminations, revealedRole, traitorsRecord, type RecordEntry } from './traitors-record.ts';
@@ -139,7 +140,7 @@ function infoCard(payload: StatePayload): HTMLElement {
       h('h2', { text: 'Spectator — the whole truth' }),
       census,
       seatKindsLine(payload),
-      liveMetricsPanel(traitorsLiveMetrics(view)),
+      liveMetricsPanel(payload),
       roles,
       votes ? h('h3', { text: 'Secret votes so far' }) : null,
       votes,
@@ -508,6 +509,13 @@ function results(payload: StatePayload): HTMLElement {
 export const traitorsClient: GameClient = {
   sceneKey: 'traitors',
   title: 'The Traitors',
+  quickplayPreset: 'table',
+  lobby: {
+    blurb: 'Eight at the round table; two are secret traitors who murder by night. Talk, suspect, vote — banish them before they outnumber the faithful.',
+    length: 'about 15 minutes',
+    art: traitorsArt,
+  },
+  stage: () => import('./traitors-stage.ts').then((module) => module.traitorsStage),
   phaseLabel,
   infoCard,
   conversations,

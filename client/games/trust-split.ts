@@ -2,15 +2,16 @@
 import type { SeatId } from '../../shared/engine/actions.ts';
 import type { PerSeat } from '../../shared/games/trust-split/events.ts';
 import type { Hand, Position } from '../../shared/games/trust-split/hands.ts';
-import type { TrustSplitSpectatorView, TrustSplitView } from '../../shared/games/trust-split/view.ts';
+import type { TrustSplitView } from '../../shared/games/trust-split/view.ts';
 import type { StatePayload } from '../../shared/protocol/index.ts';
 import { handIcon } from '../art/hand-icons.ts';
 import { formatPoints, h } from '../dom.ts';
 import type { Store } from '../store.ts';
 import { proposeControl, speakControl } from '../ui/controls.ts';
 import type { ChatLine, Conversation, GameClient } from './types.ts';
-import { liveMetricsPanel, trustSplitLiveMetrics } from './live-metrics.ts';
+import { liveMetricsPanel } from './live-metrics.ts';
 import { seatKindsLine } from './seat-kinds.ts';
+import { trustSplitArt } from './lobby-art.ts';
 import { awayText, speakingNow, startGateText } from './presence.ts';
 
 /** One finished round as far as the viewer may know it. */
@@ -181,7 +182,7 @@ function infoCard(payload: StatePayload): HTMLElement {
       seatKindsLine(payload),
       scores,
       feedback,
-      liveMetricsPanel(trustSplitLiveMetrics(payload.view as TrustSplitSpectatorView)),
+      liveMetricsPanel(payload),
     );
   }
   const hand = m.hands[m.me]!;
@@ -352,6 +353,13 @@ function results(payload: StatePayload): HTMLElement {
 export const trustSplitClient: GameClient = {
   sceneKey: 'trust-split',
   title: 'Trust-and-Split',
+  quickplayPreset: 'human',
+  lobby: {
+    blurb: 'Two players, hidden rock-paper-scissors hands and ten coins a round. Talk, then secretly say how many coins you keep. Trust pays — if it is returned.',
+    length: '5 rounds',
+    art: trustSplitArt,
+  },
+  stage: () => import('./trust-split-stage.ts').then((module) => module.trustSplitStage),
   phaseLabel,
   infoCard,
   conversations,

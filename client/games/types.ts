@@ -1,6 +1,9 @@
-// What the table page needs from each game's client module.
+// What the browser needs from each game: the lobby's card, quick play's preset, the table's DOM
+// panels and (loaded only by the table page) its Phaser stage.
+import type Phaser from 'phaser';
 import type { StatePayload } from '../../shared/protocol/index.ts';
-import type { Store } from '../store.ts';
+import type { ResultsCanvas } from '../scenes/ResultsScene.ts';
+import type { ClientState, Store } from '../store.ts';
 
 /** One line of a conversation panel. */
 export interface ChatLine {
@@ -28,10 +31,34 @@ export interface Conversation {
   speaker: number | null;
 }
 
+/** The game's card in the lobby (its title and Play button come with it). */
+export interface LobbyCard {
+  blurb: string;
+  /** how long a quick-play game takes ("about 15 minutes"), after who plays */
+  length: string;
+  art(): Element;
+}
+
+/**
+ * The game on the Phaser stage: its table scene and its part of the results. A separate module
+ * per game, loaded by the table page only, so Phaser stays out of the lobby's bundle.
+ */
+export interface GameStage {
+  /** the table scene, keyed by the client's `sceneKey` */
+  createScene(store: Store): Phaser.Scene;
+  /** the ending on the results scene: the winners celebrated, everything revealed */
+  drawResults(canvas: ResultsCanvas, state: ClientState): void;
+}
+
 export interface GameClient {
   /** Phaser scene key of the table */
   sceneKey: string;
   title: string;
+  /** the preset quick play asks for: the human-friendly one */
+  quickplayPreset: string;
+  lobby: LobbyCard;
+  /** loads the game's Phaser stage */
+  stage(): Promise<GameStage>;
   /** "Round 2 · Discussion" */
   phaseLabel(payload: StatePayload): string;
   /** the role/hand/score card above the conversation */

@@ -1,12 +1,13 @@
 // Creates the Phaser game and keeps the right scene running for the latest state:
-// Boot until the first state, then the game's table, then Results once there is an outcome.
+// Boot until the first state (and the game's stage, client/games, is loaded), then the game's
+// table, then Results once there is an outcome.
 import Phaser from 'phaser';
 import type { Store } from '../store.ts';
 import { PALETTE } from '../art/palette.ts';
+import { gameClient } from '../games/index.ts';
+import type { GameStage } from '../games/types.ts';
 import { BootScene } from './BootScene.ts';
 import { ResultsScene } from './ResultsScene.ts';
-import { TraitorsScene } from './TraitorsScene.ts';
-import { TrustSplitScene } from './TrustSplitScene.ts';
 import { pixelRatio } from './base.ts';
 
 /** How long the last big moment (banishment, split) plays before the results take over. */
@@ -17,14 +18,43 @@ export interface TableGame {
   destroy(): void;
 }
 
-function sceneFor(store: Store): string {
-  const payload = store.state.payload;
-  if (!payload) return 'boot';
-  if (payload.outcome || payload.status !== 'active') return 'results';
-  return payload.game === 'traitors' ? 'traitors' : 'trust-split';
-}
-
 export function createTableGame(parent: HTMLElement, store: Store): TableGame {
+  /** the stages loaded so far, by game id; a game's stage loads when its first state arrives */
+  const stages = new Map<string, GameStage>();
+  const loading = new Set<string>();
+  let destroyed = false;
+  const stageOf = (id: string): GameStage | null => stages.get(id) ?? null;
+  const load = (id: string) => {
+    const client = gameClient(id);
+    if (!client || loading.has(id)) return;
+    loading.add(id);
+    client
+      .stage()
+      .then((stage) => {
+        if (destroyed) return;
+        game.scene.add(client.sceneKey, stage.createScene(store), false);
+        stages.set(id, stage);
+        // before the game runs, its postBoot follows
+        if (game.isRunning) follow();
+      })
+      .catch((err: unknown) => {
+        // a chunk that failed to load (a deploy in between): the next state tries again
+        loading.delete(id);
+        console.warn(`could not load the ${id} table`, err);
+      });
+  };
+  const sceneFor = (): string => {
+    const payload = store.state.payload;
+    if (!payload) return 'boot';
+    const client = gameClient(payload.game);
+    if (!client) return 'boot';
+    if (!stages.has(payload.game)) {
+      load(payload.game);
+      return 'boot';
+    }
+    if (payload.outcome || payload.status !== 'active') return 'results';
+    return client.sceneKey;
+  };
   const size = () => {
     const ratio = pixelRatio();
     return { width: Math.max(1, Math.round(parent.clientWidth * ratio)), height: Math.max(1, Math.round(parent.clientHeight * ratio)), ratio };
@@ -37,7 +67,7 @@ export function createTableGame(parent: HTMLElement, store: Store): TableGame {
     banner: false,
     antialias: true,
     scale: { mode: Phaser.Scale.NONE, width: initial.width, height: initial.height, zoom: 1 / initial.ratio },
-    scene: [new BootScene(store), new TraitorsScene(store), new TrustSplitScene(store), new ResultsScene(store)],
+    scene: [new BootScene(store), new ResultsScene(store, stageOf)],
     callbacks: {
       postBoot: () => {
         parent.dataset.renderer = game.renderer.type === Phaser.WEBGL ? 'webgl' : 'canvas';
@@ -58,14 +88,14 @@ export function createTableGame(parent: HTMLElement, store: Store): TableGame {
     parent.dataset.scene = key;
   };
   const follow = (immediately = false) => {
-    const target = sceneFor(store);
+    const target = sceneFor();
     if (target === current) return;
     if (pendingSwitch) return;
     // let the final moment play out when a live game ends in front of us
     if (target === 'results' && current !== 'boot' && !immediately) {
       pendingSwitch = setTimeout(() => {
         pendingSwitch = null;
-        switchTo(sceneFor(store));
+        switchTo(sceneFor());
       }, RESULTS_DELAY_MS);
       return;
     }
@@ -112,6 +142,7 @@ export function createTableGame(parent: HTMLElement, store: Store): TableGame {
   return {
     game,
     destroy() {
+      destroyed = true;
       unsubscribe();
       observer.disconnect();
       ratioQuery?.removeEventListener('change', onRatio);

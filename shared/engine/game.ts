@@ -38,6 +38,18 @@ export interface Progress {
   round: number | null;
 }
 
+/**
+ * One number the spectator watches as the game runs (StatePayload.metrics): a headline metric of
+ * the log so far, named for people. `value` is null while the metric is not yet defined.
+ */
+export interface LiveMetric {
+  key: string;
+  label: string;
+  value: number | null;
+  /** shown as a percentage */
+  percent?: boolean;
+}
+
 /** What an agent gets: only its own seat's view and pending request, and its own RNG. */
 export interface AgentContext<View> {
   seat: SeatId;
@@ -86,6 +98,11 @@ export interface GameDefinition<Config, State extends BaseState, Event extends G
   metrics(events: Event[]): Record<string, unknown>;
   /** Flat numeric headline metrics for one game (games.csv columns, batch means). */
   headline(events: Event[]): Record<string, number | string | null>;
+  /**
+   * The spectator's live metrics: the headline of the log so far (the same numbers the export
+   * carries), picked and labelled for people. The server computes them from the real log; absent: none.
+   */
+  liveMetrics?(events: Event[]): LiveMetric[];
 
   readonly agents: Record<string, ScriptedAgent<View>>;
   /** The scripted agent that fits a seat (e.g. sleuth for faithful, schemer for traitors). */

@@ -1,5 +1,5 @@
 import type { Pending, SeatId } from '../engine/actions.ts';
-import type { Outcome } from '../engine/game.ts';
+import type { LiveMetric, Outcome } from '../engine/game.ts';
 import type { SessionStatus, StatePayload } from './index.ts';
 
 /**
@@ -27,6 +27,8 @@ export interface ReplayFrame {
   view?: unknown;
   /** display names by seat; omitted when identical to the previous frame's */
   names?: string[];
+  /** the spectator's live metrics (StatePayload.metrics); omitted when identical to the previous frame's, never in a seat's frames */
+  metrics?: LiveMetric[] | null;
   pending: Pending | null;
   deadline: number | null;
   outcome: Outcome | null;
@@ -62,9 +64,11 @@ export interface ReplayPayload {
 export function expandFrames(replay: ReplayPayload): StatePayload[] {
   let view: unknown = null;
   let names: string[] = [];
+  let metrics: LiveMetric[] | null = null;
   return replay.frames.map((frame) => {
     if ('view' in frame) view = frame.view;
     if (frame.names) names = frame.names;
+    if (frame.metrics !== undefined) metrics = frame.metrics;
     return {
       sessionId: replay.sessionId,
       game: replay.game,
@@ -81,6 +85,7 @@ export function expandFrames(replay: ReplayPayload): StatePayload[] {
       waitingFor: frame.waitingFor,
       away: frame.away,
       takenOver: frame.takenOver,
+      metrics,
       serverNow: frame.at,
     };
   });

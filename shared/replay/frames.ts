@@ -1,5 +1,5 @@
 import type { SeatId } from '../engine/actions.ts';
-import type { AnyGame, BaseState, Outcome, Viewer } from '../engine/game.ts';
+import type { AnyGame, BaseState, GameEventBase, LiveMetric, Outcome, Viewer } from '../engine/game.ts';
 import { awaySeats, refreshSlots, type Slot } from '../engine/slots.ts';
 import type { LogRow, SeatKind, SessionStatus } from '../protocol/index.ts';
 import type { ReplayFrame } from '../protocol/replay.ts';
@@ -17,7 +17,8 @@ export interface ReplaySession {
  * Each frame is exactly the room's statePayload at that version (server/room.ts): the viewer's
  * view, its pending request and deadline (shared/engine/slots.ts, as the room computes them),
  * outcome, status, presence (masked for seats when the session masks it), agent seats (seats
- * only when the session reveals them) and taken-over seats (seats only when presence is not masked). Runs on the server: the log holds every secret.
+ * only when the session reveals them), taken-over seats (seats only when presence is not masked) and,
+ * for the spectator, the live metrics of the log so far. Runs on the server: the log holds every secret.
  */
 export function replayFrames(game: AnyGame, session: ReplaySession, rows: readonly LogRow[], viewer: Viewer): ReplayFrame[] {
   const seatCount = session.seats.length;
@@ -30,6 +31,9 @@ export function replayFrames(game: AnyGame, session: ReplaySession, rows: readon
   /** seats an agent plays while their player is away (takeover … handback rows) */
   const takenOver: boolean[] = new Array(seatCount).fill(false);
   let state: BaseState | undefined;
+  /** the game events so far, and the spectator's live metrics of them (as the room computes them) */
+  const events: GameEventBase[] = [];
+  let metrics: LiveMetric[] | null = null;
   let ended = false;
   /** the start gate: the human seats awaited (a `waiting` row) until the `started` row; nobody is asked anything before */
   let waiting: number[] | null = null;
@@ -38,6 +42,7 @@ export function replayFrames(game: AnyGame, session: ReplaySession, rows: readon
   let lastKey = '';
   let lastView = '';
   let lastNames = '';
+  let lastMetrics = 'null';
   let i = 0;
   while (i < rows.length) {
     const first = rows[i];
@@ -54,6 +59,7 @@ export function replayFrames(game: AnyGame, session: ReplaySession, rows: readon
         if (!changed && row.seat !== null) actedSeat = row.seat;
         changed = true;
         state = game.reduce(state, row.event);
+        events.push(row.event);
         if (spectator || maySee(game.audience(state, row.event), viewer)) seen.push(describeGameEvent(row.event, state!.names));
       } else {
         const event = row.event;
@@ -72,6 +78,7 @@ export function replayFrames(game: AnyGame, session: ReplaySession, rows: readon
       }
     }
     if (!state) continue; // nothing to show before the opening event
+    if (spectator && changed) metrics = game.liveMetrics?.(events) ?? null;
     const outcome = (game.outcome(state) as Outcome | null) ?? null;
     if (changed || started) refreshSlots(game, state, slots, { actedSeat, at: first.at, active: outcome === null && !ended && waiting === null }, () => ++epochs);
     if (ended) slots.fill(null);
@@ -95,13 +102,16 @@ export function replayFrames(game: AnyGame, session: ReplaySession, rows: readon
       waitingFor: waiting === null ? null : waiting.filter((seat) => !connected[seat]),
       away: awaySeats(game, state, slots, connected, viewer),
     };
-    const key = JSON.stringify([view, names, frame.pending, frame.deadline, outcome, status, connected, frame.agentSeats, frame.takenOver, frame.waitingFor, frame.away]);
+    const metricsJson = JSON.stringify(metrics);
+    const key = JSON.stringify([view, names, metricsJson, frame.pending, frame.deadline, outcome, status, connected, frame.agentSeats, frame.takenOver, frame.waitingFor, frame.away]);
     if (key === lastKey) continue; // nothing this viewer could see changed
     lastKey = key;
     if (view !== lastView) frame.view = JSON.parse(view) as unknown;
     if (names !== lastNames) frame.names = state.names.slice();
+    if (metricsJson !== lastMetrics) frame.metrics = metrics;
     lastView = view;
     lastNames = names;
+    lastMetrics = metricsJson;
     frames.push(frame);
   }
   return frames;

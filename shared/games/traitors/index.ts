@@ -6,6 +6,7 @@ import * as rules from './rules.ts';
 import type { Phase, TraitorsEvent, TraitorsState } from './types.ts';
 import type { Progress } from '../../engine/game.ts';
 import { audience, view, type TraitorsView } from './view.ts';
+import { pickLiveMetrics, type ShownMetric } from '../live-metrics.ts';
 
 export * from './config.ts';
 export type * from './types.ts';
@@ -36,9 +37,21 @@ export const traitors: GameDefinition<TraitorsConfig, TraitorsState, TraitorsEve
   audience,
   metrics: (events) => ({ ...traitorsMetrics(events) }),
   headline: traitorsHeadline,
+  liveMetrics: (events) => pickLiveMetrics(traitorsHeadline(events), TRAITORS_LIVE_METRICS),
   agents: TRAITORS_AGENTS,
   scriptedAgentFor: (state, seat) => (state.roles[seat] === 'traitor' ? 'schemer' : 'sleuth'),
 };
+
+/** What the spectator watches live: the votes' headline rates and how well private suspicions found the traitors. */
+const TRAITORS_LIVE_METRICS: readonly ShownMetric[] = [
+  { key: 'FCR', label: 'Faithful votes on traitors (FCR)', percent: true },
+  { key: 'FAS', label: 'Faithful agreement (FAS)', percent: true },
+  { key: 'TAS', label: 'Traitor agreement (TAS)', percent: true },
+  { key: 'DES_banish', label: 'Faithful banished (DES)', percent: true },
+  { key: 'VSF', label: 'Vote switching (VSF)', percent: true },
+  { key: 'auc', label: 'Suspicion AUC', percent: false },
+  { key: 'brier', label: 'Suspicion Brier', percent: false },
+];
 
 /** The phase as the console names it: the night's chat and ballot are "night", a banishment or murder underway "banish"/"murder". */
 function phaseWord(phase: Phase): string {
