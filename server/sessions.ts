@@ -5,7 +5,7 @@ import { pickNames } from '../shared/engine/names.ts';
 import { resolveConfig } from '../shared/games/index.ts';
 import type { AgentSpec, CreateSession, SessionStatus } from '../shared/protocol/index.ts';
 import { resolveAgent, UnknownAgentError, type AgentResolver } from './agents.ts';
-import { Room } from './room.ts';
+import { Room } from './room/room.ts';
 import type { NewRow, SeatRecord, SessionRecord, Store } from './store.ts';
 import { ownValue } from '../shared/own.ts';
 import { StateFeed } from './live/feed.ts';

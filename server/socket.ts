@@ -10,7 +10,7 @@ import {
 } from '../shared/protocol/index.ts';
 import { zodMessage } from './http.ts';
 import { RateLimit, type Limits } from './limits.ts';
-import type { Room } from './room.ts';
+import type { Room } from './room/room.ts';
 import type { Sessions } from './sessions.ts';
 import type { UpdateMode } from './live/feed.ts';
 

@@ -1,7 +1,7 @@
 import type { Namespace, Server } from 'socket.io';
 import type { AnyGame } from '../../shared/engine/game.ts';
 import type { ConsoleServerToClient, SessionSummary } from '../../shared/protocol/console.ts';
-import type { Room } from '../room.ts';
+import type { Room } from '../room/room.ts';
 import type { Sessions } from '../sessions.ts';
 import type { Store } from '../store.ts';
 import type { ConsoleAuth } from './auth.ts';

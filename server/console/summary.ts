@@ -1,7 +1,7 @@
 import type { AnyGame } from '../../shared/engine/game.ts';
 import type { SeatSummary, SessionSummary } from '../../shared/protocol/console.ts';
 import { ownValue } from '../../shared/own.ts';
-import type { Room } from '../room.ts';
+import type { Room } from '../room/room.ts';
 
 /** The study a session's table belongs to, or null (server/console/studies.ts looks it up). */
 export type StudyLookup = (sessionId: string) => SessionSummary['study'];

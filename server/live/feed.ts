@@ -1,6 +1,6 @@
 import type { StatePayload, UpdatePayload } from '../../shared/protocol/index.ts';
 import { diffPayload } from '../../shared/protocol/patch.ts';
-import type { Peer } from '../room.ts';
+import type { Peer } from '../room/fanout.ts';
 
 /** How a connection asked to be kept up to date (AuthSchema `updates`). */
 export type UpdateMode = 'full' | 'patch';

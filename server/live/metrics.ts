@@ -9,7 +9,7 @@ export class LiveMetricsCache {
   private length = -1;
   private metrics: LiveMetric[] | null = null;
 
-  of(game: AnyGame, events: GameEventBase[]): LiveMetric[] | null {
+  of(game: AnyGame, events: readonly GameEventBase[]): LiveMetric[] | null {
     if (events.length !== this.length) {
       this.metrics = game.liveMetrics?.(events) ?? null;
       this.length = events.length;

@@ -43,7 +43,8 @@ export interface Progress {
  * the log so far, named for people. `value` is null while the metric is not yet defined.
  */
 export interface LiveMetric {
-  key: string;
+  /** the metric's name in the session's headline metrics (metrics.json): FCR, auc, welfarePerRound … */
+  metric: string;
   label: string;
   value: number | null;
   /** shown as a percentage */
@@ -102,7 +103,7 @@ export interface GameDefinition<Config, State extends BaseState, Event extends G
    * The spectator's live metrics: the headline of the log so far (the same numbers the export
    * carries), picked and labelled for people. The server computes them from the real log; absent: none.
    */
-  liveMetrics?(events: Event[]): LiveMetric[];
+  liveMetrics?(events: readonly Event[]): LiveMetric[];
 
   readonly agents: Record<string, ScriptedAgent<View>>;
   /** The scripted agent that fits a seat (e.g. sleuth for faithful, schemer for traitors). */

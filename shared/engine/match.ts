@@ -28,13 +28,19 @@ export function applyWithConsequences<S, E extends GameEventBase>(
   return { state: next, events };
 }
 
+/** A change decided but not applied: the events it appends and the state they lead to. */
+export interface Change<S, E> {
+  events: E[];
+  state: S;
+}
+
 /** Decide what a seat's action does, without changing anything. */
 export function decideAction<S, E extends GameEventBase>(
   game: AnyGame,
   state: S,
   seat: SeatId,
   action: Action,
-): Decision<E> & { state?: S } {
+): ({ ok: true } & Change<S, E>) | ({ ok: false } & Rejection) {
   const rejection = game.validate(state, seat, action);
   if (rejection) return { ok: false, ...rejection };
   const { state: next, events } = applyWithConsequences<S, E>(game, state, game.actionEvent(state, seat, action));
@@ -51,7 +57,9 @@ export function replay<S, E extends GameEventBase>(game: AnyGame, events: readon
 
 /**
  * One game in memory: its state and its append-only log. Rooms (server) and the simulator
- * both drive games through this, so they share one submit path.
+ * both drive games through this, so they share one submit path. A room must write a change
+ * durably before it counts, so it decides first (decide, decideTimeout) and commits after the
+ * write; submit and timeout are the same two steps at once.
  */
 export class Match<S = unknown, E extends GameEventBase = GameEventBase> {
   readonly log: E[] = [];
@@ -67,7 +75,15 @@ export class Match<S = unknown, E extends GameEventBase = GameEventBase> {
   }
 
   static fromLog<S, E extends GameEventBase>(game: AnyGame, events: readonly E[]): Match<S, E> {
-    const m = new Match<S, E>(game, { state: replay<S, E>(game, events), events: [] });
+    return Match.fromFold<S, E>(game, events, replay<S, E>(game, events));
+  }
+
+  /**
+   * A log its caller has already folded into `state` (a room recovering batch by batch needs
+   * every intermediate state): adopt that state instead of folding the log a second time.
+   */
+  static fromFold<S, E extends GameEventBase>(game: AnyGame, events: readonly E[], state: S): Match<S, E> {
+    const m = new Match<S, E>(game, { state, events: [] });
     m.log.push(...events);
     return m;
   }
@@ -104,22 +120,31 @@ export class Match<S = unknown, E extends GameEventBase = GameEventBase> {
     return (this.current as unknown as BaseState).names.length;
   }
 
+  /** What a seat's action would do (validated, with its consequences), without applying it. */
+  decide(seat: SeatId, action: Action): ({ ok: true } & Change<S, E>) | ({ ok: false } & Rejection) {
+    return decideAction<S, E>(this.game, this.current, seat, action);
+  }
+
+  /** What expiring a seat's pending action would do (the rule's default), without applying it; null when it owes nothing. */
+  decideTimeout(seat: SeatId): Change<S, E> | null {
+    if (!this.game.pending(this.current, seat)) return null;
+    return applyWithConsequences<S, E>(this.game, this.current, this.game.timeoutEvent(this.current, seat));
+  }
+
   /** Validate and apply; on rejection nothing changes. Returns the events appended. */
   submit(seat: SeatId, action: Action): Decision<E> {
-    const decision = decideAction<S, E>(this.game, this.current, seat, action);
+    const decision = this.decide(seat, action);
     if (!decision.ok) return decision;
-    this.current = decision.state as S;
-    this.log.push(...decision.events);
+    this.commit(decision.events, decision.state);
     return { ok: true, events: decision.events };
   }
 
   /** Expire a seat's pending action, applying the rule's default. */
   timeout(seat: SeatId): E[] {
-    if (!this.game.pending(this.current, seat)) return [];
-    const { state, events } = applyWithConsequences<S, E>(this.game, this.current, this.game.timeoutEvent(this.current, seat));
-    this.current = state;
-    this.log.push(...events);
-    return events;
+    const change = this.decideTimeout(seat);
+    if (!change) return [];
+    this.commit(change.events, change.state);
+    return change.events;
   }
 
   /** Accept events decided elsewhere (e.g. after they were committed to a store). */

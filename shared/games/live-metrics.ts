@@ -14,6 +14,6 @@ export interface ShownMetric {
 export function pickLiveMetrics(headline: Record<string, number | string | null>, shown: readonly ShownMetric[]): LiveMetric[] {
   return shown.map(({ key, label, percent }) => {
     const value = Object.hasOwn(headline, key) ? headline[key] : null;
-    return { key, label, percent, value: typeof value === 'number' && Number.isFinite(value) ? value : null };
+    return { metric: key, label, percent, value: typeof value === 'number' && Number.isFinite(value) ? value : null };
   });
 }

@@ -89,7 +89,7 @@ export type SessionStatus = z.infer<typeof SessionStatusSchema>;
 
 /** One live metric: a headline metric of the log so far (null while undefined), labelled for people. */
 export const LiveMetricSchema = z.object({
-  key: z.string(),
+  metric: z.string(),
   label: z.string(),
   value: z.number().nullable(),
   percent: z.boolean().optional(),

@@ -52,7 +52,7 @@ function asSent(value: unknown): number | null {
 }
 
 function values(metrics: readonly LiveMetric[]): Record<string, number | null> {
-  return Object.fromEntries(metrics.map((m) => [m.key, m.value]));
+  return Object.fromEntries(metrics.map((m) => [m.metric, m.value]));
 }
 
 describe.each([
@@ -70,7 +70,7 @@ describe.each([
     let defined = 0;
     for (const state of spectator.states) {
       const metrics = state.metrics!;
-      expect(metrics.map((m) => m.key), `version ${state.version}`).toEqual(keys);
+      expect(metrics.map((m) => m.metric), `version ${state.version}`).toEqual(keys);
       const headline = definition.headline(eventsUpTo(log, state.version));
       const expected = Object.fromEntries(keys.map((key) => [key, asSent(headline[key])]));
       expect(values(metrics), `version ${state.version}`).toEqual(expected);

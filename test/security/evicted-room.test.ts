@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { Room } from '../../server/room.ts';
+import { Room } from '../../server/room/room.ts';
 import { bootServer, connectClient, type TestServer } from '../integration/helpers.ts';
 
 /**

@@ -95,6 +95,36 @@ describe('Match', () => {
     expect(m.state.turn).toBe(1);
   });
 
+  it('decides an action or a timeout without applying it; the commit applies exactly that (a room writes in between)', () => {
+    const m = Match.start<CountState, CountEvent>(countGame, { target: 10 }, 1, ['A', 'B']);
+    const before = JSON.stringify({ s: m.state, l: m.log });
+    expect(m.decide(1, { kind: 'propose', coins: 1 })).toMatchObject({ ok: false, code: 'not_your_turn' });
+    const decided = m.decide(0, { kind: 'propose', coins: 3 });
+    if (!decided.ok) throw new Error(decided.message);
+    expect(m.decideTimeout(1)).toBeNull(); // seat 1 owes nothing yet
+    expect(JSON.stringify({ s: m.state, l: m.log })).toBe(before);
+    m.commit(decided.events, decided.state);
+    const timedOut = m.decideTimeout(1)!;
+    expect(timedOut.events.map((e) => e.type)).toEqual(['add', 'bonus']); // 3 + 1 = 4: the settled bonus comes with it
+    expect(m.state.total).toBe(3);
+    m.commit(timedOut.events, timedOut.state);
+
+    const twin = Match.start<CountState, CountEvent>(countGame, { target: 10 }, 1, ['A', 'B']);
+    twin.submit(0, { kind: 'propose', coins: 3 });
+    twin.timeout(1);
+    expect(JSON.stringify({ s: m.state, l: m.log })).toBe(JSON.stringify({ s: twin.state, l: twin.log }));
+  });
+
+  it('adopts a log its caller already folded (fromFold) as fromLog would fold it', () => {
+    const m = Match.start<CountState, CountEvent>(countGame, { target: 10 }, 1, ['A', 'B']);
+    m.submit(0, { kind: 'propose', coins: 3 });
+    m.submit(1, { kind: 'propose', coins: 1 });
+    const adopted = Match.fromFold<CountState, CountEvent>(countGame, m.log, m.state);
+    expect(adopted.state).toBe(m.state);
+    expect(adopted.log).toEqual(m.log);
+    expect(Match.fromLog<CountState, CountEvent>(countGame, m.log).state).toEqual(adopted.state);
+  });
+
   it('plays scripted games deterministically from the seed', () => {
     const a = playScripted(countGame, { target: 10 }, 9, ['A', 'B'], ['scripted', 'up']);
     const b = playScripted(countGame, { target: 10 }, 9, ['A', 'B'], ['scripted', 'up']);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StateFeed, type FeedMessage } from '../../server/live/feed.ts';
-import type { Peer } from '../../server/room.ts';
+import type { Peer } from '../../server/room/fanout.ts';
 import type { StatePayload } from '../../shared/protocol/index.ts';
 import { applyUpdate } from '../../shared/protocol/patch.ts';
 
