@@ -1,5 +1,6 @@
 // `npm run bench`: prints measured figures and ratios for every part of Parley.
-// Sections: sim (simulation throughput), server (live rooms over Socket.io), client (bundle, first frame),
+// Sections: sim (simulation throughput), server (live rooms over Socket.io: Parley against boardgame.io,
+// bytes and CPU per action, human pace; bench/server.ts), client (bundle, first frame),
 // llm (concurrent LLM games against a 200 ms fake endpoint), export (batch export + report),
 // console (the experimenter console's live table with 500 live sessions).
 // Run one section with `npm run bench -- sim`.
@@ -15,7 +16,8 @@ const SECTIONS: Section[] = [
   { name: 'console', module: './console.ts', fn: 'benchConsole' },
 ];
 
-const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+// section names only: flags and their values (`--part peer`, `--clients 20000`) go to the sections
+const wanted = process.argv.slice(2).filter((a) => SECTIONS.some((s) => s.name === a));
 console.log(`Parley benchmarks — node ${process.version}, ${new Date().toISOString()}`);
 for (const section of SECTIONS) {
   if (wanted.length && !wanted.includes(section.name)) continue;

@@ -1,215 +1,326 @@
-// Server benchmark: R concurrent rooms, every seat a Socket.io client on loopback that plays
-// generically from `pending`. Reports actions/s, act→state latency and memory per room.
-//   npm run bench -- server [--rooms 100] [--game traitors] [--preset table] [--durability full|normal] [--think-ms 0]
-import type { ChildProcess } from 'node:child_process';
-import { genericAction, startServerProcess, testRng } from '../test/integration/helpers.ts';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// Server benchmark, in three parts (each alone with `--part peer|cost|human`):
+//   peer  — flat-out Trust-and-Split (`paper`): Parley against the same game on boardgame.io 0.50.2
+//           (bench/bgio), same rooms, same duration, same load generator; actions/s and the ratio.
+//   cost  — bytes received and server CPU per action for 4-, 8- and 16-seat Traitors (a spectator per
+//           table), early (first third of a game's log) against late (last third).
+//   human — Traitors 8-seat tables at human pace: clients think before every act, tables fast-forwarded
+//           to random points first, finished games replaced; act→ack/act→state, server CPU, RSS, lag.
+// The load generator runs as child processes (bench/load); the servers too (bench/load/servers.ts).
+//   npm run bench -- server [--part peer|cost|human] [--human] [--rooms 100] [--peer-duration 20]
+//     [--cost-rooms 20] [--clients 5000] [--think 2000-8000] [--duration 30] [--ff-max 100] [--load-procs K]
+//     [--updates full|patch] [--durability full|normal]
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { io, type Socket } from 'socket.io-client';
-import type { Ack, ClientToServerEvents, CreatedSession, ServerToClientEvents, StatePayload } from '../shared/protocol/index.ts';
-import { ADMIN_TOKEN, adminCall } from './api.ts';
+import { ADMIN_TOKEN } from './api.ts';
+import type { LoadJob, WorkerReport } from './load/protocol.ts';
+import { percentile, runLoad, type LoadRun } from './load/pool.ts';
+import { fdLimit } from './load/fds.ts';
+import { startBgio, startParley, type ServerUnderTest } from './load/servers.ts';
 
+export type Part = 'peer' | 'cost' | 'human';
+const PARTS: Part[] = ['peer', 'cost', 'human'];
 
 export interface BenchServerOptions {
+  parts: Part[];
+  /** peer: concurrent matches, window length (s) */
   rooms: number;
-  game: string;
-  preset: string;
-  durability: 'full' | 'normal';
-  /** clients wait 0…2× this (mean thinkMs) before each action; 0 = act at once (saturation) */
-  thinkMs: number;
-  /** print progress and results (false returns the numbers only) */
-  print: boolean;
-}
-
-export interface BenchServerResult {
-  rooms: number;
+  peerDuration: number;
+  /** cost: tables per seat count */
+  costRooms: number;
+  /** human: connected clients, think-time range (ms), window length (s) */
   clients: number;
-  actions: number;
-  seconds: number;
-  actionsPerSec: number;
-  latencyMs: { p50: number; p90: number; p99: number; max: number };
-  memoryPerRoomMB: { rss: number; heap: number };
-  serverCpuMsPerAction: number;
-  connectSeconds: number;
-}
-
-interface ServerStats {
-  rooms: number;
-  connections: number;
-  memory: NodeJS.MemoryUsage;
-  cpu?: { user: number; system: number };
-  eventLoopDelayMs?: { p50: number; p99: number; max: number };
+  think: [number, number];
+  duration: number;
+  /** human: fast-forward targets are drawn below this many log versions (0 = no fast-forward) */
+  ffMax: number;
+  /** load-generator processes; default 1 flat out, 2 at human pace */
+  loadProcs: number | null;
+  updates: 'full' | 'patch';
+  durability: 'full' | 'normal';
+  print: boolean;
 }
 
 function parseArgs(args: string[]): Partial<BenchServerOptions> {
   const out: Partial<BenchServerOptions> = {};
+  const positiveInt = (flag: string, value: string | undefined) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a positive integer, got ${value}`);
+    return n;
+  };
   for (let i = 0; i < args.length; i++) {
+    const flag = args[i];
     const value = args[i + 1];
-    if (args[i] === '--rooms') out.rooms = Number(value);
-    else if (args[i] === '--game') out.game = value;
-    else if (args[i] === '--preset') out.preset = value;
-    else if (args[i] === '--durability') out.durability = value === 'normal' ? 'normal' : 'full';
-    else if (args[i] === '--think-ms') out.thinkMs = Number(value);
-    else continue;
+    if (flag === '--human') {
+      out.parts = ['human'];
+      continue;
+    }
+    if (flag === '--part') {
+      const parts = (value ?? '').split(',');
+      const bad = parts.find((p) => !PARTS.includes(p as Part));
+      if (bad !== undefined) throw new Error(`--part must be one or more of ${PARTS.join(', ')} (comma-separated), got ${value}`);
+      out.parts = parts as Part[];
+    } else if (flag === '--rooms') out.rooms = positiveInt(flag, value);
+    else if (flag === '--peer-duration') out.peerDuration = positiveInt(flag, value);
+    else if (flag === '--cost-rooms') out.costRooms = positiveInt(flag, value);
+    else if (flag === '--clients') out.clients = positiveInt(flag, value);
+    else if (flag === '--duration') out.duration = positiveInt(flag, value);
+    else if (flag === '--load-procs') out.loadProcs = positiveInt(flag, value);
+    else if (flag === '--ff-max') {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 0) throw new Error(`--ff-max must be a whole number of log versions, got ${value}`);
+      out.ffMax = n;
+    }
+    else if (flag === '--think') {
+      const m = /^(\d+)(?:-(\d+))?$/.exec(value ?? '');
+      if (!m) throw new Error(`--think takes a range in ms like 2000-8000, got ${value}`);
+      const min = Number(m[1]);
+      const max = Number(m[2] ?? m[1]);
+      if (max < min) throw new Error(`--think: ${max} is below ${min}`);
+      out.think = [min, max];
+    } else if (flag === '--updates') {
+      if (value !== 'full' && value !== 'patch') throw new Error(`--updates must be full or patch, got ${value}`);
+      out.updates = value;
+    } else if (flag === '--durability') {
+      if (value !== 'full' && value !== 'normal') throw new Error(`--durability must be full or normal, got ${value}`);
+      out.durability = value;
+    } else continue;
     i++;
   }
-  if (out.rooms !== undefined && (!Number.isInteger(out.rooms) || out.rooms < 1)) throw new Error('--rooms must be a positive integer');
   return out;
 }
 
-/** One seat played over the socket: acts on every pending request, timing act → state. */
-class BenchPlayer {
-  readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
-  readonly latencies: number[] = [];
-  private latest: StatePayload | null = null;
-  private busy = false;
-  private actFrom = 0;
-  private sentAt = 0;
-  private waitingVersion = Infinity;
-  private actions = 0;
-  readonly connected: Promise<void>;
-  readonly done: Promise<void>;
-  private finish!: () => void;
+const BASE_JOB: Omit<LoadJob, 'tables' | 'seedBase' | 'target' | 'url'> = {
+  adminToken: ADMIN_TOKEN,
+  game: 'traitors',
+  preset: 'table',
+  spectator: false,
+  updates: 'patch',
+  thinkMs: null,
+  fastForward: 0,
+  stopAtVersion: null,
+  replaceFinished: false,
+  connectBatch: 500,
+};
 
-  constructor(url: string, token: string, private readonly rand: () => number, private readonly thinkMs: number) {
-    this.socket = io(url, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
-    this.done = new Promise((resolve) => (this.finish = resolve));
-    this.connected = new Promise((resolve, reject) => {
-      this.socket.once('state', () => resolve());
-      this.socket.once('connect_error', reject);
-    });
-    this.socket.on('state', (state) => {
-      if (state.version >= this.waitingVersion) {
-        this.latencies.push(performance.now() - this.sentAt);
-        this.waitingVersion = Infinity;
-      }
-      this.latest = state;
-      if (state.outcome || state.status !== 'active') this.finish();
-      else if (this.playing) void this.step();
-    });
-  }
+/** A measured window with the server's CPU and RSS read on both sides of it. */
+interface Window {
+  run: LoadRun;
+  serverCpuMs: number;
+  serverRssMB: number;
+}
 
-  playing = false;
+async function measure(server: ServerUnderTest, options: Parameters<typeof runLoad>[0]): Promise<Window> {
+  let cpuBefore = 0;
+  let cpuAfter = 0;
+  let rss = 0;
+  const run = await runLoad({
+    ...options,
+    beforeWindow: async () => {
+      cpuBefore = await server.cpuMs();
+    },
+    afterWindow: async () => {
+      cpuAfter = await server.cpuMs();
+      rss = server.rssMB();
+    },
+  });
+  return { run, serverCpuMs: cpuAfter - cpuBefore, serverRssMB: rss };
+}
 
-  start(): void {
-    this.playing = true;
-    void this.step();
-  }
+const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
+const kB = (bytes: number) => `${fmt(bytes / 1000, 1)} kB`;
+const latencies = (label: string, values: number[]) =>
+  values.length ? `${label} p50 ${fmt(percentile(values, 50))} ms, p99 ${fmt(percentile(values, 99))} ms` : `${label} —`;
 
-  private async step(): Promise<void> {
-    const state = this.latest;
-    if (this.busy || !state?.pending || state.version < this.actFrom) return;
-    this.busy = true;
-    if (this.thinkMs > 0) await new Promise((resolve) => setTimeout(resolve, this.rand() * 2 * this.thinkMs));
-    this.sentAt = performance.now();
-    const ack: Ack = await this.socket.emitWithAck('act', { action: genericAction(state.pending, this.rand, state.seat ?? 0), clientActionId: `b${++this.actions}` });
-    if (ack.ok) {
-      this.actFrom = ack.version;
-      // the state carrying this action may already be here (it follows the ack on the same socket)
-      if (this.latest && this.latest.version >= ack.version) this.latencies.push(performance.now() - this.sentAt);
-      else this.waitingVersion = ack.version;
-    } else {
-      this.actFrom = state.version + 1;
+// ------------------------------------------------------------------------------------------ peer
+
+type PeerSide = WorkerReport & { actionsPerSec: number; serverCpuMsPerAction: number };
+
+export interface PeerResult {
+  parley: PeerSide;
+  bgio: PeerSide;
+  /** Parley's actions/s over boardgame.io's */
+  ratio: number;
+  /** boardgame.io's server CPU per action over Parley's */
+  cpuRatio: number;
+}
+
+async function benchPeer(o: BenchServerOptions, say: (line: string) => void): Promise<PeerResult> {
+  say(`server · peer: flat-out Trust-and-Split (paper), ${o.rooms} concurrent matches, ${o.peerDuration} s each, finished matches replaced`);
+  const results: Partial<PeerResult> = {};
+  for (const target of ['parley', 'bgio'] as const) {
+    const server = target === 'parley' ? await startParley(o.durability) : await startBgio();
+    try {
+      const w = await measure(server, {
+        tables: o.rooms,
+        workers: o.loadProcs ?? 1,
+        durationSec: o.peerDuration,
+        job: { ...BASE_JOB, target, url: server.url, game: 'trust-split', preset: 'paper', updates: o.updates, replaceFinished: true },
+      });
+      const r = w.run.merged;
+      const actionsPerSec = r.actions / w.run.seconds;
+      results[target] = { ...r, actionsPerSec, serverCpuMsPerAction: w.serverCpuMs / r.actions };
+      const label = target === 'parley' ? `Parley (durability ${o.durability}, updates ${r.updatesMode})` : 'boardgame.io 0.50.2 (production, in-memory store)';
+      say(`  ${label}: ${fmt(actionsPerSec, 0)} actions/s (${r.actions} in ${fmt(w.run.seconds)} s, ${r.tablesFinished} matches finished)`);
+      say(`    ${latencies('act→state', r.stateMs)}${r.ackMs.length ? `; ${latencies('act→ack', r.ackMs)}` : ''}`);
+      say(`    server CPU ${fmt(w.serverCpuMs / r.actions, 3)} ms/action, RSS ${fmt(w.serverRssMB, 0)} MB; ${kB(r.bytesReceived / r.actions)} received/action; load generator CPU ${fmt((100 * r.cpuMs) / 1000 / w.run.seconds, 0)} %`);
+    } finally {
+      await server.close();
     }
-    this.busy = false;
-    void this.step();
   }
+  const ratio = results.parley!.actionsPerSec / results.bgio!.actionsPerSec;
+  const cpuRatio = results.bgio!.serverCpuMsPerAction / results.parley!.serverCpuMsPerAction;
+  say(`  ratio Parley / boardgame.io: ${fmt(ratio, 2)}× actions/s; boardgame.io spends ${fmt(cpuRatio, 2)}× Parley's server CPU per action (steadier than actions/s when other work shares the cores)`);
+  return { ...(results as Omit<PeerResult, 'ratio' | 'cpuRatio'>), ratio, cpuRatio };
+}
 
-  close(): void {
-    this.socket.close();
+// ------------------------------------------------------------------------------------------ cost
+
+export interface CostRow {
+  seats: number;
+  /** median final log version of a game (flat out, generic moves) */
+  gameVersions: number;
+  whole: { bytesPerAction: number; cpuMsPerAction: number };
+  early: { bytesPerAction: number; cpuMsPerAction: number; actions: number };
+  late: { bytesPerAction: number; cpuMsPerAction: number; actions: number };
+}
+
+/** Traitors with `seats` players and the `table` preset's ratio of traitors (1 in 4, at least 1). */
+function traitorsConfig(seats: number): Record<string, unknown> {
+  return { players: seats, traitors: Math.max(1, Math.floor(seats / 4)) };
+}
+
+async function benchCost(o: BenchServerOptions, say: (line: string) => void): Promise<CostRow[]> {
+  say(`server · cost per action: Traitors (table rules), ${o.costRooms} tables per size played flat out, a spectator at each; early = first third of the log, late = last third`);
+  const server = await startParley(o.durability);
+  const rows: CostRow[] = [];
+  let updatesMode = o.updates;
+  try {
+    for (const seats of [4, 8, 16]) {
+      const job = { ...BASE_JOB, target: 'parley' as const, url: server.url, config: traitorsConfig(seats), spectator: true, updates: o.updates };
+      const perAction = (w: Window) => ({
+        bytesPerAction: w.run.merged.bytesReceived / w.run.merged.actions,
+        cpuMsPerAction: w.serverCpuMs / w.run.merged.actions,
+        actions: w.run.merged.actions,
+      });
+      const common = { tables: o.costRooms, workers: o.loadProcs ?? 1, durationSec: null };
+      const whole = await measure(server, { ...common, job });
+      updatesMode = whole.run.merged.updatesMode;
+      const gameVersions = percentile(whole.run.merged.finalVersions, 50);
+      const third = Math.max(1, Math.floor(gameVersions / 3));
+      const early = await measure(server, { ...common, job: { ...job, stopAtVersion: third } });
+      const late = await measure(server, { ...common, job: { ...job, fastForward: gameVersions - third } });
+      const row: CostRow = { seats, gameVersions, whole: perAction(whole), early: perAction(early), late: perAction(late) };
+      rows.push(row);
+    }
+  } finally {
+    await server.close();
+  }
+  say(`  updates: ${updatesMode}${updatesMode !== o.updates ? ` (asked for ${o.updates}: this build has no incremental updates)` : ''}`);
+  say('  seats  game (versions)  bytes/action early → late      server CPU/action early → late   late/early CPU');
+  for (const r of rows) {
+    say(
+      `  ${String(r.seats).padStart(5)}  ${String(r.gameVersions).padStart(15)}  ${kB(r.early.bytesPerAction).padStart(10)} → ${kB(r.late.bytesPerAction).padEnd(12)}  ${`${fmt(r.early.cpuMsPerAction, 2)} ms`.padStart(10)} → ${`${fmt(r.late.cpuMsPerAction, 2)} ms`.padEnd(14)}  ${fmt(r.late.cpuMsPerAction / r.early.cpuMsPerAction, 2)}×`,
+    );
+  }
+  say(`  (whole games: ${rows.map((r) => `${r.seats} seats ${kB(r.whole.bytesPerAction)}, ${fmt(r.whole.cpuMsPerAction, 2)} ms`).join('; ')})`);
+  return rows;
+}
+
+// ------------------------------------------------------------------------------------------ human
+
+export interface HumanResult {
+  clients: number;
+  actionsPerSec: number;
+  ackMs: { p50: number; p99: number };
+  stateMs: { p50: number; p99: number };
+  serverCpuPercent: number;
+  serverRssMB: number;
+  loopDelayP99Ms: number;
+  loadCpuPercent: number;
+  bytesPerAction: number;
+}
+
+async function benchHuman(o: BenchServerOptions, say: (line: string) => void): Promise<HumanResult> {
+  const tables = Math.max(1, Math.round(o.clients / 8));
+  const workers = o.loadProcs ?? (o.clients >= 5000 ? 2 : 1);
+  say(`server · human pace: ${tables * 8} Traitors clients (${tables} 8-seat tables), think ${o.think[0]}–${o.think[1]} ms, ${o.duration} s, ${workers} load-generator process(es); ${o.ffMax ? `tables fast-forwarded to random points below version ${o.ffMax}` : 'no fast-forward'}, finished games replaced`);
+  const server = await startParley(o.durability);
+  try {
+    // one file per client socket, plus the database, logs and listeners
+    const files = fdLimit(server.pid);
+    if (tables * 8 + 100 > files) {
+      throw new Error(`the server process may open ${files} files (ulimit -n; the bench could not raise it), too few for ${tables * 8} clients: use --clients ${Math.floor((files - 100) / 8) * 8} or less, or raise the hard limit`);
+    }
+    const connectStart = performance.now();
+    const w = await measure(server, {
+      tables,
+      workers,
+      durationSec: o.duration,
+      say,
+      // no deadlines: tables connected first wait minutes for the last ones, and no think time nears them
+      job: { ...BASE_JOB, target: 'parley', url: server.url, config: { timeouts: { speak: 0, vote: 0, beliefs: 0 } }, updates: o.updates, thinkMs: o.think, fastForward: o.ffMax ? { randomMax: o.ffMax } : 0, replaceFinished: true, connectBatch: 500 },
+    });
+    const r = w.run.merged;
+    const lag = await server.loopDelayMs();
+    const result: HumanResult = {
+      clients: r.clients,
+      actionsPerSec: r.actions / w.run.seconds,
+      ackMs: { p50: percentile(r.ackMs, 50), p99: percentile(r.ackMs, 99) },
+      stateMs: { p50: percentile(r.stateMs, 50), p99: percentile(r.stateMs, 99) },
+      serverCpuPercent: (100 * w.serverCpuMs) / 1000 / w.run.seconds,
+      serverRssMB: w.serverRssMB,
+      loopDelayP99Ms: lag?.p99 ?? NaN,
+      loadCpuPercent: (100 * r.cpuMs) / 1000 / w.run.seconds,
+      bytesPerAction: r.bytesReceived / r.actions,
+    };
+    say(`  ${result.clients} clients connected (connect + fast-forward ${fmt((performance.now() - connectStart) / 1000 - w.run.seconds, 0)} s); updates ${r.updatesMode}`);
+    say(`  ${fmt(result.actionsPerSec, 0)} actions/s (${r.actions} in ${fmt(w.run.seconds)} s, ${r.tablesFinished} games finished and replaced${r.replaceFailures ? `, ${r.replaceFailures} replacements failed` : ''}, ${r.refused} acts refused)`);
+    say(`  act→ack p50 ${fmt(result.ackMs.p50)} ms, p99 ${fmt(result.ackMs.p99)} ms; act→state p50 ${fmt(result.stateMs.p50)} ms, p99 ${fmt(result.stateMs.p99)} ms`);
+    say(`  server CPU ${fmt(result.serverCpuPercent, 0)} % of a core, RSS ${fmt(result.serverRssMB, 0)} MB, event-loop delay p99 ${Number.isNaN(result.loopDelayP99Ms) ? '— (the server did not answer /api/stats)' : `${fmt(result.loopDelayP99Ms)} ms (since server start)`}`);
+    say(`  ${kB(result.bytesPerAction)} received per action (all clients); load generator CPU ${fmt(result.loadCpuPercent, 0)} % of a core over ${workers} process(es)`);
+    return result;
+  } finally {
+    await server.close();
   }
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
+// ------------------------------------------------------------------------------------------ entry
 
-const MB = 1024 * 1024;
+export interface BenchServerResult {
+  peer?: PeerResult;
+  cost?: CostRow[];
+  human?: HumanResult;
+}
 
 export async function benchServer(argsOrOptions: string[] | Partial<BenchServerOptions> = []): Promise<BenchServerResult> {
-  const options: BenchServerOptions = {
+  const o: BenchServerOptions = {
+    parts: PARTS,
     rooms: 100,
-    game: 'traitors',
-    preset: 'table',
+    peerDuration: 20,
+    costRooms: 20,
+    clients: 5000,
+    think: [2000, 8000],
+    duration: 30,
+    // an 8-seat game played flat out with generic moves lasts ~110 log versions (see the cost table)
+    ffMax: 100,
+    loadProcs: null,
+    updates: 'patch',
     durability: 'full',
-    thinkMs: 0,
     print: true,
     ...(Array.isArray(argsOrOptions) ? parseArgs(argsOrOptions) : argsOrOptions),
   };
-  const say = (line: string) => options.print && console.log(line);
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'parley-bench-'));
-  const { child, url } = await startServerProcess(dataDir, ADMIN_TOKEN, { PARLEY_DURABILITY: options.durability });
-  const players: BenchPlayer[] = [];
-  try {
-    say(`server: ${options.rooms} concurrent ${options.game} rooms (preset ${options.preset}), every seat a Socket.io client on loopback, durability ${options.durability}, ${options.thinkMs ? `clients think ~${options.thinkMs} ms` : 'clients act at once (saturation)'}`);
-    const idle = await adminCall<ServerStats>(url, 'GET', '/api/stats');
-    const { games } = await adminCall<{ games: { id: string; presets: { name: string; seats: number }[] }[] }>(url, 'GET', '/api/games');
-    const seatCount = games.find((g) => g.id === options.game)?.presets.find((p) => p.name === options.preset)?.seats;
-    if (!seatCount) throw new Error(`no preset "${options.preset}" of game "${options.game}" on this server`);
-
-    const connectStart = performance.now();
-    for (let r = 0; r < options.rooms; r++) {
-      const created = await adminCall<CreatedSession>(url, 'POST', '/api/sessions', {
-        game: options.game,
-        preset: options.preset,
-        seed: r + 1,
-        seats: Array.from({ length: seatCount }, () => ({ kind: 'human' })),
-      });
-      for (const seat of created.seats) players.push(new BenchPlayer(url, seat.token!, testRng(r * 100 + seat.seat + 1), options.thinkMs));
-    }
-    await Promise.all(players.map((p) => p.connected));
-    const connectSeconds = (performance.now() - connectStart) / 1000;
-    const loaded = await adminCall<ServerStats>(url, 'GET', '/api/stats');
-    say(`  ${players.length} clients connected in ${connectSeconds.toFixed(1)} s`);
-
-    let peakRss = loaded.memory.rss;
-    let peakHeap = loaded.memory.heapUsed;
-    const sampler = setInterval(() => {
-      void adminCall<ServerStats>(url, 'GET', '/api/stats').then((s) => {
-        peakRss = Math.max(peakRss, s.memory.rss);
-        peakHeap = Math.max(peakHeap, s.memory.heapUsed);
-      }, () => undefined);
-    }, 250);
-    const start = performance.now();
-    const cpuBefore = loaded.cpu;
-    for (const p of players) p.start();
-    await Promise.all(players.map((p) => p.done));
-    const seconds = (performance.now() - start) / 1000;
-    clearInterval(sampler);
-    const finished = await adminCall<ServerStats>(url, 'GET', '/api/stats');
-
-    const latencies = players.flatMap((p) => p.latencies).sort((a, b) => a - b);
-    const actions = latencies.length;
-    const cpuMs = cpuBefore && finished.cpu ? (finished.cpu.user + finished.cpu.system - cpuBefore.user - cpuBefore.system) / 1000 : NaN;
-    const result: BenchServerResult = {
-      rooms: options.rooms,
-      clients: players.length,
-      actions,
-      seconds,
-      actionsPerSec: actions / seconds,
-      latencyMs: { p50: percentile(latencies, 50), p90: percentile(latencies, 90), p99: percentile(latencies, 99), max: latencies.at(-1) ?? NaN },
-      memoryPerRoomMB: { rss: (peakRss - idle.memory.rss) / MB / options.rooms, heap: (peakHeap - idle.memory.heapUsed) / MB / options.rooms },
-      serverCpuMsPerAction: cpuMs / actions,
-      connectSeconds,
-    };
-    say(`  ${actions} actions in ${seconds.toFixed(2)} s: ${result.actionsPerSec.toFixed(0)} actions/s`);
-    say(`  act→state latency: p50 ${result.latencyMs.p50.toFixed(1)} ms, p90 ${result.latencyMs.p90.toFixed(1)} ms, p99 ${result.latencyMs.p99.toFixed(1)} ms, max ${result.latencyMs.max.toFixed(1)} ms`);
-    say(`  memory per room (server, peak − idle): RSS ${result.memoryPerRoomMB.rss.toFixed(2)} MB, heap ${result.memoryPerRoomMB.heap.toFixed(2)} MB`);
-    if (finished.eventLoopDelayMs) {
-      const d = finished.eventLoopDelayMs;
-      say(`  server event-loop delay: p50 ${d.p50.toFixed(1)} ms, p99 ${d.p99.toFixed(1)} ms, max ${d.max.toFixed(1)} ms`);
-    }
-    say(`  server CPU per action: ${result.serverCpuMsPerAction.toFixed(2)} ms (the bench's clients share the machine's cores)`);
-    return result;
-  } finally {
-    for (const p of players) p.close();
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
-    rmSync(dataDir, { recursive: true, force: true });
+  const say = (line: string) => o.print && console.log(line);
+  const result: BenchServerResult = {};
+  if (o.parts.includes('peer')) result.peer = await benchPeer(o, say);
+  if (o.parts.includes('cost')) {
+    if (result.peer) say('');
+    result.cost = await benchCost(o, say);
   }
+  if (o.parts.includes('human')) {
+    if (result.peer || result.cost) say('');
+    result.human = await benchHuman(o, say);
+  }
+  return result;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -14,7 +14,7 @@ export interface ReplaySession {
 /**
  * The `state` payloads `viewer` received live, rebuilt from the log: one frame per moment that
  * changed what the viewer sees (the room broadcasts once per batch, at the batch's last seq).
- * Each frame is exactly the room's statePayload at that version (server/room.ts): the viewer's
+ * Each frame is exactly the room's statePayload at that version (server/room/fanout.ts): the viewer's
  * view, its pending request and deadline (shared/engine/slots.ts, as the room computes them),
  * outcome, status, presence (masked for seats when the session masks it), agent seats (seats
  * only when the session reveals them), taken-over seats (seats only when presence is not masked) and,
