@@ -1,8 +1,8 @@
 // The lobby at `/`: what Parley is, a quick-play card per game (client/games), and how to host a session.
 import type { GameId } from '../shared/engine/game.ts';
 import { h, replaceChildren } from './dom.ts';
-import { GAME_CLIENTS } from './games/index.ts';
-import type { GameClient } from './games/types.ts';
+import { GAME_CATALOGUE } from './games/index.ts';
+import type { GameEntry } from './games/types.ts';
 import { readJsonBody } from './http.ts';
 import { quickplay } from './quickplay.ts';
 
@@ -12,13 +12,13 @@ interface Catalogue {
 }
 
 /** "You and 7 agents": who plays a quick-play game, from the server's seat count of the preset. */
-function whoPlays(client: GameClient, catalogue: Catalogue, id: string): string | null {
-  const seats = catalogue.games.find((game) => game.id === id)?.presets.find((preset) => preset.name === client.quickplayPreset)?.seats;
+function whoPlays(entry: GameEntry, catalogue: Catalogue, id: string): string | null {
+  const seats = catalogue.games.find((game) => game.id === id)?.presets.find((preset) => preset.name === entry.quickplayPreset)?.seats;
   return seats === undefined ? null : `You and ${seats - 1} agent${seats === 2 ? '' : 's'}`;
 }
 
-function gameCard(id: GameId, client: GameClient, error: HTMLElement): { card: HTMLElement; meta: HTMLElement } {
-  const { title, lobby } = client;
+function gameCard(id: GameId, entry: GameEntry, error: HTMLElement): { card: HTMLElement; meta: HTMLElement } {
+  const { title, lobby } = entry;
   const button = h('button', { type: 'button', class: 'primary big', text: `Play ${title}` });
   button.addEventListener('click', async () => {
     button.disabled = true;
@@ -39,16 +39,16 @@ function gameCard(id: GameId, client: GameClient, error: HTMLElement): { card: H
 export function mountLanding(root: HTMLElement): void {
   document.title = 'Parley — play social-dilemma games with people and AI';
   const error = h('p', { class: 'landing-error', role: 'alert' });
-  const ids = Object.keys(GAME_CLIENTS) as GameId[];
-  const cards = ids.map((id) => gameCard(id, GAME_CLIENTS[id], error));
+  const ids = Object.keys(GAME_CATALOGUE) as GameId[];
+  const cards = ids.map((id) => gameCard(id, GAME_CATALOGUE[id], error));
   // who plays comes from the server's presets (the cards show without it if it cannot answer)
   fetch('/api/games')
     .then(async (response) => (response.ok ? ((await readJsonBody(response)) as Catalogue | null) : null))
     .then((catalogue) => {
       if (!catalogue?.games) return;
       ids.forEach((id, i) => {
-        const who = whoPlays(GAME_CLIENTS[id], catalogue, id);
-        if (who) cards[i].meta.textContent = `${who} · ${GAME_CLIENTS[id].lobby.length}`;
+        const who = whoPlays(GAME_CATALOGUE[id], catalogue, id);
+        if (who) cards[i].meta.textContent = `${who} · ${GAME_CATALOGUE[id].lobby.length}`;
       });
     })
     .catch(() => {});

@@ -2,8 +2,8 @@
 // conversation, and the controls for whatever the seat is asked now.
 import type { StatePayload } from '../shared/protocol/index.ts';
 import { formatClock, h, replaceChildren } from './dom.ts';
-import { gameClient } from './games/index.ts';
-import type { GameClient } from './games/types.ts';
+import { gameEntry } from './games/index.ts';
+import type { GameClient, GameEntry } from './games/types.ts';
 import { connect } from './net.ts';
 import { quickplay } from './quickplay.ts';
 import { createTableGame } from './scenes/director.ts';
@@ -19,6 +19,13 @@ const STATUS_WORDS: Record<ClientState['status'], string> = {
   replaced: 'Opened elsewhere',
   refused: 'Link not valid',
 };
+
+/**
+ * The games' panels loaded so far, by game id. The catalogue (client/games) loads each game's panels
+ * module on demand, but render needs them synchronously; kept for the page's life, so a study's next
+ * table of the same game shows at once.
+ */
+const loadedClients = new Map<string, GameClient>();
 
 /** How a page that embeds the table (a study) changes it. */
 export interface TableOptions {
@@ -84,8 +91,48 @@ export function mountTable(root: HTMLElement, token: string, mode: 'play' | 'wat
   let infoKey = '';
   let resultsShown = false;
   let shownResults = '';
+  let unmounted = false;
 
-  const renderActions = (state: ClientState, client: GameClient, payload: StatePayload) => {
+  /** the games whose panels are on their way, or failed to come (a deploy in between, the network) */
+  const clientLoads = new Map<string, 'loading' | 'failed'>();
+  const loadClient = (id: string, entry: GameEntry) => {
+    if (clientLoads.has(id)) return;
+    clientLoads.set(id, 'loading');
+    entry
+      .load()
+      .then(
+        (client) => {
+          loadedClients.set(id, client);
+          clientLoads.delete(id);
+        },
+        (err: unknown) => {
+          clientLoads.set(id, 'failed');
+          console.warn(`could not load the ${id} table`, err);
+        },
+      )
+      .then(() => {
+        if (!unmounted) render(store.state);
+      });
+  };
+  /** The actions card while a game's panels load: the waiting line, or what to do when they cannot. */
+  const renderLoading = (id: string, entry: GameEntry) => {
+    const failed = clientLoads.get(id) === 'failed';
+    // whatever was drawn before belongs to another game (or none): draw it all again once this one is here
+    infoKey = '';
+    shownResults = '';
+    const key = `load|${id}|${failed}`;
+    if (key === controlsKey) return;
+    controlsKey = key;
+    if (!failed) {
+      replaceChildren(actions, h('p', { class: 'waiting', text: 'Taking your seat…' }));
+      return;
+    }
+    const reload = h('button', { type: 'button', class: 'primary', text: 'Reload the page' });
+    reload.addEventListener('click', () => location.reload());
+    replaceChildren(actions, h('p', { class: 'act-error', role: 'alert', text: `${entry.title} could not be loaded. Reload the page to try again.` }), reload);
+  };
+
+  const renderActions = (state: ClientState, entry: GameEntry, client: GameClient, payload: StatePayload) => {
     if (payload.outcome || payload.status !== 'active') {
       // rebuilt when a replay shows another viewpoint or moment of the ending
       const resultsKey = `${payload.seat}|${payload.version}`;
@@ -94,7 +141,7 @@ export function mountTable(root: HTMLElement, token: string, mode: 'play' | 'wat
         shownResults = resultsKey;
         controlsKey = 'results';
         page.classList.add('is-over');
-        const again = h('button', { type: 'button', class: 'primary', text: `Play ${client.title} again` });
+        const again = h('button', { type: 'button', class: 'primary', text: `Play ${entry.title} again` });
         again.addEventListener('click', () => {
           again.disabled = true;
           quickplay(payload.game).catch((err: unknown) => {
@@ -155,14 +202,20 @@ export function mountTable(root: HTMLElement, token: string, mode: 'play' | 'wat
       replaceChildren(actions, h('p', { class: 'waiting', text: state.status === 'refused' ? 'No seat.' : 'Taking your seat…' }));
       return;
     }
-    const client = gameClient(payload.game);
-    if (!client) {
+    const entry = gameEntry(payload.game);
+    if (!entry) {
       replaceChildren(actions, h('p', { text: `This client cannot show the game "${payload.game}".` }));
       return;
     }
     page.dataset.game = payload.game;
-    title.textContent = client.title;
-    document.title = `${client.title} · Parley`;
+    title.textContent = entry.title;
+    document.title = `${entry.title} · Parley`;
+    const client = loadedClients.get(payload.game);
+    if (!client) {
+      loadClient(payload.game, entry);
+      renderLoading(payload.game, entry);
+      return;
+    }
     const phaseText = client.phaseLabel(payload);
     if (phase.textContent !== phaseText) phase.textContent = phaseText;
     const nextInfoKey = `${payload.sessionId}|${payload.seat}|${payload.version}|${payload.connected.join()}`;
@@ -176,7 +229,7 @@ export function mountTable(root: HTMLElement, token: string, mode: 'play' | 'wat
       info.scrollTop = scrolled;
       chat.render(withTakeoverLines(client.conversations(payload), takeovers.observe(payload)), payload.names, client.focusedConversation?.(payload) ?? null);
     }
-    renderActions(state, client, payload);
+    renderActions(state, entry, client, payload);
     tick();
   };
 
@@ -222,13 +275,14 @@ export function mountTable(root: HTMLElement, token: string, mode: 'play' | 'wat
     const before = previous.payload;
     const now = state.payload;
     if (before && now && before.sessionId === now.sessionId && now.version > before.version) {
-      const said = gameClient(now.game)?.announcements?.(before, now) ?? [];
+      const said = loadedClients.get(now.game)?.announcements?.(before, now) ?? [];
       if (said.length) announcer.textContent = said.join(' ');
     }
     render(state);
   });
   render(store.state);
   return () => {
+    unmounted = true;
     clearInterval(ticker);
     unsubscribe();
     net?.close();

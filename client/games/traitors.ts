@@ -9,7 +9,6 @@ import type { Store } from '../store.ts';
 import { beliefsControl, speakControl, voteControl } from '../ui/controls.ts';
 import type { ChatLine, Conversation, GameClient } from './types.ts';
 import { seatKindsLine } from './seat-kinds.ts';
-import { traitorsArt } from './lobby-art.ts';
 import { liveMetricsPanel } from './live-metrics.ts';
 import { ownValue } from '../../shared/own.ts';
 import { awayText, speakingNow, startGateText } from './presence.ts';
@@ -506,15 +505,8 @@ function results(payload: StatePayload): HTMLElement {
   );
 }
 
+/** The table's panels (its title, lobby card and quick-play preset are in the catalogue, client/games/index.ts). */
 export const traitorsClient: GameClient = {
-  sceneKey: 'traitors',
-  title: 'The Traitors',
-  quickplayPreset: 'table',
-  lobby: {
-    blurb: 'Eight at the round table; two are secret traitors who murder by night. Talk, suspect, vote — banish them before they outnumber the faithful.',
-    length: 'about 15 minutes',
-    art: traitorsArt,
-  },
   stage: () => import('./traitors-stage.ts').then((module) => module.traitorsStage),
   phaseLabel,
   infoCard,

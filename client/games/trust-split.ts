@@ -11,7 +11,6 @@ import { proposeControl, speakControl } from '../ui/controls.ts';
 import type { ChatLine, Conversation, GameClient } from './types.ts';
 import { liveMetricsPanel } from './live-metrics.ts';
 import { seatKindsLine } from './seat-kinds.ts';
-import { trustSplitArt } from './lobby-art.ts';
 import { awayText, speakingNow, startGateText } from './presence.ts';
 
 /** One finished round as far as the viewer may know it. */
@@ -350,15 +349,8 @@ function results(payload: StatePayload): HTMLElement {
   );
 }
 
+/** The table's panels (its title, lobby card and quick-play preset are in the catalogue, client/games/index.ts). */
 export const trustSplitClient: GameClient = {
-  sceneKey: 'trust-split',
-  title: 'Trust-and-Split',
-  quickplayPreset: 'human',
-  lobby: {
-    blurb: 'Two players, hidden rock-paper-scissors hands and ten coins a round. Talk, then secretly say how many coins you keep. Trust pays — if it is returned.',
-    length: '5 rounds',
-    art: trustSplitArt,
-  },
   stage: () => import('./trust-split-stage.ts').then((module) => module.trustSplitStage),
   phaseLabel,
   infoCard,

@@ -1,5 +1,6 @@
-// What the browser needs from each game: the lobby's card, quick play's preset, the table's DOM
-// panels and (loaded only by the table page) its Phaser stage.
+// What the browser needs from each game, in two weights: its catalogue entry (client/games/index.ts:
+// title, the lobby's card, quick play's preset), light enough for the lobby, and the GameClient it
+// loads on demand (the table's DOM panels, then its Phaser stage), for the table page only.
 import type Phaser from 'phaser';
 import type { StatePayload } from '../../shared/protocol/index.ts';
 import type { ResultsCanvas } from '../scenes/ResultsScene.ts';
@@ -50,13 +51,20 @@ export interface GameStage {
   drawResults(canvas: ResultsCanvas, state: ClientState): void;
 }
 
-export interface GameClient {
+/** A game in the catalogue (client/games/index.ts): what the lobby and quick play read, and how to load the rest. */
+export interface GameEntry {
   /** Phaser scene key of the table */
   sceneKey: string;
   title: string;
   /** the preset quick play asks for: the human-friendly one */
   quickplayPreset: string;
   lobby: LobbyCard;
+  /** loads the game's panels module (a separate chunk, so the lobby does not carry it) */
+  load(): Promise<GameClient>;
+}
+
+/** A game's table: its DOM panels, and its Phaser stage loaded after them. */
+export interface GameClient {
   /** loads the game's Phaser stage */
   stage(): Promise<GameStage>;
   /** "Round 2 · Discussion" */

@@ -1,10 +1,10 @@
 // Creates the Phaser game and keeps the right scene running for the latest state:
-// Boot until the first state (and the game's stage, client/games, is loaded), then the game's
-// table, then Results once there is an outcome.
+// Boot until the first state (and the game's client and stage, client/games, are loaded), then the
+// game's table, then Results once there is an outcome.
 import Phaser from 'phaser';
 import type { Store } from '../store.ts';
 import { PALETTE } from '../art/palette.ts';
-import { gameClient } from '../games/index.ts';
+import { gameEntry } from '../games/index.ts';
 import type { GameStage } from '../games/types.ts';
 import { BootScene } from './BootScene.ts';
 import { ResultsScene } from './ResultsScene.ts';
@@ -25,14 +25,16 @@ export function createTableGame(parent: HTMLElement, store: Store): TableGame {
   let destroyed = false;
   const stageOf = (id: string): GameStage | null => stages.get(id) ?? null;
   const load = (id: string) => {
-    const client = gameClient(id);
-    if (!client || loading.has(id)) return;
+    const entry = gameEntry(id);
+    if (!entry || loading.has(id)) return;
     loading.add(id);
-    client
-      .stage()
+    // the stage comes with the game's panels module (the table page loads it too: one fetch)
+    entry
+      .load()
+      .then((client) => client.stage())
       .then((stage) => {
         if (destroyed) return;
-        game.scene.add(client.sceneKey, stage.createScene(store), false);
+        game.scene.add(entry.sceneKey, stage.createScene(store), false);
         stages.set(id, stage);
         // before the game runs, its postBoot follows
         if (game.isRunning) follow();
@@ -46,14 +48,14 @@ export function createTableGame(parent: HTMLElement, store: Store): TableGame {
   const sceneFor = (): string => {
     const payload = store.state.payload;
     if (!payload) return 'boot';
-    const client = gameClient(payload.game);
-    if (!client) return 'boot';
+    const entry = gameEntry(payload.game);
+    if (!entry) return 'boot';
     if (!stages.has(payload.game)) {
       load(payload.game);
       return 'boot';
     }
     if (payload.outcome || payload.status !== 'active') return 'results';
-    return client.sceneKey;
+    return entry.sceneKey;
   };
   const size = () => {
     const ratio = pixelRatio();
