@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { Store, type NewRow, type SessionRecord } from '../server/store.ts';
+import { Store, type NewRow } from '../server/store.ts';
+import { sessionRecordFixture } from '../test/integration/helpers.ts';
 
 interface Scenario {
   name: string;
@@ -42,22 +43,6 @@ interface Result {
   syncWriteP99: number;
 }
 
-function record(id: string): SessionRecord {
-  return {
-    id,
-    game: 'trust-split',
-    preset: 'paper',
-    config: {},
-    seed: 1,
-    createdAt: 1,
-    status: 'active',
-    endedAt: null,
-    outcome: null,
-    seats: [{ seat: 0, name: 'Ada', kind: 'human', token: `${id}-seat0` }],
-    spectatorToken: `${id}-spectator`,
-    options: { takeoverAfterSec: null, takeoverAgent: 'scripted', agentDelayMs: 0, revealAgents: false, quickplay: false },
-  };
-}
 
 /** About the size of a real action: the player's move and the round's consequence. */
 function actionRows(room: number, i: number): NewRow[] {
@@ -74,7 +59,7 @@ async function run(writer: 'inline' | 'thread', scenario: Scenario, seconds: num
   const store = new Store(dir, { durability: 'full', writer });
   try {
     const ids = Array.from({ length: scenario.rooms }, (_, i) => `room${i}`);
-    for (const id of ids) store.createSession(record(id), [{ at: 0, kind: 'game', seat: null, clientActionId: null, event: { type: 'start' } as never }]);
+    for (const id of ids) store.createSession(sessionRecordFixture(id), [{ at: 0, kind: 'game', seat: null, clientActionId: null, event: { type: 'start' } as never }]);
     // warm up (starts the writer thread), outside the measurement
     await Promise.all(ids.map((id) => store.appendDurable(id, 2, actionRows(0, 0))));
     const seqs = new Map(ids.map((id) => [id, 4]));
@@ -92,7 +77,7 @@ async function run(writer: 'inline' | 'thread', scenario: Scenario, seconds: num
       for (let n = 0; performance.now() < until; n++) {
         await new Promise((r) => setTimeout(r, 50));
         const asked = performance.now();
-        store.createSession(record(`new${n}`), [{ at: 0, kind: 'game', seat: null, clientActionId: null, event: { type: 'start' } as never }]);
+        store.createSession(sessionRecordFixture(`new${n}`), [{ at: 0, kind: 'game', seat: null, clientActionId: null, event: { type: 'start' } as never }]);
         syncWrites.push(performance.now() - asked);
       }
     })();

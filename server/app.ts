@@ -48,6 +48,8 @@ export interface ServerOptions {
   limits?: Partial<Limits>;
   /** SQLite durability (see Store) */
   durability?: 'full' | 'normal';
+  /** where the store commits appends (see StoreOptions.writer) */
+  storeWriter?: 'inline' | 'thread';
   /** extra agent resolvers (e.g. LLM agents), tried before the scripted agents */
   agentResolvers?: AgentResolver[];
   /** the games this server runs (default: all of shared/games) */
@@ -145,7 +147,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const quickplayAgentDelayMs = options.quickplayAgentDelayMs ?? 1200;
   const games = options.games ?? GAMES;
-  const store = new Store(dataDir, { durability: options.durability });
+  const store = new Store(dataDir, { durability: options.durability, writer: options.storeWriter });
   // the console's hub needs Socket.io, which needs the sessions: rooms report to it once it exists
   let hub: ConsoleHub | null = null;
   const sessions = new Sessions({

@@ -1,7 +1,8 @@
 // `npm start`: build the client if needed, then serve Parley on one port.
 // Environment: PORT (default 3000; 0 = any free port), PARLEY_DATA_DIR (./data), PARLEY_ADMIN_TOKEN,
 // PARLEY_QUICKPLAY=0 (turn quick play off), PARLEY_PUBLIC_URL, PARLEY_AGENT_DELAY_MS (quick-play pacing),
-// PARLEY_DURABILITY=normal (skip the fsync per commit), PARLEY_BUILD_CLIENT=0 (never build the client).
+// PARLEY_DURABILITY=normal (skip the fsync per commit), PARLEY_STORE_WRITER=thread (commit on a writer thread),
+// PARLEY_BUILD_CLIENT=0 (never build the client).
 // Limits (server/limits.ts; 0 turns one off): PARLEY_QUICKPLAY_PER_MIN, PARLEY_QUICKPLAY_MAX_LIVE,
 // PARLEY_QUICKPLAY_JOIN_SEC, PARLEY_QUICKPLAY_GONE_SEC, PARLEY_SOCKET_CONNECTS_PER_SEC,
 // PARLEY_SOCKET_ACTS_PER_SEC, PARLEY_STUDY_ENTERS_PER_MIN; PARLEY_TRUST_PROXY=1 reads client addresses from X-Forwarded-For.
@@ -49,6 +50,7 @@ function envPublicUrl(): string | undefined {
 const publicUrlSetting = envPublicUrl();
 await buildClientIfMissing();
 const durability = process.env.PARLEY_DURABILITY === 'normal' ? 'normal' : 'full';
+const storeWriter = process.env.PARLEY_STORE_WRITER === 'thread' ? 'thread' : 'inline';
 const server = await startServer({
   port: envNumber('PORT', 3000),
   dataDir: process.env.PARLEY_DATA_DIR || 'data',
@@ -66,6 +68,7 @@ const server = await startServer({
     trustProxy: process.env.PARLEY_TRUST_PROXY === '1',
   },
   durability,
+  storeWriter,
   studies: { entersPerMin: envNumber('PARLEY_STUDY_ENTERS_PER_MIN', 60) },
   console: { ttlHours: Math.max(1, envNumber('PARLEY_CONSOLE_TTL_HOURS', 8)), loginsPerMin: envNumber('PARLEY_CONSOLE_LOGINS_PER_MIN', 10) },
   // LLM seats: agent "llm", "llm:<model>" or {"type":"llm",…}, configured by PARLEY_LLM_* (docs/llm-agents.md)

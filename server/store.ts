@@ -81,9 +81,11 @@ export interface StoreOptions {
    */
   durability?: 'full' | 'normal';
   /**
-   * Where appendDurable commits. 'thread' (default): on a writer thread with its own connection,
-   * so the event loop never waits for an fsync. 'inline': on the main thread, one transaction per
-   * turn of the event loop (the earlier design; kept for the commit bench).
+   * Where appendDurable commits. 'inline' (default): on the main thread, one transaction (one
+   * fsync) per turn of the event loop for every room. 'thread': on a writer thread with its own
+   * connection, so the event loop never waits for an fsync; on this project's 2-core machine it
+   * measured slower (`npm run bench -- server`: fewer actions/s flat out, a longer act→ack p99 at
+   * human pace: the hop to the thread waits for a core), so it is the choice for disks whose fsync is slow.
    */
   writer?: 'thread' | 'inline';
 }
@@ -141,8 +143,7 @@ export class Store {
     mkdirSync(dataDir, { recursive: true });
     this.file = path.join(dataDir, 'parley.sqlite');
     this.synchronous = options.durability === 'normal' ? 'NORMAL' : 'FULL';
-    // PARLEY_STORE_WRITER=inline: the whole server on the earlier design, for A/B server benches
-    this.writerKind = options.writer ?? (process.env.PARLEY_STORE_WRITER === 'inline' ? 'inline' : 'thread');
+    this.writerKind = options.writer ?? 'inline';
     this.db = new Database(this.file, { timeout: BUSY_TIMEOUT_MS });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${this.synchronous}`);

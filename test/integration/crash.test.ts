@@ -14,8 +14,8 @@ afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function startChild(): Promise<{ child: ChildProcess; url: string }> {
-  const started = await startServerProcess(dataDir, ADMIN_TOKEN);
+async function startChild(writer: 'inline' | 'thread'): Promise<{ child: ChildProcess; url: string }> {
+  const started = await startServerProcess(dataDir, ADMIN_TOKEN, { PARLEY_STORE_WRITER: writer });
   children.push(started.child);
   return started;
 }
@@ -30,9 +30,10 @@ async function api<T>(url: string, method: string, route: string, body?: unknown
   return (route.endsWith('/events') ? text.trim().split('\n').map((l) => JSON.parse(l)) : JSON.parse(text)) as T;
 }
 
-describe('crash recovery', () => {
+// both places a commit can happen: on the event loop (the default) and on the writer thread
+describe.each(['inline', 'thread'] as const)('crash recovery (%s writer)', (writer) => {
   it('survives SIGKILL mid-game: every acknowledged action is in the log, and the game finishes', async () => {
-    const first = await startChild();
+    const first = await startChild(writer);
     const created = await api<CreatedSession>(first.url, 'POST', '/api/sessions', {
       game: 'trust-split',
       preset: 'paper',
@@ -67,7 +68,7 @@ describe('crash recovery', () => {
 
     // restart on the same data dir: the unfinished session is rebuilt from its log
     const restartedAt = Date.now();
-    const second = await startChild();
+    const second = await startChild(writer);
     const after = connectClient(second.url, created.seats[0].token!, { seed: 5, idPrefix: 'after' });
     const resumed = await after.connected();
     expect(resumed.outcome).toBeNull();

@@ -16,6 +16,7 @@ import type {
   StatePayload,
 } from '../../shared/protocol/index.ts';
 import { startServer, type RunningServer, type ServerOptions } from '../../server/app.ts';
+import type { SessionRecord } from '../../server/store.ts';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -322,4 +323,22 @@ export function connectClient(url: string, token: string, options?: { seed?: num
 /** Count log rows by kind, for before/after comparisons. */
 export function gameRows(rows: LogRow[]): LogRow[] {
   return rows.filter((r) => r.kind === 'game');
+}
+
+/** A minimal one-seat Trust-and-Split session record, for store tests and the commit bench. */
+export function sessionRecordFixture(id: string): SessionRecord {
+  return {
+    id,
+    game: 'trust-split',
+    preset: 'paper',
+    config: {},
+    seed: 1,
+    createdAt: 1,
+    status: 'active',
+    endedAt: null,
+    outcome: null,
+    seats: [{ seat: 0, name: 'Ada', kind: 'human', token: `${id}-seat0` }],
+    spectatorToken: `${id}-spectator`,
+    options: { takeoverAfterSec: null, takeoverAgent: 'scripted', agentDelayMs: 0, revealAgents: false, quickplay: false },
+  };
 }

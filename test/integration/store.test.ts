@@ -2,30 +2,14 @@ import Database from 'better-sqlite3';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Store, type NewRow, type SessionRecord, type StoreOptions } from '../../server/store.ts';
-import { tempDir } from './helpers.ts';
+import { Store, type NewRow, type StoreOptions } from '../../server/store.ts';
+import { sessionRecordFixture, tempDir } from './helpers.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-function record(id: string): SessionRecord {
-  return {
-    id,
-    game: 'trust-split',
-    preset: 'paper',
-    config: {},
-    seed: 1,
-    createdAt: 1,
-    status: 'active',
-    endedAt: null,
-    outcome: null,
-    seats: [{ seat: 0, name: 'Ada', kind: 'human', token: `${id}-seat0` }],
-    spectatorToken: `${id}-spectator`,
-    options: { takeoverAfterSec: null, takeoverAgent: 'scripted', agentDelayMs: 0, revealAgents: false, quickplay: false },
-  };
-}
 
 const row = (type: string, at = 5): NewRow => ({ at, kind: 'game', seat: null, clientActionId: null, event: { type } });
 
@@ -48,8 +32,8 @@ function onDisk(dir: string, sql: string): unknown[] {
 describe.each(['thread', 'inline'] as const)('Store appendDurable (%s writer)', (writer) => {
   it('group-commits appends from many sessions, and one bad append does not sink the others', async () => {
     const { store, dir } = openStore({ writer });
-    store.createSession(record('aaaaaa'), [row('start')]);
-    store.createSession(record('bbbbbb'), [row('start')]);
+    store.createSession(sessionRecordFixture('aaaaaa'), [row('start')]);
+    store.createSession(sessionRecordFixture('bbbbbb'), [row('start')]);
     const good = store.appendDurable('aaaaaa', 2, [row('a2'), row('a3')]);
     const conflicting = store.appendDurable('bbbbbb', 1, [row('again')]); // seq 1 exists
     const alsoGood = store.appendDurable('bbbbbb', 2, [row('b2')], { status: 'finished', at: 9, outcome: { summary: 'done' } });
@@ -76,7 +60,7 @@ describe.each(['thread', 'inline'] as const)('Store appendDurable (%s writer)', 
   it('commits concurrent rooms in order, each append readable as soon as it resolves, sharing commits', async () => {
     const { store, dir } = openStore({ writer });
     const ids = Array.from({ length: 12 }, (_, i) => `room${String(i).padStart(2, '0')}`);
-    for (const id of ids) store.createSession(record(id), [row('start')]);
+    for (const id of ids) store.createSession(sessionRecordFixture(id), [row('start')]);
     const before = store.writerStats;
     // each "room" appends, awaits the commit, then appends again, like Room.commitGame
     await Promise.all(
@@ -112,7 +96,7 @@ describe.each(['thread', 'inline'] as const)('Store appendDurable (%s writer)', 
 
   it('writes one session\'s appends in the order requested, status changes included', async () => {
     const { store } = openStore({ writer });
-    store.createSession(record('aaaaaa'), [row('start')]);
+    store.createSession(sessionRecordFixture('aaaaaa'), [row('start')]);
     const finished = store.appendDurable('aaaaaa', 2, [row('last move')], { status: 'finished', at: 7, outcome: { winner: 0 } });
     const ended = store.appendDurable('aaaaaa', 3, [row('ended')], { status: 'ended', at: 8, outcome: null });
     await Promise.all([finished, ended]);
@@ -123,7 +107,7 @@ describe.each(['thread', 'inline'] as const)('Store appendDurable (%s writer)', 
 
   it('rejects a failing append alone, and it changes nothing, its status change included', async () => {
     const { store, dir } = openStore({ writer });
-    store.createSession(record('aaaaaa'), [row('start')]);
+    store.createSession(sessionRecordFixture('aaaaaa'), [row('start')]);
     store.append('aaaaaa', 3, [row('three')]);
     // requested together, so they go to the writer together
     const results = await Promise.allSettled([
@@ -148,7 +132,7 @@ describe.each(['thread', 'inline'] as const)('Store appendDurable (%s writer)', 
 
   it('close() commits every append still in flight', async () => {
     const { store, dir } = openStore({ writer });
-    store.createSession(record('aaaaaa'), [row('start')]);
+    store.createSession(sessionRecordFixture('aaaaaa'), [row('start')]);
     const inFlight = Array.from({ length: 20 }, (_, i) => store.appendDurable('aaaaaa', 2 + i, [row(`e${i}`)]));
     await store.close();
     await expect(Promise.all(inFlight)).resolves.toHaveLength(20);
@@ -163,14 +147,14 @@ describe.each(['thread', 'inline'] as const)('Store appendDurable (%s writer)', 
 describe('Store', () => {
   it('takes synchronous writes (createSession) while the writer thread is committing', async () => {
     const { store } = openStore();
-    store.createSession(record('aaaaaa'), [row('start')]);
+    store.createSession(sessionRecordFixture('aaaaaa'), [row('start')]);
     const appends: Promise<unknown>[] = [];
     for (let i = 0; i < 40; i++) {
       appends.push(store.appendDurable('aaaaaa', 2 + i, [row(`e${i}`)]));
       // a new session on the main connection, while the writer may hold the write lock
       if (i % 4 === 0) {
         await new Promise<void>((resolve) => setImmediate(resolve));
-        store.createSession(record(`s${String(i).padStart(5, '0')}`), [row('start')]);
+        store.createSession(sessionRecordFixture(`s${String(i).padStart(5, '0')}`), [row('start')]);
       }
     }
     await Promise.all(appends);
@@ -181,7 +165,7 @@ describe('Store', () => {
 
   it('resolves tokens to exactly their own session and seat', () => {
     const { store } = openStore();
-    store.createSession(record('aaaaaa'), [row('start')]);
+    store.createSession(sessionRecordFixture('aaaaaa'), [row('start')]);
     expect(store.resolveToken('aaaaaa-seat0')).toEqual({ sessionId: 'aaaaaa', seat: 0 });
     expect(store.resolveToken('aaaaaa-spectator')).toEqual({ sessionId: 'aaaaaa', seat: null });
     expect(store.resolveToken('aaaaaa-seat1')).toBeNull();
@@ -191,7 +175,7 @@ describe('Store', () => {
 
   it('streams the log as JSON lines page by page, while other writes go on', async () => {
     const { store } = openStore();
-    store.createSession(record('aaaaaa'), Array.from({ length: 25 }, (_, i) => row(`e${i}`, i)));
+    store.createSession(sessionRecordFixture('aaaaaa'), Array.from({ length: 25 }, (_, i) => row(`e${i}`, i)));
     const lines: string[] = [];
     let appended = 25;
     for (const line of store.logLines('aaaaaa', 10)) {

@@ -154,3 +154,10 @@ export function recordFeed(feed: StateFeed): Map<string, StatePayload[]> {
   };
   return sent;
 }
+
+/** Consecutive payloads that are the same (as JSON) count once: an unchanged payload is not patched. */
+export function distinct(payloads: readonly StatePayload[]): StatePayload[] {
+  const out: StatePayload[] = [];
+  for (const p of payloads) if (!out.length || JSON.stringify(out[out.length - 1]) !== JSON.stringify(p)) out.push(p);
+  return out;
+}

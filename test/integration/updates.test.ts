@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatePayload } from '../../shared/protocol/index.ts';
 import { bootServer, type TestServer } from './helpers.ts';
-import { recordFeed, UpdatesClient } from './updates-client.ts';
+import { recordFeed, UpdatesClient, distinct } from './updates-client.ts';
 
 // Clients that connect with `updates: 'patch'` get one full state and then JSON Patches. What they
 // hold after each message must be exactly the full state the server would have sent them.
@@ -17,12 +17,6 @@ afterAll(async () => {
   await t.close();
 });
 
-/** Consecutive payloads that are the same (as JSON) count once: an unchanged payload is not patched. */
-function distinct(payloads: readonly StatePayload[]): StatePayload[] {
-  const out: StatePayload[] = [];
-  for (const p of payloads) if (!out.length || JSON.stringify(out[out.length - 1]) !== JSON.stringify(p)) out.push(p);
-  return out;
-}
 
 /** What the server's feed was asked to send this client's connection. */
 function serverSent(client: UpdatesClient): StatePayload[] {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { traitors, type TraitorsEvent, type TraitorsState } from '../../shared/games/traitors/index.ts';
 import type { LogRow, StatePayload } from '../../shared/protocol/index.ts';
 import { bootServer, gameRows, type TestServer } from '../integration/helpers.ts';
-import { recordFeed, UpdatesClient } from '../integration/updates-client.ts';
+import { recordFeed, UpdatesClient, distinct } from '../integration/updates-client.ts';
 
 // For several seeded Traitors games played by eight patch clients: what each seat holds after
 // every update is exactly its own full view at that version (so a patch never adds anything the
@@ -20,11 +20,6 @@ afterAll(async () => {
   await t.close();
 });
 
-function distinct(payloads: readonly StatePayload[]): StatePayload[] {
-  const out: StatePayload[] = [];
-  for (const p of payloads) if (!out.length || JSON.stringify(out[out.length - 1]) !== JSON.stringify(p)) out.push(p);
-  return out;
-}
 
 function statesBySeq(log: readonly LogRow[]): Map<number, TraitorsState> {
   const out = new Map<number, TraitorsState>();
