@@ -96,7 +96,8 @@ export class StateFeed {
   /** Many connections' new states at once, each peer at most once (payloads shared by reference are recognised as one). */
   broadcast(sends: readonly FeedSend[]): void {
     const fulls = new Map<StatePayload, Peer[]>();
-    const updates = new Map<string, { update: UpdatePayload; peers: Peer[] }>();
+    const updates: { update: UpdatePayload; peers: Peer[] }[] = [];
+    let last: { held: StatePayload | null; next: StatePayload; update: UpdatePayload | null } | null = null;
     for (const { peer, payload } of sends) {
       if (!peer.connected) continue;
       const feed = this.peers.get(peer);
@@ -104,7 +105,13 @@ export class StateFeed {
         group(fulls, payload, peer);
         continue;
       }
-      const update = feed.holds ? updateBetween(feed.holds, payload) : null;
+      // spectators hold the same payload and get the same one: one diff for all of them
+      let update: UpdatePayload | null;
+      if (last && feed.holds === last.held && payload === last.next) update = last.update;
+      else {
+        update = feed.holds ? updateBetween(feed.holds, payload) : null;
+        last = { held: feed.holds, next: payload, update };
+      }
       feed.holds = payload;
       if (!update) {
         feed.patched = false;
@@ -114,13 +121,12 @@ export class StateFeed {
       if (update.patch.length === 0) continue; // the peer already holds exactly this
       feed.patched = true;
       // seats whose patches are the same (most of a table after a public statement) share one encoding
-      const key = `${update.from} ${update.version} ${update.sessionId} ${JSON.stringify(update.patch)}`;
-      const same = updates.get(key);
+      const same = updates.find((group) => sameUpdate(group.update, update));
       if (same) same.peers.push(peer);
-      else updates.set(key, { update, peers: [peer] });
+      else updates.push({ update, peers: [peer] });
     }
     for (const [payload, peers] of fulls) this.fanOut(peers, { event: 'state', payload });
-    for (const { update, peers } of updates.values()) this.fanOut(peers, { event: 'update', payload: update });
+    for (const { update, peers } of updates) this.fanOut(peers, { event: 'update', payload: update });
   }
 }
 
@@ -128,6 +134,47 @@ function group(fulls: Map<StatePayload, Peer[]>, payload: StatePayload, peer: Pe
   const peers = fulls.get(payload);
   if (peers) peers.push(peer);
   else fulls.set(payload, [peer]);
+}
+
+/**
+ * Whether two updates encode to the same message. Compared in place rather than by their JSON:
+ * the values of equal patches are mostly the same records (a statement appended to every seat's
+ * view), found equal by reference without being serialized; different patches differ early.
+ */
+function sameUpdate(a: UpdatePayload, b: UpdatePayload): boolean {
+  if (a.from !== b.from || a.version !== b.version || a.sessionId !== b.sessionId || a.patch.length !== b.patch.length) return false;
+  for (let i = 0; i < a.patch.length; i++) {
+    const x = a.patch[i];
+    const y = b.patch[i];
+    if (x.op !== y.op || x.path !== y.path) return false;
+    if (x.op !== 'remove' && !sameJson(x.value, (y as typeof x).value)) return false;
+  }
+  return true;
+}
+
+/** Deep equality as JSON sees it (an `undefined` member is an absent one; key order matters, as it does to the encoding). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i] ?? null, b[i] ?? null)) return false;
+    return true;
+  }
+  // anything but plain records (none in a payload) is equal only to itself
+  if (Array.isArray(b) || !isRecord(a) || !isRecord(b)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const xKeys = Object.keys(x).filter((key) => x[key] !== undefined);
+  const yKeys = Object.keys(y).filter((key) => y[key] !== undefined);
+  if (xKeys.length !== yKeys.length) return false;
+  for (let i = 0; i < xKeys.length; i++) if (xKeys[i] !== yKeys[i] || !sameJson(x[xKeys[i]], y[xKeys[i]])) return false;
+  return true;
+}
+
+function isRecord(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
 
 /** The update from `held` to `next`, or null when a full state is the better message. */

@@ -104,6 +104,12 @@ export interface GameDefinition<Config, State extends BaseState, Event extends G
    * carries), picked and labelled for people. The server computes them from the real log; absent: none.
    */
   liveMetrics?(events: readonly Event[]): LiveMetric[];
+  /**
+   * Whether `event` can change liveMetrics (absent: every event can). The server recomputes the
+   * spectator's metrics only after an event that can, so chat and single votes cost no pass over
+   * the whole log. It must say true for every event type the headline reads.
+   */
+  liveMetricsReads?(event: Event): boolean;
 
   readonly agents: Record<string, ScriptedAgent<View>>;
   /** The scripted agent that fits a seat (e.g. sleuth for faithful, schemer for traitors). */

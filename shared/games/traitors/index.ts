@@ -38,9 +38,13 @@ export const traitors: GameDefinition<TraitorsConfig, TraitorsState, TraitorsEve
   metrics: (events) => ({ ...traitorsMetrics(events) }),
   headline: traitorsHeadline,
   liveMetrics: (events) => pickLiveMetrics(traitorsHeadline(events), TRAITORS_LIVE_METRICS),
+  liveMetricsReads: (event) => HEADLINE_EVENT_TYPES.has(event.type),
   agents: TRAITORS_AGENTS,
   scriptedAgentFor: (state, seat) => (state.roles[seat] === 'traitor' ? 'schemer' : 'sleuth'),
 };
+
+/** The event types traitorsHeadline reads (metrics.ts gather()): statements, single votes, tie-breaks and announcements change no metric. */
+const HEADLINE_EVENT_TYPES: ReadonlySet<TraitorsEvent['type']> = new Set(['setup', 'votesRevealed', 'banished', 'murdered', 'beliefs', 'roundStarted', 'gameOver']);
 
 /** What the spectator watches live: the votes' headline rates and how well private suspicions found the traitors. */
 const TRAITORS_LIVE_METRICS: readonly ShownMetric[] = [
