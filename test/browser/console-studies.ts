@@ -3,17 +3,17 @@
 // and create it, close recruitment so that a participant opening the link is turned away, open it
 // again so that they can consent, and watch the funnel count participants driven through consent,
 // the quiz (one failing) and the waiting room into a table. run.ts registers the test; screenshots
-// go to docs/images/console-study-*.png.
+// go to test-results/ (docs/images/ with PARLEY_DOC_IMAGES=1).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { ADMIN_TOKEN, DESKTOP, PHONE, REPO_ROOT, openPage, type TestServer } from './harness.ts';
+import { ADMIN_TOKEN, DESKTOP, PHONE, DOC_IMAGES, REPO_ROOT, openPage, type TestServer } from './harness.ts';
 
 type Register = (name: string, run: (ctx: { browser: Browser; server: TestServer }) => Promise<void>) => void;
 type Shot = (page: Page, name: string) => Promise<void>;
 
-const DOCS_IMAGES = path.join(REPO_ROOT, 'docs', 'images');
+const DOCS_IMAGES = DOC_IMAGES;
 const SLUG = 'console-study';
 
 /** Console errors, less the refusals this test provokes on purpose (Chromium logs every 4xx answer). */

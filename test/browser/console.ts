@@ -2,13 +2,13 @@
 // a Trust-and-Split session from the form, watch its row change live while two other browsers play
 // it, end another session with a reason, download an export through its link, and check that a
 // wrong token, a request without the cookie and a cookie request without the CSRF header are
-// refused. run.ts registers these tests; the screenshots go to docs/images/console-*.png.
+// refused. run.ts registers these tests; the screenshots go to test-results/ (docs/images/ with PARLEY_DOC_IMAGES=1).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { readZip } from '../../scripts/study/unzip.ts';
-import { ADMIN_TOKEN, DESKTOP, PHONE, REPO_ROOT, createSession, openPage, playToTheEnd, type TestServer } from './harness.ts';
+import { ADMIN_TOKEN, DESKTOP, PHONE, DOC_IMAGES, createSession, openPage, playToTheEnd, type TestServer } from './harness.ts';
 
 type Register = (name: string, run: (ctx: { browser: Browser; server: TestServer }) => Promise<void>) => void;
 type Shot = (page: Page, name: string) => Promise<void>;
@@ -19,7 +19,7 @@ function unexpected(errors: string[]): string[] {
 }
 
 const COOKIE = 'parley_console';
-const DOCS_IMAGES = path.join(REPO_ROOT, 'docs', 'images');
+const DOCS_IMAGES = DOC_IMAGES;
 
 async function signIn(page: Page, url: string): Promise<void> {
   await page.goto(`${url}/console`);

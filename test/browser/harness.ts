@@ -10,6 +10,11 @@ import { startServer, type RunningServer } from '../../server/app.ts';
 import type { CreatedSession } from '../../shared/protocol/index.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/**
+ * Where the browser tests put the screenshots the docs show: docs/images with
+ * PARLEY_DOC_IMAGES=1 (to refresh them), else test-results/, so a test run leaves the tree clean.
+ */
+export const DOC_IMAGES = path.join(REPO_ROOT, process.env.PARLEY_DOC_IMAGES === '1' ? 'docs/images' : 'test-results');
 export const CHROMIUM = process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
   '--headless',

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { ADMIN_TOKEN, DESKTOP, PHONE, REPO_ROOT, createSession, openPage, traitorsRoles, type TestServer } from './harness.ts';
+import { ADMIN_TOKEN, DESKTOP, PHONE, DOC_IMAGES, REPO_ROOT, createSession, openPage, traitorsRoles, type TestServer } from './harness.ts';
 
 type Register = (name: string, run: (ctx: { browser: Browser; server: TestServer }) => Promise<void>) => void;
 type Shot = (page: Page, name: string) => Promise<void>;
@@ -102,8 +102,8 @@ export function registerReplayTests(test: Register, shot: Shot): void {
       assert.ok(game.whispers.some((w) => seen.includes(w)), 'a whisper shows in the spectator replay');
       if (label === 'desktop') {
         await shot(page, 'replay-spectator-desktop');
-        mkdirSync(path.join(REPO_ROOT, 'docs', 'images'), { recursive: true });
-        copyFileSync(path.join(REPO_ROOT, 'test-results', 'replay-spectator-desktop.png'), path.join(REPO_ROOT, 'docs', 'images', 'replay-desktop.png'));
+        mkdirSync(DOC_IMAGES, { recursive: true });
+        copyFileSync(path.join(REPO_ROOT, 'test-results', 'replay-spectator-desktop.png'), path.join(DOC_IMAGES, 'replay-desktop.png'));
       } else await shot(page, 'replay-spectator-phone');
 
       // the same moment as a faithful seat: no secret chat, no whisper anywhere on the page
