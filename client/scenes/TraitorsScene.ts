@@ -69,6 +69,13 @@ export class TraitorsScene extends StoreScene implements MomentPlayer {
       this.queue = [];
       this.store.setMomentPlayer(null);
     });
+    // the game destroyed under a moment (the page took the table down): its timer must not play on
+    this.events.once('destroy', () => {
+      if (this.playing) clearTimeout(this.playing.timer);
+      this.playing = null;
+      this.queue = [];
+      this.store.setMomentPlayer(null);
+    });
   }
 
   private view(state: ClientState): TraitorsView | null {

@@ -54,12 +54,16 @@ export abstract class StoreScene extends Phaser.Scene {
       else this.onChange(state, previous);
       this.redraw();
     });
-    this.events.once('shutdown', () => {
+    // a page that takes the table down destroys the game without stopping its scenes first
+    // (a study moving on to its survey): tear down on either, or a late state draws on a dead scene
+    const teardown = () => {
       this.running = false;
-      this.scale.off('resize', onResize);
+      this.scale?.off('resize', onResize);
       this.unsubscribe?.();
       this.unsubscribe = null;
-    });
+    };
+    this.events.once('shutdown', teardown);
+    this.events.once('destroy', teardown);
     this.onChange(this.store.state, null);
     this.redraw();
   }
