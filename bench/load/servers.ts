@@ -1,8 +1,8 @@
 // The servers under test, each a child process on a free port: Parley (`npm start`'s entry point) and
 // the boardgame.io twin (bench/bgio/server.ts, NODE_ENV=production). RSS comes from /proc for both;
 // CPU from Parley's /api/stats (µs) and from /proc for bgio (10 ms ticks: fine over its 20 s window).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startServerProcess } from '../../test/integration/helpers.ts';
@@ -91,7 +91,20 @@ export async function startParley(durability: 'full' | 'normal'): Promise<Server
   };
 }
 
+/**
+ * The twin's boardgame.io lives in its own package (bench/bgio/package.json), so Parley's install
+ * and CI do not carry its 130 packages: install it here, once, from its lockfile.
+ */
+function ensureBgioInstalled(): void {
+  const dir = path.join(REPO_ROOT, 'bench', 'bgio');
+  if (existsSync(path.join(dir, 'node_modules', 'boardgame.io', 'package.json'))) return;
+  console.log('  installing boardgame.io 0.50.2 for the peer comparison (once, into bench/bgio/node_modules)…');
+  const npm = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'inherit' });
+  if (npm.status !== 0) throw new Error(`npm ci in ${dir} failed (exit ${npm.status}): the peer comparison needs the npm registry once`);
+}
+
 export async function startBgio(): Promise<ServerUnderTest> {
+  ensureBgioInstalled();
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/bgio/server.ts'], {
     cwd: REPO_ROOT,
     env: { ...process.env, NODE_ENV: 'production' },
