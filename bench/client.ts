@@ -25,6 +25,44 @@ function assetSizes(): AssetSize[] {
     .sort((a, b) => b.gzip - a.gzip);
 }
 
+const ASSETS = path.join(REPO_ROOT, 'dist', 'client', 'assets');
+const STATIC_IMPORT = /(?:import|from)\s*[`"']\.\/([^`"']+\.js)[`"']/g;
+const DYNAMIC_IMPORT = /import\(\s*[`"']\.\/([^`"']+\.js)[`"']\s*\)/g;
+
+/** A chunk and every chunk it imports statically: what loading it fetches. */
+function staticClosure(file: string, into = new Set<string>()): Set<string> {
+  if (into.has(file)) return into;
+  into.add(file);
+  for (const m of readFileSync(path.join(ASSETS, file), 'utf8').matchAll(STATIC_IMPORT)) staticClosure(m[1], into);
+  return into;
+}
+
+/** The chunk named `name-<hash>.js` that one of `from` imports dynamically. */
+function dynamicChunk(from: Set<string>, name: string): string {
+  for (const file of from) {
+    for (const m of readFileSync(path.join(ASSETS, file), 'utf8').matchAll(DYNAMIC_IMPORT)) {
+      if (new RegExp(`^${name}-[\\w-]{8}\\.js$`).test(m[1])) return m[1];
+    }
+  }
+  throw new Error(`no chunk ${name}-*.js is imported by ${[...from].join(', ')}`);
+}
+
+/**
+ * What the lobby and a Traitors table fetch: the page's entry, the route's chunk, and (the table)
+ * the game's panels and stage that load with its first state, each with their static imports; plus the CSS.
+ */
+function pageChunks(): { lobby: Set<string>; table: Set<string> } {
+  const html = readFileSync(path.join(REPO_ROOT, 'dist', 'client', 'index.html'), 'utf8');
+  const entry = /src="\/assets\/([^"]+\.js)"/.exec(html)![1];
+  const css = [...html.matchAll(/href="\/assets\/([^"]+\.css)"/g)].map((m) => m[1]);
+  const base = staticClosure(entry);
+  const lobby = staticClosure(dynamicChunk(base, 'landing'), new Set([...base, ...css]));
+  const table = staticClosure(dynamicChunk(base, 'table'), new Set([...base, ...css]));
+  staticClosure(dynamicChunk(table, 'traitors'), table);
+  staticClosure(dynamicChunk(table, 'traitors-stage'), table);
+  return { lobby, table };
+}
+
 const kB = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
 
 function median(values: number[]): number {
@@ -37,9 +75,10 @@ export async function benchClient(): Promise<void> {
   await buildClient();
   const sizes = assetSizes();
   const total = sizes.reduce((sum, s) => sum + s.gzip, 0);
-  const lobby = sizes.filter((s) => !/^(table|docs|protocol|README)-/.test(s.file)).reduce((sum, s) => sum + s.gzip, 0);
-  const table = sizes.filter((s) => !/^(landing|docs|protocol|README)-/.test(s.file)).reduce((sum, s) => sum + s.gzip, 0);
-  console.log(`  bundle (gzip -9): ${kB(total)} in ${sizes.length} files; the lobby loads ${kB(lobby)}, a table ${kB(table)}`);
+  const gzipOf = new Map(sizes.map((s) => [s.file, s.gzip]));
+  const weigh = (files: Set<string>) => [...files].reduce((sum, file) => sum + (gzipOf.get(file) ?? 0), 0);
+  const { lobby, table } = pageChunks();
+  console.log(`  bundle (gzip -9): ${kB(total)} in ${sizes.length} files; the lobby loads ${kB(weigh(lobby))}, a Traitors table ${kB(weigh(table))} (scripts and styles a page fetches)`);
   for (const s of sizes.slice(0, 3)) console.log(`    ${s.file.padEnd(32)} ${kB(s.raw).padStart(10)} raw  ${kB(s.gzip).padStart(9)} gzip`);
 
   if (!existsSync(CHROMIUM)) {
