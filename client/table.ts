@@ -2,7 +2,7 @@
 // conversation, and the controls for whatever the seat is asked now.
 import type { StatePayload } from '../shared/protocol/index.ts';
 import { formatClock, h, replaceChildren } from './dom.ts';
-import { gameEntry } from './games/index.ts';
+import { GAME_CATALOGUE, gameEntry } from './games/index.ts';
 import type { GameClient, GameEntry } from './games/types.ts';
 import { connect } from './net.ts';
 import { quickplay } from './quickplay.ts';
@@ -40,9 +40,19 @@ export interface TableOptions {
   replay?: { store: Store; bar: HTMLElement };
 }
 
+/**
+ * Start fetching every game's panels and stage while the connection opens: which game this link
+ * opens is known only from its first state, and waiting for it put a round trip before the first
+ * frame. The games are few and small; a failure here is only reported by the real load, which retries.
+ */
+function preloadGames(): void {
+  for (const entry of Object.values(GAME_CATALOGUE)) void entry.load().then((client) => client.stage()).catch(() => undefined);
+}
+
 /** Mounts the table; the answer takes it down again (connection, Phaser, timers). */
 export function mountTable(root: HTMLElement, token: string, mode: 'play' | 'watch' | 'replay', options: TableOptions = {}): () => void {
   const store = options.replay?.store ?? new Store();
+  preloadGames();
 
   const title = h('span', { class: 'game-title', text: 'Parley' });
   const phase = h('span', { class: 'phase', 'aria-live': 'polite' });
