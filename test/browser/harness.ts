@@ -166,10 +166,16 @@ export async function playUntil(page: Page, stop: () => Promise<boolean>, option
       // index by statements made (not all actions), so the sixth statement is always the one with markup
       const spoken = report.actions.speak ?? 0;
       const text = options.say?.(count) ?? SAYINGS[spoken % SAYINGS.length];
-      await message.fill(text);
-      // alternate the keyboard (Enter) and the button, so both paths are exercised
-      if (count % 2 === 0) await message.press('Enter');
-      else await page.getByRole('button', { name: 'Send' }).click();
+      try {
+        await message.fill(text, { timeout: 5_000 });
+        // alternate the keyboard (Enter) and the button, so both paths are exercised
+        if (count % 2 === 0) await message.press('Enter', { timeout: 5_000 });
+        else await page.getByRole('button', { name: 'Send' }).click({ timeout: 5_000 });
+      } catch (err) {
+        // the request went away under us (its deadline passed, the phase moved on): look again
+        if (await message.isVisible()) throw err;
+        continue;
+      }
       await acted('speak', control!);
       continue;
     }
