@@ -3,7 +3,7 @@ import { awaySeats, type Slot } from '../../shared/engine/slots.ts';
 import type { ServerToClientEvents, StatePayload } from '../../shared/protocol/index.ts';
 import { describeTakeoverAction } from '../../shared/replay/labels.ts';
 import type { FeedSend, StateFeed } from '../live/feed.ts';
-import { LiveMetricsCache } from '../live/metrics.ts';
+import { LiveMetricsCache } from '../../shared/engine/live-metrics.ts';
 import type { SessionRecord } from '../store.ts';
 import type { StartGate } from './clock.ts';
 import { slotsOf, type Seat } from './seat.ts';

@@ -1,3 +1,4 @@
+import { LiveMetricsCache } from '../engine/live-metrics.ts';
 import type { SeatId } from '../engine/actions.ts';
 import type { AnyGame, BaseState, GameEventBase, LiveMetric, Outcome, Viewer } from '../engine/game.ts';
 import { awaySeats, refreshSlots, type Slot } from '../engine/slots.ts';
@@ -34,6 +35,7 @@ export function replayFrames(game: AnyGame, session: ReplaySession, rows: readon
   /** the game events so far, and the spectator's live metrics of them (as the room computes them) */
   const events: GameEventBase[] = [];
   let metrics: LiveMetric[] | null = null;
+  const liveMetrics = new LiveMetricsCache();
   let ended = false;
   /** the start gate: the human seats awaited (a `waiting` row) until the `started` row; nobody is asked anything before */
   let waiting: number[] | null = null;
@@ -78,7 +80,8 @@ export function replayFrames(game: AnyGame, session: ReplaySession, rows: readon
       }
     }
     if (!state) continue; // nothing to show before the opening event
-    if (spectator && changed) metrics = game.liveMetrics?.(events) ?? null;
+    // the room's own cache (recomputed only after events the metrics read): frames equal live states
+    if (spectator && changed) metrics = liveMetrics.of(game, events);
     const outcome = (game.outcome(state) as Outcome | null) ?? null;
     if (changed || started) refreshSlots(game, state, slots, { actedSeat, at: first.at, active: outcome === null && !ended && waiting === null }, () => ++epochs);
     if (ended) slots.fill(null);

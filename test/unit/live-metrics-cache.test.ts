@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LiveMetricsCache } from '../../server/live/metrics.ts';
+import { LiveMetricsCache } from '../../shared/engine/live-metrics.ts';
 import type { AnyGame, GameEventBase } from '../../shared/engine/game.ts';
 import { getGame } from '../../shared/games/index.ts';
 import { playedGames } from '../export/helpers.ts';

@@ -1,4 +1,4 @@
-import type { AnyGame, GameEventBase, LiveMetric } from '../../shared/engine/game.ts';
+import type { AnyGame, GameEventBase, LiveMetric } from './game.ts';
 
 /**
  * The spectator's live metrics of one room (StatePayload.metrics), from the room's real log.
