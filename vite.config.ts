@@ -9,7 +9,7 @@ export default defineConfig({
   plugins: [precompress()],
   test: {
     root: '.',
-    include: ['test/unit/**/*.test.ts', 'test/property/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/llm/**/*.test.ts', 'test/export/**/*.test.ts', 'test/security/**/*.test.ts', 'test/replay/**/*.test.ts', 'test/studies/**/*.test.ts', 'test/console/**/*.test.ts'],
+    include: ['test/unit/**/*.test.ts', 'test/property/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/llm/**/*.test.ts', 'test/export/**/*.test.ts', 'test/security/**/*.test.ts', 'test/replay/**/*.test.ts', 'test/studies/**/*.test.ts', 'test/console/**/*.test.ts', 'test/tournament/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

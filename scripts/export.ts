@@ -2,11 +2,12 @@
 // Export one session's or one study's data from the server's SQLite log.
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { sessionReportHtml } from '../server/export/routes.ts';
 import { exportFileNames } from '../server/export/files.ts';
 import { sessionExportFiles } from '../server/export/session.ts';
 import { writeExportDir } from '../server/export/write.ts';
+import { VOTES_FORMATS, type VotesFormat } from '../server/export/tables.ts';
 import { studyExportFileNames, studyExportFiles } from '../server/studies/export.ts';
 import { StudyStore } from '../server/studies/store.ts';
 import { Store } from '../server/store.ts';
@@ -20,12 +21,22 @@ const program = new Command()
   .option('--session <id>', 'session id')
   .option('--study <id>', 'study id (GET /api/studies lists them), or its slug')
   .requiredOption('--out <dir>', 'output directory')
+  .addOption(
+    new Option('--votes-format <form>', 'The Traitors\' votes.csv of a session: "parley" (every ballot, actor column) or "reference" (the reference implementation\'s own rows, docs/study-data.md)')
+      .choices(VOTES_FORMATS)
+      .default('parley'),
+  )
   .option('--data <dir>', 'the server\'s data directory (default: $PARLEY_DATA_DIR or ./data)', process.env.PARLEY_DATA_DIR || 'data')
   .addHelpText('after', '\nExamples:\n  npm run export -- --session 3f9c2a1b --out out/session-3f9c2a1b\n  npm run export -- --study 5e1d0c9a7b --out out/study\nColumns: docs/study-data.md, docs/studies.md');
 program.parse();
-const opts = program.opts<{ session?: string; study?: string; out: string; data: string }>();
+const opts = program.opts<{ session?: string; study?: string; out: string; data: string; votesFormat: VotesFormat }>();
 if ((opts.session === undefined) === (opts.study === undefined)) {
   console.error('Give exactly one of --session ID or --study ID.');
+  process.exit(2);
+}
+if (opts.study !== undefined && opts.votesFormat !== 'parley') {
+  // a study's joined tables carry session columns, so they cannot be the reference's file
+  console.error('--votes-format reference applies to one session (--session); export each session of a study on its own.');
   process.exit(2);
 }
 
@@ -44,7 +55,7 @@ try {
     }
   } else {
     const session = opts.session!;
-    const files = sessionExportFiles(store, session);
+    const files = sessionExportFiles(store, session, { votes: opts.votesFormat });
     if (!files) {
       console.error(`No session "${session}" in ${resolve(opts.data)}.`);
       process.exitCode = 1;

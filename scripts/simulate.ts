@@ -7,6 +7,9 @@ import cliProgress from 'cli-progress';
 import { GAME_IDS, getGame } from '../shared/games/index.ts';
 import { simulateToDir } from '../server/sim/run.ts';
 import { batchUsesLlm } from '../server/sim/llm.ts';
+import { VOTES_FORMATS, type VotesFormat } from '../server/export/tables.ts';
+import { readFileSync } from 'node:fs';
+import { parsePersonaList, type Persona } from '../shared/personas.ts';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -17,6 +20,13 @@ function uint32(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new InvalidArgumentError('must be an integer in 0..4294967295');
   return n;
+}
+function personaFile(path: string): Persona[] {
+  try {
+    return parsePersonaList(JSON.parse(readFileSync(path, 'utf8')));
+  } catch (error) {
+    throw new InvalidArgumentError(`${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 function jsonObject(value: string): Record<string, unknown> {
   try {
@@ -38,8 +48,14 @@ const program = new Command()
   .option('--config <json>', 'config overrides on top of the preset, as JSON', jsonObject)
   .option('--agents <spec>', 'one agent for every seat, or comma-separated per seat; traitors: "scripted" = sleuth/schemer by role; "llm", "llm:<model>", a JSON spec or a JSON array of per-seat specs for LLM seats', 'scripted')
   .option('--concurrency <c>', 'worker threads; with LLM seats: games played at once (model calls are I/O-bound)', positiveInt, 1)
+  .option('--personas <file>', 'a JSON list of personas dealt to each game\'s seats, shuffled with the game\'s seed (e.g. docs/examples/personas.json)', personaFile)
   .requiredOption('--out <dir>', 'output directory')
   .option('--no-export', 'skip the study-data exports (DIR/games/<index>/, combined tables, report.html)')
+  .addOption(
+    new Option('--votes-format <form>', 'The Traitors\' votes.csv: "parley" (every ballot, actor column) or "reference" (the reference implementation\'s own rows, docs/study-data.md)')
+      .choices(VOTES_FORMATS)
+      .default('parley'),
+  )
   .addHelpText(
     'after',
     `\nAgents: traitors: scripted, sleuth, schemer, random; trust-split: scripted, cooperative, greedy, tit-for-tat, fair, random.
@@ -52,7 +68,7 @@ Example: npm run simulate -- --game trust-split --games 2000 --agents greedy,fai
 program.parse();
 const opts = program.opts<{
   game: string; games: number; seed: number; preset?: string; config?: Record<string, unknown>;
-  agents: string; concurrency: number; out: string; export: boolean;
+  agents: string; concurrency: number; out: string; export: boolean; votesFormat: VotesFormat; personas?: Persona[];
 }>();
 
 const game = getGame(opts.game);
@@ -80,7 +96,7 @@ bar?.start(opts.games, 0);
 const started = performance.now();
 try {
   const result = await simulateToDir(
-    { game: opts.game, games: opts.games, seed: opts.seed, preset: opts.preset, config: opts.config, agents: opts.agents },
+    { game: opts.game, games: opts.games, seed: opts.seed, preset: opts.preset, config: opts.config, agents: opts.agents, votesFormat: opts.votesFormat, ...(opts.personas ? { personas: opts.personas } : {}) },
     outDir,
     { concurrency: opts.concurrency, onProgress: (done) => bar?.update(done), exports: opts.export },
   );

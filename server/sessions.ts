@@ -4,7 +4,8 @@ import { Match } from '../shared/engine/match.ts';
 import { pickNames } from '../shared/engine/names.ts';
 import { resolveConfig } from '../shared/games/index.ts';
 import type { AgentSpec, CreateSession, SessionStatus } from '../shared/protocol/index.ts';
-import { resolveAgent, UnknownAgentError, type AgentResolver } from './agents.ts';
+import { agentSpecPersona, resolveAgent, UnknownAgentError, type AgentResolver } from './agents.ts';
+import { personaConfigOverrides } from './personas.ts';
 import { Room } from './room/room.ts';
 import type { NewRow, SeatRecord, SessionRecord, Store } from './store.ts';
 import { ownValue } from '../shared/own.ts';
@@ -93,6 +94,8 @@ export class Sessions {
     if (configHasField(game, preset, 'agentSeats') && !Object.hasOwn(overrides, 'agentSeats')) {
       overrides.agentSeats = input.seats.flatMap((seat, i) => (seat.kind === 'agent' ? [i] : []));
     }
+    // the seats' personas reach the game too where its config takes them (The Traitors' introductions)
+    Object.assign(overrides, personaConfigOverrides(game, input.seats.map((seat) => (seat.kind === 'agent' ? agentSpecPersona(seat.agent) : null)), overrides));
     let config: unknown;
     try {
       config = resolveConfig(game, preset, overrides);

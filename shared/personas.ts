@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Purpose, Rng, type Seed } from './engine/rng.ts';
 
 /**
  * A seat's persona: who the player is (the Traitors paper's heterogeneous populations). The traits
@@ -49,4 +50,50 @@ export function biography(label: string, persona: Persona | null | undefined): s
     );
   }
   return parts.length ? parts.join(' ') : null;
+}
+
+/** A persona as written in a spec: free text (the biography) or the structured form. */
+export const PersonaInputSchema = z.union([z.string().min(1).max(4000), PersonaSchema]);
+export type PersonaInput = z.output<typeof PersonaInputSchema>;
+
+/** The structured form of a persona given as text or as an object. */
+export function toPersona(input: PersonaInput): Persona {
+  return typeof input === 'string' ? { biography: input } : input;
+}
+
+/** Persona traits as short lines for Parley's own prompts (the reference set words them its own way). */
+export function describePersona(persona: Persona): string | null {
+  const t = persona.traits ?? {};
+  const facts: [string, string | number | undefined][] = [
+    ['Age', t.age],
+    ['Nationality', t.nationality],
+    ['Profession', t.profession],
+    ['Ethnicity', t.ethnicity],
+    ['Civil status', t.civilStatus],
+    ['Children', t.children],
+    ['Pronoun', t.genderPronoun],
+  ];
+  const lines = facts.filter(([, v]) => v !== undefined).map(([k, v]) => `${k}: ${v}`);
+  if (persona.biography) lines.unshift(persona.biography);
+  return lines.length ? lines.join('\n') : null;
+}
+
+/**
+ * A batch's persona list dealt to one game's seats: shuffled with the game's seed (as the
+ * reference shuffles its agent_configs), seat i taking the i-th; seats beyond the list get none.
+ */
+export function dealPersonas(personas: readonly Persona[], seats: number, gameSeed: Seed): (Persona | null)[] {
+  const shuffled = Rng.stream(gameSeed, Purpose.personas).shuffle(personas);
+  return Array.from({ length: seats }, (_, seat) => shuffled[seat] ?? null);
+}
+
+/** A JSON file of personas (an array, or {"personas": [...]}), checked entry by entry. */
+export function parsePersonaList(value: unknown): Persona[] {
+  const list = Array.isArray(value) ? value : value && typeof value === 'object' && Array.isArray((value as { personas?: unknown }).personas) ? (value as { personas: unknown[] }).personas : null;
+  if (!list) throw new Error('a persona list must be a JSON array of personas (or an object with a "personas" array)');
+  return list.map((entry, i) => {
+    const parsed = PersonaInputSchema.safeParse(entry);
+    if (!parsed.success) throw new Error(`persona ${i}: ${parsed.error.issues.map((x) => `${x.path.join('.') || 'value'}: ${x.message}`).join('; ')}`);
+    return toPersona(parsed.data);
+  });
 }

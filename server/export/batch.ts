@@ -5,7 +5,8 @@ import { createInterface } from 'node:readline';
 import { getGame, resolveConfig } from '../../shared/games/index.ts';
 import { parseAgentList } from '../llm/spec.ts';
 import { BatchReport } from '../report/report.ts';
-import { presetName, type BatchSpec } from '../sim/batch.ts';
+import { gameSeed, presetName, type BatchSpec } from '../sim/batch.ts';
+import { gameSeatPersonas } from '../personas.ts';
 import type { GameRow } from '../sim/serialize.ts';
 import { gameMetricsDocument, SEAT_COLUMNS, seatRow, type SeatInfo } from './files.ts';
 import { csvLine, csvRows } from './csv.ts';
@@ -21,9 +22,10 @@ export async function exportBatch(spec: BatchSpec, outDir: string, rows: readonl
   const gameId = spec.game;
   const game = getGame(gameId);
   const config = resolveConfig(game, spec.preset, spec.config);
-  const requested = parseAgentList(spec.agents, game.seatCount(config)).map((c) => (c.type === 'scripted' ? c.name : JSON.stringify(c)));
+  const choices = parseAgentList(spec.agents, game.seatCount(config));
+  const requested = choices.map((c) => (c.type === 'scripted' ? c.name : JSON.stringify(c)));
   const rowByGame = new Map(rows.map((r) => [r.game, r]));
-  const tables = tablesFor(gameId);
+  const tables = tablesFor(gameId, { votes: spec.votesFormat });
   // a re-run into the same folder must not leave games of an earlier, larger batch behind
   rmSync(join(outDir, 'games'), { recursive: true, force: true });
   const combined = new Map<string, WriteStream>();
@@ -54,7 +56,12 @@ export async function exportBatch(spec: BatchSpec, outDir: string, rows: readonl
     const agents = row ? row.agents.split(';') : requested;
     const setup = events.find((e) => e.type === 'setup');
     const names = (setup?.names as string[] | undefined) ?? [];
-    const seats: SeatInfo[] = agents.map((agent, seat) => ({ seat, name: names[seat] ?? '', kind: 'agent', agentSpec: requested[seat] ?? '', agent, label: '' }));
+    // the personas the game's seats played: dealt again from the batch's list with the game's seed, as when it was played
+    const personas = gameSeatPersonas(choices, spec.personas, gameSeed(spec.seed, index));
+    const seats: SeatInfo[] = agents.map((agent, seat) => ({
+      seat, name: names[seat] ?? '', kind: 'agent', agentSpec: requested[seat] ?? '', agent, label: '',
+      persona: personas[seat] ? JSON.stringify(personas[seat]) : '',
+    }));
     writeFileSync(join(dir, 'seats.csv'), csvLine(SEAT_COLUMNS) + csvRows(seats.map(seatRow)));
     await write(seatsOut, csvRows(seats.map((s) => [index, ...seatRow(s)])));
     writeFileSync(join(dir, 'llm_calls.jsonl'), '');

@@ -1,7 +1,7 @@
 import { getGame } from '../../shared/games/index.ts';
 import { CLAIM_EXTRACTOR_VERSION } from '../../shared/games/trust-split/index.ts';
 import { csvLine, csvRows } from './csv.ts';
-import { slimForMetrics, tableCsv, tablesFor, type LoggedEvent } from './tables.ts';
+import { slimForMetrics, tableCsv, tablesFor, type LoggedEvent, type TableOptions } from './tables.ts';
 
 /** One file of an export: its name and its content, produced lazily chunk by chunk. */
 export interface ExportFile {
@@ -22,12 +22,14 @@ export interface SeatInfo {
   /** the agent that played (a scripted spec resolved to its name) */
   agent: string;
   label: string;
+  /** the persona the seat played (shared/personas.ts), as JSON; empty without one */
+  persona?: string;
 }
 
-export const SEAT_COLUMNS = ['seat', 'name', 'kind', 'agent_spec', 'agent', 'label'] as const;
+export const SEAT_COLUMNS = ['seat', 'name', 'kind', 'agent_spec', 'agent', 'label', 'persona'] as const;
 
 export function seatRow(s: SeatInfo): unknown[] {
-  return [s.seat, s.name, s.kind, s.agentSpec, s.agent, s.label];
+  return [s.seat, s.name, s.kind, s.agentSpec, s.agent, s.label, s.persona ?? ''];
 }
 
 /** Every metric of one game (the game's own metrics), its headline and what produced the numbers. */
@@ -64,6 +66,8 @@ export interface GameExportInput {
   llmCalls: () => AsyncIterable<string> | Iterable<string>;
   /** fields put ahead of the metrics in metrics.json (session id, seed …) */
   about: Record<string, unknown>;
+  /** what the tables hold (votes.csv's form) */
+  tables?: TableOptions;
 }
 
 /** The whole export of one game (a session or one game of a batch), as lazily produced files. */
@@ -71,7 +75,7 @@ export function gameExportFiles(input: GameExportInput): ExportFile[] {
   const { gameId } = input;
   return [
     { name: 'events.jsonl', content: async function* () { yield* input.eventLines(); } },
-    ...tablesFor(gameId).map((table) => ({ name: table.file, content: () => tableCsv(gameId, table, input.events()) })),
+    ...tablesFor(gameId, input.tables).map((table) => ({ name: table.file, content: () => tableCsv(gameId, table, input.events()) })),
     {
       name: 'seats.csv',
       content: async function* () {

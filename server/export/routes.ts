@@ -5,6 +5,7 @@ import { gameReportHtml } from '../report/report.ts';
 import type { Store } from '../store.ts';
 import { slimEventsOf } from './files.ts';
 import { sessionExportFiles, sessionGameEvents } from './session.ts';
+import { parseVotesFormat, type VotesFormat } from './tables.ts';
 import { writeExportZip } from './write.ts';
 
 const SESSION = '([0-9a-f]{6,32})';
@@ -26,6 +27,17 @@ export async function sessionReportHtml(store: Store, sessionId: string, baseUrl
   });
 }
 
+/** `?votes=reference|parley` of an export request (default parley); any other value is a 400. */
+function votesFormatOf(requestUrl: string | undefined): VotesFormat {
+  const value = new URL(requestUrl ?? '/', 'http://localhost').searchParams.get('votes');
+  if (value === null) return 'parley';
+  try {
+    return parseVotesFormat(value);
+  } catch (error) {
+    throw new HttpError(400, `Invalid request: ${(error as Error).message} (query parameter "votes").`);
+  }
+}
+
 /** Researcher endpoints (admin token): GET /api/sessions/:id/export (zip) and /report (HTML). */
 export function exportRoutes({ store }: { store: Store }): Route[] {
   return [
@@ -35,7 +47,7 @@ export function exportRoutes({ store }: { store: Store }): Route[] {
       admin: true,
       async handle(ctx) {
         const id = ctx.params[0];
-        const files = sessionExportFiles(store, id);
+        const files = sessionExportFiles(store, id, { votes: votesFormatOf(ctx.req.url) });
         if (!files) throw new HttpError(404, `No session "${id}".`);
         ctx.res.writeHead(200, {
           'content-type': 'application/zip',

@@ -1,7 +1,8 @@
 import type { LogRow } from '../../shared/protocol/index.ts';
 import type { SessionRecord, Store } from '../store.ts';
 import { gameExportFiles, type ExportFile, type SeatInfo } from './files.ts';
-import type { LoggedEvent } from './tables.ts';
+import type { LoggedEvent, TableOptions } from './tables.ts';
+import { agentSpecPersona } from '../agents.ts';
 import { eventsWithActors } from './actors.ts';
 
 /** Rows per page read from SQLite: small pages keep long statements' memory low. */
@@ -30,7 +31,17 @@ export function sessionSeats(record: SessionRecord): SeatInfo[] {
     agentSpec: s.agent === undefined ? '' : typeof s.agent === 'string' ? s.agent : JSON.stringify(s.agent),
     agent: s.agentName ?? (typeof s.agent === 'string' ? s.agent : ''),
     label: s.label ?? '',
+    persona: seatPersonaJson(record, s.seat),
   }));
+}
+
+/** The seat's persona as JSON: its agent spec's, else the one the game's config gives the seat (The Traitors' `personas`). */
+function seatPersonaJson(record: SessionRecord, seat: number): string {
+  const fromSpec = agentSpecPersona(record.seats[seat]?.agent);
+  if (fromSpec) return JSON.stringify(fromSpec);
+  const configured = (record.config as { personas?: unknown } | null)?.personas;
+  const persona = Array.isArray(configured) ? configured[seat] : null;
+  return persona && typeof persona === 'object' ? JSON.stringify(persona) : '';
 }
 
 /** llm_calls.jsonl of a session: every model call recorded with an agent's decision, tied to its log row. */
@@ -44,7 +55,7 @@ export function* sessionLlmCallLines(store: Store, sessionId: string): Generator
 }
 
 /** The export of one session, or null when there is no such session. */
-export function sessionExportFiles(store: Store, sessionId: string): ExportFile[] | null {
+export function sessionExportFiles(store: Store, sessionId: string, tables: TableOptions = {}): ExportFile[] | null {
   const record = store.session(sessionId);
   if (!record) return null;
   return gameExportFiles({
@@ -54,5 +65,6 @@ export function sessionExportFiles(store: Store, sessionId: string): ExportFile[
     seats: sessionSeats(record),
     llmCalls: () => sessionLlmCallLines(store, sessionId),
     about: { sessionId, preset: record.preset, seed: record.seed, status: record.status, createdAt: record.createdAt, endedAt: record.endedAt },
+    tables,
   });
 }

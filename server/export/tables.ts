@@ -2,6 +2,7 @@ import { beliefRows, eliminationRows, statementRows, voteRows, type TraitorsEven
 import { roundsTable, type TrustSplitEvent } from '../../shared/games/trust-split/index.ts';
 import { actorOf, ActorLookup } from './actors.ts';
 import { csvLine, csvRows } from './csv.ts';
+import { REFERENCE_VOTES_COLUMNS, referenceVoteRows } from './reference-votes.ts';
 
 /** A game event as it sits in a log (each game narrows it to its own union). */
 export type LoggedEvent = { type: string; [field: string]: unknown };
@@ -64,9 +65,39 @@ function trustSplitActionKey(e: LoggedEvent): string | null {
   return null;
 }
 
+/**
+ * The two forms of The Traitors' votes.csv: `parley` (default) has the reference's columns plus
+ * `actor`, a row for every vote of every ballot (revotes, phases that eliminated nobody with
+ * `Eliminated` False, abstentions empty); `reference` is the reference implementation's own
+ * file, row for row (server/export/reference-votes.ts).
+ */
+export const VOTES_FORMATS = ['parley', 'reference'] as const;
+export type VotesFormat = (typeof VOTES_FORMATS)[number];
+
+/** A votes format named by outside text (a flag, a query parameter), or a clear error. */
+export function parseVotesFormat(value: unknown): VotesFormat {
+  if (typeof value === 'string' && (VOTES_FORMATS as readonly string[]).includes(value)) return value as VotesFormat;
+  throw new Error(`unknown votes format ${JSON.stringify(value)}; choose one of: ${VOTES_FORMATS.join(', ')}`);
+}
+
+/** Options that change what a game's tables hold. */
+export interface TableOptions {
+  /** the form of the Traitors' votes.csv (default 'parley') */
+  votes?: VotesFormat;
+}
+
+const referenceVotesTable: TableSpec = {
+  file: 'votes.csv',
+  columns: REFERENCE_VOTES_COLUMNS,
+  // a phase's rows need its elimination, which comes later in the same round
+  reads: types('votesRevealed', 'banished', 'murdered'),
+  scope: 'round',
+  rows: (slice) => referenceVoteRows(slice as unknown as readonly TraitorsEvent[]),
+};
+
 const traitorsTables: TableSpec[] = [
   {
-    // exactly the reference implementation's votes.csv, so its metrics script reads it unchanged
+    // the reference implementation's columns (its metrics script reads them by name), every ballot
     file: 'votes.csv',
     // (plus `actor` at the end: the reference script reads its columns by name)
     columns: ['Round', 'Vote_Type', 'Player_ID', 'Role', 'Vote_Target', 'Eliminated', 'actor'],
@@ -147,8 +178,10 @@ const trustSplitTables: TableSpec[] = [
   },
 ];
 
-export function tablesFor(gameId: string): TableSpec[] {
-  if (gameId === 'traitors') return traitorsTables;
+export function tablesFor(gameId: string, options: TableOptions = {}): TableSpec[] {
+  if (gameId === 'traitors') {
+    return options.votes === 'reference' ? traitorsTables.map((t) => (t.file === 'votes.csv' ? referenceVotesTable : t)) : traitorsTables;
+  }
   if (gameId === 'trust-split') return trustSplitTables;
   return [];
 }

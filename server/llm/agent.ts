@@ -1,9 +1,10 @@
 import { APICallError, generateText, RetryError, zodSchema, type JSONSchema7, type ModelMessage, type OutputInterface } from 'ai';
 import type { Action } from '../../shared/engine/actions.ts';
 import type { AgentDecision, DecisionContext, SeatAgent } from '../../shared/engine/agent.ts';
-import { answerForm, type AnswerForm, type AnswerMode } from './answer.ts';
+import { answerForm, type AnswerForm, type AnswerMode, type ParsedAnswer } from './answer.ts';
+import { toPersona } from '../../shared/personas.ts';
 import { sharedProviderLimits, type ProviderLimits } from './limits.ts';
-import { prompterFor, TASK_HEADING, type PromptParts } from './prompts/index.ts';
+import { prompterFor, referencePrompterFor, TASK_HEADING, type PromptInput, type PromptParts, type ReferencePrompt } from './prompts/index.ts';
 import { apiKeyFor, endpointKey, sharedLanguageModel, withExchangeLog, type FetchFunction } from './providers.ts';
 import { publicBaseURL, redact, type AttemptErrorKind, type HttpExchange, type LlmAttempt, type LlmCallRecord, type LlmMessage } from './record.ts';
 import { llmAgentName, type Env, type LlmAgentSpec } from './spec.ts';
@@ -59,6 +60,14 @@ function refusesStructuredOutput(error: unknown): boolean {
   return /response_format|json_schema|json schema|structured|grammar|schema/i.test(`${error.message} ${error.responseBody ?? ''}`);
 }
 
+/** How one attempt asks and reads: Parley's JSON or tagged answer, or a reference prompt set's own text format. */
+interface Ask {
+  mode: AnswerMode | 'reference';
+  /** the JSON answer's form (json mode: sent as the response format) */
+  form: AnswerForm;
+  parse(text: string): ParsedAnswer;
+}
+
 type AttemptOutcome =
   | { ok: true; raw: string; action: Action; thoughts?: string }
   | { ok: false; kind: AttemptErrorKind | 'unsupported'; error: string; raw: string | null; thoughts?: string };
@@ -80,12 +89,12 @@ export function createLlmAgent(spec: LlmAgentSpec, options: LlmAgentOptions = {}
 
   async function attempt(
     ctx: DecisionContext,
-    system: string,
+    system: string | undefined,
     conversation: LlmMessage[],
-    form: AnswerForm,
-    askMode: AnswerMode,
+    ask: Ask,
     record: LlmAttempt,
   ): Promise<AttemptOutcome> {
+    const askMode = ask.mode;
     return limits.run(endpoint, async (): Promise<AttemptOutcome> => {
       if (ctx.signal?.aborted) return { ok: false, kind: 'aborted', error: 'the decision was no longer wanted', raw: null };
       const started = performance.now();
@@ -109,7 +118,7 @@ export function createLlmAgent(spec: LlmAgentSpec, options: LlmAgentOptions = {}
             maxOutputTokens: spec.maxTokens,
             maxRetries: spec.httpRetries,
             abortSignal: signal,
-            ...(askMode === 'json' ? { output: jsonAnswerOutput(form) } : {}),
+            ...(askMode === 'json' ? { output: jsonAnswerOutput(ask.form) } : {}),
           }),
         );
         record.latencyMs = Math.round(performance.now() - started);
@@ -118,7 +127,7 @@ export function createLlmAgent(spec: LlmAgentSpec, options: LlmAgentOptions = {}
         record.outputTokens = result.usage.outputTokens ?? null;
         record.finishReason = result.finishReason;
         if (result.reasoningText) record.reasoning = redact(result.reasoningText, secrets);
-        const parsed = form.parse(result.text, askMode);
+        const parsed = ask.parse(result.text);
         if (!parsed.ok) return { ok: false, kind: parsed.kind, error: parsed.error, raw: result.text, thoughts: parsed.thoughts };
         record.action = parsed.action;
         return { ok: true, raw: result.text, action: parsed.action, thoughts: parsed.thoughts ?? result.reasoningText ?? undefined };
@@ -144,9 +153,14 @@ export function createLlmAgent(spec: LlmAgentSpec, options: LlmAgentOptions = {}
     const started = performance.now();
     const names = (ctx.view as { names?: readonly string[] }).names ?? [];
     const form = answerForm(ctx.pending, names);
-    const parts = prompterFor(ctx.gameId)({ view: ctx.view, seat: ctx.seat, pending: ctx.pending, persona: spec.persona });
-    let askMode = mode;
-    let conversation: LlmMessage[] = [{ role: 'user', content: taskMessage(parts, form, askMode) }];
+    const input: PromptInput<unknown> = { view: ctx.view, seat: ctx.seat, pending: ctx.pending, ...(spec.persona !== undefined ? { persona: toPersona(spec.persona) } : {}) };
+    // the reference set covers the requests its code has; the others (e.g. Traitors beliefs) use Parley's prompts
+    const reference: ReferencePrompt | null = spec.prompts === 'reference' ? referencePrompterFor(ctx.gameId)(input) : null;
+    const parts: PromptParts | null = reference ? null : prompterFor(ctx.gameId)(input);
+    const system = reference ? reference.system : parts!.system;
+    let askMode: AnswerMode = mode;
+    const askFor = (m: AnswerMode): Ask => (reference ? { mode: 'reference', form, parse: reference.parse } : { mode: m, form, parse: (text) => form.parse(text, m) });
+    let conversation: LlmMessage[] = reference ? reference.messages : [{ role: 'user', content: taskMessage(parts!, form, askMode) }];
     const attempts: LlmAttempt[] = [];
     let chosen: { action: Action; thoughts?: string } | null = null;
     let lastError: string | undefined;
@@ -155,7 +169,7 @@ export function createLlmAgent(spec: LlmAgentSpec, options: LlmAgentOptions = {}
     for (let retriesLeft = spec.maxRetries; ; ) {
       const record: LlmAttempt = {
         index: attempts.length,
-        mode: askMode,
+        mode: askFor(askMode).mode,
         messageCount: conversation.length + 1,
         raw: null,
         latencyMs: 0,
@@ -164,7 +178,7 @@ export function createLlmAgent(spec: LlmAgentSpec, options: LlmAgentOptions = {}
         http: [] as HttpExchange[],
       };
       attempts.push(record);
-      const outcome = await attempt(ctx, parts.system, conversation, form, askMode, record);
+      const outcome = await attempt(ctx, system, conversation, askFor(askMode), record);
       if (outcome.ok) {
         chosen = { action: outcome.action, thoughts: outcome.thoughts };
         break;
@@ -178,20 +192,22 @@ export function createLlmAgent(spec: LlmAgentSpec, options: LlmAgentOptions = {}
       if (outcome.kind === 'unsupported') {
         // the endpoint has no structured output: ask in tagged text from now on (not counted as a retry)
         record.errorKind = 'request';
-        record.messages = [{ role: 'system', content: parts.system }, ...conversation];
+        record.messages = [...(system ? [{ role: 'system' as const, content: system }] : []), ...conversation];
         mode = askMode = 'tagged';
-        conversation = [{ role: 'user', content: taskMessage(parts, form, askMode) }];
+        conversation = [{ role: 'user', content: taskMessage(parts!, form, askMode) }];
         continue;
       }
       record.errorKind = outcome.kind;
       if (outcome.thoughts) lastThoughts = outcome.thoughts;
       if (retriesLeft-- <= 0) break;
       if (outcome.kind === 'format' || outcome.kind === 'illegal') {
-        conversation = [
-          ...conversation,
-          { role: 'assistant', content: outcome.raw ?? '' },
-          { role: 'user', content: correctionMessage(outcome.error, form, askMode) },
-        ];
+        conversation = reference
+          ? reference.reask(conversation, outcome.raw ?? '', outcome.error)
+          : [
+              ...conversation,
+              { role: 'assistant', content: outcome.raw ?? '' },
+              { role: 'user', content: correctionMessage(outcome.error, form, askMode) },
+            ];
       }
       // request errors and timeouts: the same conversation again
     }
@@ -208,7 +224,7 @@ export function createLlmAgent(spec: LlmAgentSpec, options: LlmAgentOptions = {}
       gameId: ctx.gameId,
       seat: ctx.seat,
       task: 'purpose' in ctx.pending ? `${ctx.pending.kind}/${ctx.pending.purpose}` : ctx.pending.kind,
-      messages: [{ role: 'system' as const, content: parts.system }, ...conversation].map((m) => (secrets.length ? { ...m, content: redact(m.content, secrets) } : m)),
+      messages: [...(system ? [{ role: 'system' as const, content: system }] : []), ...conversation].map((m) => (secrets.length ? { ...m, content: redact(m.content, secrets) } : m)),
       attempts,
       action,
       fallback,

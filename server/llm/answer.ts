@@ -156,17 +156,20 @@ export function answerSchema(pending: Pending): z.ZodType {
 // ----------------------------------------------------------------------------------------------
 // the four forms
 
+/** A message as a legal speak action (cleaned like a player's text), or why not. Shared by every prompt set. */
+export function checkMessage(text: unknown, max: number, thoughts?: string): ParsedAnswer {
+  if (typeof text !== 'string') return { ok: false, kind: 'format', error: 'The message must be text.', thoughts };
+  // a model's text is outside text like a player's: cleaned and measured the same way
+  const message = cleanText(text).trim();
+  if (!fitsVisible(message, max)) {
+    return { ok: false, kind: 'illegal', error: `Your message has ${visibleLength(message)} characters; the limit is ${max}. Write a shorter one.`, thoughts };
+  }
+  return { ok: true, action: { kind: 'speak', text: message }, thoughts };
+}
+
 function speakForm(pending: Extract<Pending, { kind: 'speak' }>): AnswerForm {
   const max = pending.maxChars;
-  const check = (text: unknown, thoughts: string | undefined): ParsedAnswer => {
-    if (typeof text !== 'string') return { ok: false, kind: 'format', error: 'The message must be text.', thoughts };
-    // a model's text is outside text like a player's: cleaned and measured the same way
-    const message = cleanText(text).trim();
-    if (!fitsVisible(message, max)) {
-      return { ok: false, kind: 'illegal', error: `Your message has ${visibleLength(message)} characters; the limit is ${max}. Write a shorter one.`, thoughts };
-    }
-    return { ok: true, action: { kind: 'speak', text: message }, thoughts };
-  };
+  const check = (text: unknown, thoughts: string | undefined): ParsedAnswer => checkMessage(text, max, thoughts);
   return {
     pending,
     constraints: `Limit: at most ${max} characters.`,
@@ -192,17 +195,21 @@ function speakForm(pending: Extract<Pending, { kind: 'speak' }>): AnswerForm {
   };
 }
 
+/** A vote (a seat number, "seat 3", a name) as a legal vote action, or why not. Shared by every prompt set. */
+export function checkVote(value: unknown, options: readonly SeatId[], names: readonly string[], thoughts?: string): ParsedAnswer {
+  const choices = listSeats(options, names);
+  const seat = asSeat(value, names);
+  if (seat === null) return { ok: false, kind: 'format', error: `Your vote must be a seat number, one of: ${choices}.`, thoughts };
+  if (!options.includes(seat)) {
+    return { ok: false, kind: 'illegal', error: `You cannot vote for ${seatLabel(seat, names)}. Choose one of: ${choices}.`, thoughts };
+  }
+  return { ok: true, action: { kind: 'vote', target: seat }, thoughts };
+}
+
 function voteForm(pending: Extract<Pending, { kind: 'vote' }>, names: readonly string[]): AnswerForm {
   const options = pending.options;
   const choices = listSeats(options, names);
-  const check = (value: unknown, thoughts: string | undefined): ParsedAnswer => {
-    const seat = asSeat(value, names);
-    if (seat === null) return { ok: false, kind: 'format', error: `Your vote must be a seat number, one of: ${choices}.`, thoughts };
-    if (!options.includes(seat)) {
-      return { ok: false, kind: 'illegal', error: `You cannot vote for ${seatLabel(seat, names)}. Choose one of: ${choices}.`, thoughts };
-    }
-    return { ok: true, action: { kind: 'vote', target: seat }, thoughts };
-  };
+  const check = (value: unknown, thoughts: string | undefined): ParsedAnswer => checkVote(value, options, names, thoughts);
   return {
     pending,
     constraints: `Choices: ${choices}.`,
@@ -289,16 +296,19 @@ function beliefsForm(pending: Extract<Pending, { kind: 'beliefs' }>, names: read
   };
 }
 
+/** A proposal (a number or text holding one) as a legal propose action, or why not. Shared by every prompt set. */
+export function checkProposal(value: unknown, min: number, max: number, thoughts?: string): ParsedAnswer {
+  const n = asNumber(typeof value === 'string' ? (/-?\d+(\.\d+)?/.exec(value)?.[0] ?? value) : value);
+  if (n === null) return { ok: false, kind: 'format', error: `Your proposal must be a whole number from ${min} to ${max}.`, thoughts };
+  if (!Number.isInteger(n) || n < min || n > max) {
+    return { ok: false, kind: 'illegal', error: `Your proposal ${n} is not allowed: give a whole number from ${min} to ${max}.`, thoughts };
+  }
+  return { ok: true, action: { kind: 'propose', coins: n }, thoughts };
+}
+
 function proposeForm(pending: Extract<Pending, { kind: 'propose' }>): AnswerForm {
   const { min, max } = pending;
-  const check = (value: unknown, thoughts: string | undefined): ParsedAnswer => {
-    const n = asNumber(typeof value === 'string' ? (/-?\d+(\.\d+)?/.exec(value)?.[0] ?? value) : value);
-    if (n === null) return { ok: false, kind: 'format', error: `Your proposal must be a whole number from ${min} to ${max}.`, thoughts };
-    if (!Number.isInteger(n) || n < min || n > max) {
-      return { ok: false, kind: 'illegal', error: `Your proposal ${n} is not allowed: give a whole number from ${min} to ${max}.`, thoughts };
-    }
-    return { ok: true, action: { kind: 'propose', coins: n }, thoughts };
-  };
+  const check = (value: unknown, thoughts: string | undefined): ParsedAnswer => checkProposal(value, min, max, thoughts);
   return {
     pending,
     constraints: `Allowed: a whole number from ${min} to ${max}.`,

@@ -34,8 +34,8 @@ export type AttemptErrorKind =
 export interface LlmAttempt {
   /** 0-based */
   index: number;
-  /** "json" or "tagged": how this attempt asked for its answer */
-  mode: 'json' | 'tagged';
+  /** "json" or "tagged" (Parley's prompts), or "reference" (a reference prompt set's own format): how this attempt asked for its answer */
+  mode: 'json' | 'tagged' | 'reference';
   /** how many of the call's messages this attempt sent (the first ones) */
   messageCount: number;
   /** the messages this attempt sent, only when they are not a prefix of the call's (before a switch to tagged mode) */

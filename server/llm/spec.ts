@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { PersonaInputSchema, toPersona, type Persona } from '../../shared/personas.ts';
+import { ScriptedAgentSpecSchema } from '../agents.ts';
 
 /**
  * What an LLM seat is: which endpoint and model, how it is asked, and how hard we try to get a
@@ -10,6 +12,10 @@ export type LlmProvider = (typeof LLM_PROVIDERS)[number];
 
 export const STRUCTURED_OUTPUT_MODES = ['auto', 'json', 'tagged'] as const;
 export type StructuredOutputMode = (typeof STRUCTURED_OUTPUT_MODES)[number];
+
+/** Whose prompts an LLM seat reads: Parley's own, or the reference code's wording and answer formats (docs/llm-agents.md). */
+export const PROMPT_SETS = ['parley', 'reference'] as const;
+export type PromptSet = (typeof PROMPT_SETS)[number];
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -24,8 +30,10 @@ export const LlmAgentSpecSchema = z.strictObject({
   temperature: z.number().min(0).max(2).optional(),
   /** cap on output tokens per call */
   maxTokens: z.number().int().min(1).max(200_000).optional(),
-  /** a character description added to the system prompt */
-  persona: z.string().max(4000).optional(),
+  /** who the seat plays: a character description (text) or a persona (biography, traits; shared/personas.ts) */
+  persona: PersonaInputSchema.optional(),
+  /** "parley" (default): Parley's prompts; "reference": the paper's reference code's prompts and answer formats */
+  prompts: z.enum(PROMPT_SETS).optional(),
   /** re-asks after unusable output (bad JSON, illegal move, too long) or a failed request, before a fallback */
   maxRetries: z.number().int().min(0).max(20).default(2),
   /** HTTP retries with exponential backoff on 429 and 5xx inside one attempt (the AI SDK's maxRetries) */
@@ -44,8 +52,13 @@ export const LlmAgentSpecSchema = z.strictObject({
 export type LlmAgentSpec = z.infer<typeof LlmAgentSpecSchema>;
 export type LlmAgentSpecInput = z.input<typeof LlmAgentSpecSchema>;
 
-/** A parsed seat agent: one of the game's scripted agents (by name, checked by the caller) or an LLM. */
-export type AgentChoice = { type: 'scripted'; name: string } | LlmAgentSpec;
+/** A parsed seat agent: one of the game's scripted agents (by name, checked by the caller), with its persona, or an LLM. */
+export type AgentChoice = { type: 'scripted'; name: string; persona?: Persona } | LlmAgentSpec;
+
+/** The persona a parsed seat agent plays, if any. */
+export function choicePersona(choice: AgentChoice): Persona | null {
+  return choice.persona === undefined ? null : toPersona(choice.persona);
+}
 
 export class AgentSpecError extends Error {}
 
@@ -141,7 +154,12 @@ export function resolveLlmSpec(input: Record<string, unknown>, env: Env = proces
  */
 export function parseAgentSpec(input: string | Record<string, unknown>, env: Env = process.env): AgentChoice {
   if (typeof input !== 'string') {
-    if (input.type !== 'llm') throw new AgentSpecError(`unknown agent type "${String(input.type)}" (expected "llm")`);
+    if (input.type === 'scripted') {
+      const parsed = ScriptedAgentSpecSchema.safeParse(input);
+      if (!parsed.success) throw new AgentSpecError(`invalid scripted agent spec: ${describeIssues(parsed.error)}`);
+      return { type: 'scripted', name: parsed.data.name, ...(parsed.data.persona !== undefined ? { persona: toPersona(parsed.data.persona) } : {}) };
+    }
+    if (input.type !== 'llm') throw new AgentSpecError(`unknown agent type "${String(input.type)}" (expected "llm" or "scripted")`);
     return resolveLlmSpec(input, env);
   }
   const text = input.trim();

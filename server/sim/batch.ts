@@ -4,6 +4,9 @@ import { playScripted, type PlayedGame } from '../../shared/engine/play.ts';
 import { Purpose, Rng } from '../../shared/engine/rng.ts';
 import { getGame, resolveConfig } from '../../shared/games/index.ts';
 import { isLlmSpec, parseAgentList } from '../llm/spec.ts';
+import type { VotesFormat } from '../export/tables.ts';
+import type { Persona } from '../../shared/personas.ts';
+import { configWithSeatPersonas, gameSeatPersonas } from '../personas.ts';
 
 /** Everything that defines a batch; the same spec gives the same bytes. */
 export interface BatchSpec {
@@ -15,6 +18,10 @@ export interface BatchSpec {
   config?: Record<string, unknown>;
   /** one agent name for every seat, or comma-separated names per seat */
   agents: string;
+  /** the form of the exported votes.csv (server/export/tables.ts; default 'parley') */
+  votesFormat?: VotesFormat;
+  /** personas dealt to each game's seats, shuffled with the game's seed (server/personas.ts); a seat's own spec persona wins */
+  personas?: Persona[];
 }
 
 /** One finished game: its log and its flat headline metrics. */
@@ -54,11 +61,14 @@ export function playRange(spec: BatchSpec, from: number, to: number): GameResult
   const config = resolveConfig(game, spec.preset, spec.config);
   const seats = game.seatCount(config);
   const requested = seatAgents(spec.agents, seats);
+  const choices = parseAgentList(spec.agents, seats);
   const results: GameResult[] = [];
   for (let index = from; index < to; index++) {
     const seed = gameSeed(spec.seed, index);
     const names = pickNames(seats, seed);
-    results.push(toGameResult(game, index, seed, names, playScripted(game, config, seed, names, requested)));
+    const personas = gameSeatPersonas(choices, spec.personas, seed);
+    const gameConfig = configWithSeatPersonas(game, spec.preset, spec.config, config, personas);
+    results.push(toGameResult(game, index, seed, names, playScripted(game, gameConfig, seed, names, requested, personas.map((p) => p?.style))));
   }
   return results;
 }

@@ -7,6 +7,8 @@ import { createLlmAgent } from '../llm/agent.ts';
 import { ProviderLimits, sharedProviderLimits } from '../llm/limits.ts';
 import type { LlmCallRecord } from '../llm/record.ts';
 import { isLlmSpec, parseAgentList, type AgentChoice, type Env } from '../llm/spec.ts';
+import type { Persona } from '../../shared/personas.ts';
+import { configWithSeatPersonas, gameSeatPersonas } from '../personas.ts';
 import { gameSeed, toGameResult, type BatchSpec, type GameResult } from './batch.ts';
 
 /**
@@ -29,10 +31,10 @@ export interface LlmGameResult extends GameResult {
 
 export type LlmCallLine = { game: number; seed: number; eventIndex: number } & LlmCallRecord;
 
-function seatAgentFor(game: AnyGame, choice: AgentChoice, seat: number, state: unknown, limits: ProviderLimits, env: Env): SeatAgent {
-  if (isLlmSpec(choice)) return createLlmAgent(choice, { limits, env });
+function seatAgentFor(game: AnyGame, choice: AgentChoice, seat: number, state: unknown, limits: ProviderLimits, env: Env, persona: Persona | null): SeatAgent {
+  if (isLlmSpec(choice)) return createLlmAgent(persona ? { ...choice, persona } : choice, { limits, env });
   const name = choice.name === 'scripted' ? game.scriptedAgentFor(state, seat) : choice.name;
-  return scriptedSeatAgent(game, name);
+  return scriptedSeatAgent(game, name, persona?.style);
 }
 
 function callLines(index: number, seed: number, decisions: LoggedDecision[]): LlmCallLine[] {
@@ -51,13 +53,16 @@ export async function playLlmGame(spec: BatchSpec, index: number, limits: Provid
   const choices = parseAgentList(spec.agents, seats, env);
   const seed = gameSeed(spec.seed, index);
   const names = pickNames(seats, seed);
-  const played = await playAgents(game, config, seed, names, (seat, state) => seatAgentFor(game, choices[seat], seat, state, limits, env));
+  const personas = gameSeatPersonas(choices, spec.personas, seed);
+  const gameConfig = configWithSeatPersonas(game, spec.preset, spec.config, config, personas);
+  const played = await playAgents(game, gameConfig, seed, names, (seat, state) => seatAgentFor(game, choices[seat], seat, state, limits, env, personas[seat]));
   return { ...toGameResult(game, index, seed, names, played), calls: callLines(index, seed, played.decisions) };
 }
 
 /**
- * Play games [0, spec.games) with up to `concurrency` games in flight, calling `onGame` strictly in
+ * Play games [from, spec.games) with up to `concurrency` games in flight, calling `onGame` strictly in
  * game order. The process-wide provider limits (PARLEY_LLM_CONCURRENCY) cap requests per endpoint.
+ * `from` > 0 skips games already played (a resumed tournament).
  */
 export async function playLlmBatch(
   spec: BatchSpec,
@@ -65,10 +70,11 @@ export async function playLlmBatch(
   onGame: (result: LlmGameResult) => void | Promise<void>,
   limits: ProviderLimits = sharedProviderLimits(),
   env: Env = process.env,
+  from = 0,
 ): Promise<void> {
   const ready = new Map<number, LlmGameResult>();
-  let nextToStart = 0;
-  let nextToDeliver = 0;
+  let nextToStart = from;
+  let nextToDeliver = from;
   let delivering = Promise.resolve();
   const deliver = () => {
     delivering = delivering.then(async () => {
@@ -87,7 +93,7 @@ export async function playLlmBatch(
       await deliver();
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, spec.games)) }, lane));
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, spec.games - from)) }, lane));
   await delivering;
 }
 

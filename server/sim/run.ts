@@ -18,6 +18,13 @@ export interface RunOptions {
   /** games per unit of work handed to a worker */
   chunkSize?: number;
   onProgress?: (gamesDone: number) => void;
+  /** the first game index to play (games before it are already done elsewhere: a resumed tournament) */
+  from?: number;
+  /**
+   * worker threads (sim worker) to use instead of starting `concurrency` new ones; they keep running
+   * afterwards: a tournament plays many small batches, and starting workers costs more than a batch
+   */
+  workers?: Worker[];
   /** write DIR/games/<index>/, the combined tables and DIR/report.html (default true) */
   exports?: boolean;
 }
@@ -39,7 +46,8 @@ export async function playBatch(
 ): Promise<void> {
   const chunkSize = options.chunkSize ?? Math.max(1, Math.min(50, Math.ceil(spec.games / (options.concurrency * 8))));
   const starts: number[] = [];
-  for (let from = 0; from < spec.games; from += chunkSize) starts.push(from);
+  for (let from = options.from ?? 0; from < spec.games; from += chunkSize) starts.push(from);
+  if (starts.length === 0) return; // nothing left to play (the workers would never answer)
   let done = 0;
 
   if (options.concurrency <= 1) {
@@ -56,10 +64,11 @@ export async function playBatch(
   let nextToWrite = 0;
   let nextToDispatch = 0;
   let writing = Promise.resolve();
-  const workerUrl = await simWorkerUrl();
-  const workers = Array.from({ length: Math.min(options.concurrency, starts.length) }, () =>
-    new Worker(workerUrl),
+  const workerUrl = options.workers ? undefined : await simWorkerUrl();
+  const workers = options.workers ?? Array.from({ length: Math.min(options.concurrency, starts.length) }, () =>
+    new Worker(workerUrl!),
   );
+  const detach: (() => void)[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
       const dispatch = (worker: Worker) => {
@@ -68,8 +77,7 @@ export async function playBatch(
         worker.postMessage({ spec, from, to: Math.min(spec.games, from + chunkSize) });
       };
       for (const worker of workers) {
-        worker.on('error', reject);
-        worker.on('message', (msg: { ok: true; from: number; chunk: SerializedChunk } | { ok: false; from: number; message: string }) => {
+        const onMessage = (msg: { ok: true; from: number; chunk: SerializedChunk } | { ok: false; from: number; message: string }) => {
           if (!msg.ok) return reject(new Error(`game chunk starting at ${msg.from}: ${msg.message}`));
           ready.set(msg.from, msg.chunk);
           dispatch(worker);
@@ -86,13 +94,17 @@ export async function playBatch(
             }
             if (nextToWrite === starts.length) resolve();
           }, reject);
-        });
+        };
+        worker.on('error', reject);
+        worker.on('message', onMessage);
+        detach.push(() => worker.off('error', reject).off('message', onMessage));
         dispatch(worker);
       }
     });
     await writing;
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    if (options.workers) for (const off of detach) off();
+    else await Promise.all(workers.map((w) => w.terminate()));
   }
 }
 
@@ -141,6 +153,7 @@ export async function simulateToDir(spec: BatchSpec, outDir: string, options: Ru
     seed: spec.seed,
     agents: spec.agents,
     ...(spec.config && Object.keys(spec.config).length ? { config: spec.config } : {}),
+    ...(spec.personas?.length ? { personas: spec.personas } : {}),
     ...(llm ? { llm: { ...llm, ...llmAgentSpecs(spec) } } : {}),
     metrics: batchMetrics(game.id, totals.rows),
   };

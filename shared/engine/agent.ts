@@ -1,5 +1,6 @@
 import type { Action, Pending, SeatId } from './actions.ts';
 import type { AnyGame } from './game.ts';
+import type { PersonaStyle } from '../personas.ts';
 import type { Rng } from './rng.ts';
 import { ownValue } from '../own.ts';
 
@@ -45,9 +46,10 @@ export interface SeatAgent<View = unknown> {
   decide(ctx: DecisionContext<View>): Action | AgentDecision | Promise<Action | AgentDecision>;
 }
 
-/** Wrap one of a game's scripted agents as a SeatAgent. */
-export function scriptedSeatAgent(game: AnyGame, name: string): SeatAgent {
+/** Wrap one of a game's scripted agents as a SeatAgent, playing a persona's style when given. */
+export function scriptedSeatAgent(game: AnyGame, name: string, style?: PersonaStyle): SeatAgent {
   const agent = ownValue(game.agents, name);
   if (!agent) throw new Error(`Unknown agent "${name}" for ${game.id}. Known: ${Object.keys(game.agents).join(', ')}`);
-  return { name, decide: (ctx) => agent(ctx) };
+  if (style === undefined || style === 'plain') return { name, decide: (ctx) => agent(ctx) };
+  return { name, decide: (ctx) => agent({ ...ctx, style }) };
 }

@@ -1,3 +1,4 @@
+import type { PersonaStyle } from '../personas.ts';
 import type { z } from 'zod';
 import type { Action, Pending, SeatId } from './actions.ts';
 import type { Rng, RngState, Seed } from './rng.ts';
@@ -57,6 +58,8 @@ export interface AgentContext<View> {
   view: View;
   pending: Pending;
   rng: Rng;
+  /** the seat's persona style (shared/personas.ts): how a scripted agent plays it; absent = plain */
+  style?: PersonaStyle;
 }
 export type ScriptedAgent<View> = (ctx: AgentContext<View>) => Action;
 

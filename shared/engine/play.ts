@@ -1,6 +1,7 @@
 import type { Action, SeatId } from './actions.ts';
 import { toDecision, type AgentDecision, type SeatAgent } from './agent.ts';
 import type { AnyGame, GameEventBase, Outcome } from './game.ts';
+import type { PersonaStyle } from '../personas.ts';
 import { Match } from './match.ts';
 import { Purpose, Rng, RngKey, type Seed } from './rng.ts';
 
@@ -65,6 +66,8 @@ export function playScripted<E extends GameEventBase>(
   seed: Seed,
   names: string[],
   requestedAgents: string[],
+  /** per seat, the persona style its scripted agent plays (absent: plain) */
+  styles: readonly (PersonaStyle | undefined)[] = [],
 ): PlayedGame<E> {
   const match = Match.start<unknown, GameEventBase>(game, config, seed, names);
   const key = RngKey.fromSeed(seed);
@@ -76,7 +79,13 @@ export function playScripted<E extends GameEventBase>(
     if (requests.length === 0) throw new Error(`${game.id} seed ${seed}: nobody can act but the game is not over`);
     const decided: [SeatId, Action, string][] = requests.map(([seat, pending]) => [
       seat,
-      game.agents[agents[seat]]({ seat, view: game.view(match.state, seat), pending, rng: agentRng(key, seat, decisions[seat]++) }),
+      game.agents[agents[seat]]({
+        seat,
+        view: game.view(match.state, seat),
+        pending,
+        rng: agentRng(key, seat, decisions[seat]++),
+        ...(styles[seat] !== undefined && styles[seat] !== 'plain' ? { style: styles[seat] } : {}),
+      }),
       agents[seat],
     ]);
     submitAll(match, decided, game.id, seed);

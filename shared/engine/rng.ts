@@ -51,6 +51,8 @@ export const Purpose = {
   batch: 6,
   /** tests and benches that need their own reproducible randomness */
   test: 7,
+  /** which listed persona sits at which seat of a game: [personas] (shared/personas.ts) */
+  personas: 8,
 } as const;
 
 // "expand 32-byte k"

@@ -215,7 +215,11 @@ export interface ClientToServerEvents {
 
 export const MAX_SEATS = 64;
 
-/** An agent: "scripted" (the role-appropriate scripted agent), a scripted agent's name, or a spec object. */
+/**
+ * An agent: "scripted" (the role-appropriate scripted agent), a scripted agent's name, or a spec
+ * object — {"type":"llm",…} (server/llm/spec.ts) or {"type":"scripted","name":…,"persona":…}
+ * (server/agents.ts); resolvers validate the object's fields.
+ */
 export const AgentSpecSchema = z.union([
   z.string().min(1).max(200),
   z.looseObject({ type: z.string().min(1).max(100) }),

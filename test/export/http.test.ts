@@ -111,3 +111,42 @@ describe('npm run export', () => {
     }
   });
 });
+
+describe('votes.csv form: ?votes= on the export route and --votes-format on npm run export', () => {
+  const votesOf = async (query: string) => {
+    const res = await get(`/api/sessions/${ids.traitors}/export${query}`);
+    return { status: res.status, body: Buffer.from(await res.arrayBuffer()) };
+  };
+
+  it('gives the reference form on ?votes=reference, Parley\'s by default, and the same file from the CLI', async () => {
+    const reference = unzip((await votesOf('?votes=reference')).body).get(`parley-${ids.traitors}/votes.csv`)!.toString();
+    const parley = unzip((await votesOf('')).body).get(`parley-${ids.traitors}/votes.csv`)!.toString();
+    expect(unzip((await votesOf('?votes=parley')).body).get(`parley-${ids.traitors}/votes.csv`)!.toString()).toBe(parley);
+    expect(reference.split('\n')[0]).toBe('Round,Vote_Type,Player_ID,Role,Vote_Target,Eliminated');
+    expect(parley.split('\n')[0]).toBe('Round,Vote_Type,Player_ID,Role,Vote_Target,Eliminated,actor');
+    // reference rows are the Parley rows of phases that eliminated (no revote in the paper preset), without actor
+    const eliminating = csvRecords(parley).filter((r) => r.Eliminated !== 'False');
+    expect(csvRecords(reference).map((r) => Object.values(r).join(','))).toEqual(
+      eliminating.map((r) => [r.Round, r.Vote_Type, r.Player_ID, r.Role, r.Vote_Target === '' ? 'None' : r.Vote_Target, r.Eliminated].join(',')),
+    );
+    expect(eliminating.length).toBeGreaterThan(10);
+
+    const out = tempDir('parley-export-votes-');
+    try {
+      await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/export.ts', '--session', ids.traitors, '--votes-format', 'reference', '--out', out, '--data', server.dataDir]);
+      expect(readFileSync(join(out, 'votes.csv'), 'utf8')).toBe(reference);
+      const bad = promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/export.ts', '--session', ids.traitors, '--votes-format', 'python', '--out', out, '--data', server.dataDir]);
+      await expect(bad).rejects.toMatchObject({ stderr: expect.stringContaining('Allowed choices are parley, reference') });
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it('answers 400 with the allowed values for any other ?votes=', async () => {
+    for (const value of ['python', 'REFERENCE', '', 'constructor', '__proto__']) {
+      const res = await get(`/api/sessions/${ids.traitors}/export?votes=${encodeURIComponent(value)}`);
+      expect(res.status).toBe(400);
+      expect((await res.json()).error).toContain('choose one of: parley, reference');
+    }
+  });
+});

@@ -6,6 +6,7 @@ import { pickNames } from '../../shared/engine/names.ts';
 import { agentRng, type LoggedDecision } from '../../shared/engine/play.ts';
 import { getGame, resolveConfig } from '../../shared/games/index.ts';
 import type { LlmCallRecord } from '../../server/llm/record.ts';
+import type { FakeRequest } from './fake-openai-server.ts';
 import { resolveLlmSpec, type LlmAgentSpec, type LlmAgentSpecInput } from '../../server/llm/spec.ts';
 
 /** An LLM spec against the fake server (no environment involved). */
@@ -72,4 +73,17 @@ export function decisionProblem(gameId: string, events: readonly GameEventBase[]
   if (event.type !== EVENT_OF[gameId][d.action.kind]) return `event ${d.eventIndex} is ${event.type}, not the ${d.action.kind} it should be`;
   if (event.seat !== d.seat) return `event ${d.eventIndex} belongs to seat ${event.seat}, not ${d.seat}`;
   return null;
+}
+
+/** The fake endpoint's answer to a reference prompt set's request, in that set's format; undefined (the fake's default) for Parley's prompts. */
+export function referenceAnswers(r: FakeRequest): string | undefined {
+  const prompt = [...r.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
+  if (prompt.includes('## Your task')) return undefined;
+  if (prompt.includes('Respond with ONLY the player number')) {
+    const list = /The active (?:players|Faithfuls) are: ([\d, ]+)\./.exec(prompt)![1].split(', ');
+    return `I vote ${list[r.index % list.length]}.`;
+  }
+  if (r.messages[0].content.includes('<<proposal_start>>')) return `<<proposal_start>> ${r.index % 11} <<proposal_end>>`;
+  if (r.messages[0].content.includes('<<message_start>>')) return '<<message_start>>I have paper, honestly.<<message_end>>';
+  return 'Thinking.\n---\nI am watching everyone closely.\n---';
 }

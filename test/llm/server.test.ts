@@ -6,6 +6,7 @@ import type { LlmCallRecord } from '../../server/llm/record.ts';
 import { llmAgentResolver } from '../../server/llm/resolver.ts';
 import { bootServer, connectClient, gameRows, type TestServer } from '../integration/helpers.ts';
 import { faulty, startFakeOpenAI, type FakeServer } from './fake-openai-server.ts';
+import { referenceAnswers } from './helpers.ts';
 
 /**
  * Live sessions: LLM agents seated beside a program-played human, through the server's agent
@@ -92,5 +93,33 @@ describe('a live session with LLM agents', () => {
     });
     expect(res.status).toBe(400);
     expect(JSON.stringify(res.json)).toContain('must not contain an API key');
+  });
+});
+
+describe('a live session with a persona and the reference prompts', () => {
+  it('asks in the reference\'s format with the persona, and records the persona with the seat', async () => {
+    fake.setScript(referenceAnswers);
+    const persona = { biography: 'A cautious accountant from Dundee.', traits: { age: 52, nationality: 'Scottish', profession: 'Accountant' }, style: 'suspicious' };
+    const created = await t.createSession({
+      game: 'trust-split',
+      preset: 'paper',
+      config: { rounds: 2 },
+      seats: [{ kind: 'human' }, { kind: 'agent', agent: { type: 'llm', prompts: 'reference', persona } }],
+    });
+    const human = connectClient(t.url, created.seats[0].token!);
+    await human.connected();
+    human.autoplay();
+    expect(await human.waitForOutcome(20_000)).toBeTruthy();
+    const calls = callsOf((await t.events(created.id)) as never);
+    expect(calls).toHaveLength(4);
+    for (const call of calls) {
+      expect(call.fallback).toBe(false);
+      expect(call.attempts[0].mode).toBe('reference');
+      expect(call.messages[0].content).toMatch(/^Output must match this regex exactly: <<(message|proposal)_start>>/);
+      expect(call.messages.map((m) => m.content).join('\n')).toContain('Your character:\nA cautious accountant from Dundee.');
+    }
+    expect(t.server.store.session(created.id)!.seats[1].agent).toMatchObject({ persona });
+    human.close();
+    fake.reset();
   });
 });

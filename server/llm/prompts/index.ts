@@ -18,3 +18,4 @@ export function prompterFor(gameId: string): GamePrompter {
   if (!prompter) throw new Error(`LLM agents have no prompts for the game "${gameId}"`);
   return prompter;
 }
+export { referencePrompterFor, REFERENCE_PROMPTERS } from './reference/index.ts';

@@ -2,6 +2,7 @@ import type { SeatId } from '../../../shared/engine/actions.ts';
 import type { BallotRecord, StatementRecord } from '../../../shared/games/traitors/types.ts';
 import type { TraitorsView } from '../../../shared/games/traitors/view.ts';
 import { seatLabel } from '../answer.ts';
+import type { PersonaInput } from '../../../shared/personas.ts';
 import { personaSection, type GamePrompter, type PromptInput, type PromptParts } from './types.ts';
 
 /**
@@ -25,7 +26,7 @@ function count(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-function systemPrompt(view: SeatView, persona: string | undefined): string {
+function systemPrompt(view: SeatView, persona: PersonaInput | undefined): string {
   const n = view.names.length;
   const me = seatLabel(view.seat, view.names);
   const traitors = view.traitorCount;

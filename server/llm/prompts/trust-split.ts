@@ -1,5 +1,6 @@
 import type { TrustSplitSeatView, TrustSplitView } from '../../../shared/games/trust-split/index.ts';
 import type { SeatRoundRecord, TranscriptEntry } from '../../../shared/games/trust-split/state.ts';
+import type { PersonaInput } from '../../../shared/personas.ts';
 import { personaSection, type GamePrompter, type PromptInput, type PromptParts } from './types.ts';
 
 /**
@@ -20,7 +21,7 @@ function coins(n: number): string {
   return `${fmt(n)} coin${n === 1 ? '' : 's'}`;
 }
 
-function systemPrompt(view: TrustSplitSeatView, persona: string | undefined): string {
+function systemPrompt(view: TrustSplitSeatView, persona: PersonaInput | undefined): string {
   const c = view.config;
   const other = view.names[1 - view.seat];
   const handsRule = c.alternatingHands

@@ -7,6 +7,8 @@ import { argmax, clip, othersThan } from './common.ts';
 import { accusationsThisRound, type Evidence, readEvidence, reasonFor } from './evidence.ts';
 import { earlierIntroductions, hasVoted, suspectFacts, talkOf, votesCast } from './facts.ts';
 import { digestStatements } from './reading.ts';
+import type { PersonaStyle } from '../../../personas.ts';
+import { styledStatement } from './style.ts';
 
 /**
  * Traitor baseline: talks like a sleuth but never accuses a fellow traitor; at the round
@@ -28,7 +30,7 @@ export function schemer(ctx: AgentContext<TraitorsView>): Action {
         const { talk, said } = talkOf(rng, seat, view.traitorChat ?? []);
         text = speech.unrepeated(talk, speech.nightProposal(talk, view.names[murderTarget(view, livingFaithful(view, traitor), traitor, evidence)], votesCast(view)), said);
       }
-      else text = discussionStatement(view, seat, traitor, evidence, rng);
+      else text = discussionStatement(view, seat, traitor, evidence, rng, ctx.style);
       return { kind: 'speak', text: clip(text, pending.maxChars) };
     }
     case 'vote':
@@ -51,7 +53,7 @@ function livingFaithful(view: TraitorsView, traitor: readonly boolean[]): SeatId
   return out;
 }
 
-function discussionStatement(view: TraitorsView, seat: SeatId, traitor: readonly boolean[], evidence: Evidence, rng: Rng): string {
+function discussionStatement(view: TraitorsView, seat: SeatId, traitor: readonly boolean[], evidence: Evidence, rng: Rng, style?: PersonaStyle): string {
   const names = view.names;
   const { talk, said } = talkOf(rng, seat, view.statements);
   const accused = accusationsThisRound(view, othersThan(names.length, seat));
@@ -66,6 +68,12 @@ function discussionStatement(view: TraitorsView, seat: SeatId, traitor: readonly
       : speech.accusation(talk, names[goat], reasonFor(evidence, names, goat), suspectFacts(view, goat));
   const fellows = (view.fellowTraitors ?? []).filter((s) => view.alive[s]);
   if (fellows.length > 0 && rng.chance(0.25)) text += ' ' + speech.defence(talk, names[rng.pick(fellows)]);
+  // talkative: one more accusation, of the next faithful the evidence points at
+  text = styledStatement(style, text, () => {
+    const others = faithful.filter((s) => s !== goat);
+    const next = others.length ? argmax(others, evidence.score) : goat;
+    return speech.accusation(talk, names[next], reasonFor(evidence, names, next), suspectFacts(view, next));
+  });
   return speech.unrepeated(talk, text, said);
 }
 

@@ -5,12 +5,13 @@ import { fair } from './fair.ts';
 import { greedy } from './greedy.ts';
 import { random } from './random.ts';
 import { titForTat } from './tit-for-tat.ts';
+import { withStyle } from './style.ts';
 
-/** The scripted baselines of the spec, by name. */
+/** The scripted baselines of the spec, by name; each speaks in its seat's persona style when it has one (style.ts). */
 export const TRUST_SPLIT_AGENTS: Record<string, ScriptedAgent<TrustSplitView>> = {
-  cooperative,
-  greedy,
-  'tit-for-tat': titForTat,
-  fair,
-  random,
+  cooperative: withStyle(cooperative),
+  greedy: withStyle(greedy),
+  'tit-for-tat': withStyle(titForTat),
+  fair: withStyle(fair),
+  random: withStyle(random),
 };
