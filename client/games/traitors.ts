@@ -51,6 +51,8 @@ function phaseLabel(payload: StatePayload): string {
       return 'Introductions';
     case 'discussion':
       return `Round ${r} · Discussion${view.phase.passes > 1 ? ` ${view.phase.pass}/${view.phase.passes}` : ''}`;
+    case 'postBanishment':
+      return `Round ${r} · After the banishment`;
     case 'beliefs':
       return `Round ${r} · Private suspicions`;
     case 'roundTable':
@@ -58,7 +60,7 @@ function phaseLabel(payload: StatePayload): string {
     case 'night':
       return `Round ${r} · Night`;
     case 'nightChat':
-      return `Round ${r} · Night · Traitors confer`;
+      return `Round ${r} · Night · Traitors confer${view.phase.passes > 1 ? ` ${view.phase.pass}/${view.phase.passes}` : ''}`;
     case 'nightVote':
       return `Round ${r} · Night · The murder`;
     case 'resolving':
@@ -331,7 +333,7 @@ function withEvents(view: TraitorsView, statements: ChatLine[], records: readonl
 function conversations(payload: StatePayload): Conversation[] {
   const view = traitorsView(payload);
   const phase = view.phase.kind;
-  const publicSpeaker = speakingNow(payload, phase === 'introductions' || phase === 'discussion' ? view.speaker : null);
+  const publicSpeaker = speakingNow(payload, phase === 'introductions' || phase === 'discussion' || phase === 'postBanishment' ? view.speaker : null);
   const record = traitorsRecord(view);
   const publicEvents = record.filter((entry) => entry.kind === 'elimination' || entry.ballot.ballot !== 'murder');
   const list: Conversation[] = [
@@ -354,6 +356,7 @@ const SPEAK_PROMPTS: Record<string, string> = {
   introduction: 'Introduce yourself to the table.',
   discussion: 'Your turn at the round table: who do you suspect, and why?',
   traitorChat: 'Whisper to your fellow traitors: who should die tonight?',
+  postBanishment: 'The banished player’s role is out. Your thoughts on it?',
 };
 
 function controls(payload: StatePayload, store: Store): HTMLElement {
@@ -364,6 +367,7 @@ function controls(payload: StatePayload, store: Store): HTMLElement {
     case 'speak': {
       let prompt = ownValue(SPEAK_PROMPTS, pending.purpose) ?? 'Your turn to speak.';
       if (pending.purpose === 'discussion' && view.phase.kind === 'discussion' && view.phase.pass > 1) prompt = 'Your turn again: answer what was said.';
+      if (pending.purpose === 'traitorChat' && view.phase.kind === 'nightChat' && view.phase.passes > 1 && view.phase.pass === view.phase.passes) prompt = 'Time to agree: whom do the traitors murder tonight?';
       const placeholder = pending.channel === 'traitors' ? 'Only traitors read this…' : 'Speak to the table…';
       return speakControl(store, pending, prompt, placeholder);
     }
@@ -393,6 +397,7 @@ function waitingText(payload: StatePayload): string {
   switch (view.phase.kind) {
     case 'introductions':
     case 'discussion':
+    case 'postBanishment':
       return `${prefix}${awayText(payload, view.phase.speaker) ?? `${name(view.phase.speaker)} is speaking…`}`;
     case 'nightChat':
       return `${prefix}${awayText(payload, view.phase.speaker) ?? `${name(view.phase.speaker)} is whispering…`}`;
