@@ -293,6 +293,7 @@ function announcements(previous: StatePayload, next: StatePayload): string[] {
 
 function statementTag(record: StatementRecord): string {
   if (record.purpose === 'introduction') return 'Introduction';
+  if (record.purpose === 'postBanishment') return `Round ${record.round} · after the banishment`;
   if (record.channel === 'traitors') return `Night ${record.round}`;
   return `Round ${record.round}`;
 }
@@ -318,13 +319,18 @@ function eventLine(view: TraitorsView, entry: RecordEntry): ChatLine {
   return { key: `e-${ballot.ballot === 'murder' ? 'night' : 'ballot'}-${entry.index}`, seat: ballot.eliminated ?? ballot.top[0] ?? 0, text: `${what} — ${ballotOutcome(view, ballot)}.`, tag: null, skipped: false, event: true, eventKind: 'votes' };
 }
 
-/** Statements and event lines in the order they happened: a round's talk comes before its votes. */
+/**
+ * Statements and event lines in the order they happened: a round's talk comes before its votes,
+ * and the talk after a banishment after the banishment.
+ */
 function withEvents(view: TraitorsView, statements: ChatLine[], records: readonly StatementRecord[], events: RecordEntry[]): ChatLine[] {
   const merged: ChatLine[] = [];
   let next = 0;
   for (const entry of events) {
     const round = entry.kind === 'ballot' ? entry.ballot.round : entry.record.round;
-    while (next < records.length && records[next].round <= round) merged.push(statements[next++]);
+    const pastBanishment = entry.kind === 'ballot' ? entry.ballot.ballot === 'murder' : entry.record.cause === 'murdered';
+    const before = (r: StatementRecord) => r.round < round || (r.round === round && (r.purpose !== 'postBanishment' || pastBanishment));
+    while (next < records.length && before(records[next])) merged.push(statements[next++]);
     merged.push(eventLine(view, entry));
   }
   return [...merged, ...statements.slice(next)];
@@ -337,13 +343,31 @@ function conversations(payload: StatePayload): Conversation[] {
   const record = traitorsRecord(view);
   const publicEvents = record.filter((entry) => entry.kind === 'elimination' || entry.ballot.ballot !== 'murder');
   const list: Conversation[] = [
-    { id: 'public', title: 'Round table', secret: false, lines: withEvents(view, lines(view.statements, 'p'), view.statements, publicEvents), speaker: publicSpeaker },
+    {
+      id: 'public',
+      title: 'Round table',
+      secret: false,
+      lines: [...moderatorLines(view), ...withEvents(view, lines(view.statements, 'p'), view.statements, publicEvents)],
+      speaker: publicSpeaker,
+    },
   ];
   if (view.traitorChat) {
     const nightEvents = record.filter((entry) => entry.kind === 'ballot' && entry.ballot.ballot === 'murder');
     list.push({ id: 'traitors', title: "Traitors' chat", secret: true, lines: withEvents(view, lines(view.traitorChat, 't'), view.traitorChat, nightEvents), speaker: speakingNow(payload, phase === 'nightChat' ? view.speaker : null) });
   }
   return list;
+}
+
+/** The moderator's introductions (`introductions: "biographies"`), read before round 1. */
+function moderatorLines(view: TraitorsView): ChatLine[] {
+  const read = view.biographies;
+  if (!read) return [];
+  const out: ChatLine[] = read.biographies.map((b) => ({ key: `bio-${b.seat}`, seat: b.seat, text: `Moderator: ${b.text}`, tag: null, skipped: false, event: true }));
+  if (read.unknown.length > 0) {
+    const who = read.unknown.map((s) => view.names[s]).join(', ');
+    out.push({ key: 'bio-unknown', seat: read.unknown[0], text: `Moderator: I have no background information about ${who}.`, tag: null, skipped: false, event: true });
+  }
+  return out;
 }
 
 /** Which conversation to bring forward in this phase. */
