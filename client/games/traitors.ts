@@ -243,13 +243,15 @@ function voteRecord(view: TraitorsView): HTMLElement | null {
     const round = entry.kind === 'ballot' ? entry.ballot.round : entry.record.round;
     rounds.set(round, [...(rounds.get(round) ?? []), entry]);
   }
+  // with hidden votes (the reference preset) a seat's record holds the eliminations only
+  const title = view.votesRevealed || entries.some((e) => e.kind === 'ballot') ? 'Vote record' : 'Eliminations';
   return h(
     'details',
     { class: 'vote-record' },
-    h('summary', { text: 'Vote record' }),
+    h('summary', { text: title }),
     h(
       'ol',
-      { class: 'record-rounds', 'aria-label': 'Vote record, round by round' },
+      { class: 'record-rounds', 'aria-label': `${title}, round by round` },
       ...[...rounds].map(([round, list]) => h('li', { class: 'record-round' }, h('h4', { text: `Round ${round}` }), h('ul', { class: 'record-entries' }, ...list.map((entry) => recordItem(view, entry))))),
     ),
   );

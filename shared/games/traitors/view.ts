@@ -71,6 +71,8 @@ export interface TraitorsView {
   nightBallots: readonly BallotRecord[] | null;
   /** the moderator's introductions, once read */
   biographies: BiographiesRecord | null;
+  /** the table's rule: are votes revealed to the players (false: only the eliminations are) */
+  votesRevealed: boolean;
   /** tonight's victim before breakfast announces it (traitors and spectator) */
   pendingMurder: SeatId | null;
   /** the viewer's vote on the ballot in progress, once cast */
@@ -114,6 +116,7 @@ export function view(state: TraitorsState, viewer: Viewer): TraitorsView {
     ballots: votesShown ? state.ballots : [],
     nightBallots: insider ? (votesShown ? state.nightBallots : []) : null,
     biographies: state.biographies,
+    votesRevealed: ruleSet(state.config).showVotes,
     pendingMurder: insider || over ? state.pendingMurder : null,
     myVote: seat === null ? null : ownVote(state, seat),
     myBeliefs: seat === null ? null : state.latestBeliefs[seat],
