@@ -197,6 +197,8 @@ function ballotOutcome(view: TraitorsView, ballot: BallotRecord): string {
       ? ` — tied, broken by lot: ${ballot.eliminated !== null ? view.names[ballot.eliminated] : 'nobody'}`
       : tie && ballot.tieBreak === 'firstVote'
         ? ` — tied, the first vote cast decides: ${ballot.eliminated !== null ? view.names[ballot.eliminated] : 'nobody'}`
+        : tie && ballot.tieBreak === 'firstVoteInSeatOrder'
+          ? ` — tied, the first vote in seat order decides: ${ballot.eliminated !== null ? view.names[ballot.eliminated] : 'nobody'}`
         : tie && ballot.ballot !== 'murder'
           ? ` — tied: ${listOf(ballot.top.map((seat) => view.names[seat]))} go to a revote`
           : '';

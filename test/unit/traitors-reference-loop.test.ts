@@ -137,16 +137,20 @@ function personasFor(seed: number, players: number): (Persona | null)[] | undefi
   return Array.from({ length: players }, (_, s) => (s % 3 === 0 ? null : { traits: { age: 20 + s, nationality: 'Portuguese', profession: 'Engineer', genderPronoun: s % 2 ? 'she' : 'he' } }));
 }
 
-/** Parley's engine with a preset, every seat played through normal actions, lowest pending seat first. */
+/**
+ * Parley's engine with a preset, every seat played through normal actions. Votes are
+ * simultaneous, so voters answer in a seeded random order: the reference preset must not depend
+ * on who answers first (the reference asks them one by one in seat order).
+ */
 function parleyGame(config: TraitorsConfig, seed: number): { game: Game; log: TraitorsEvent[]; roles: Role[] } {
   const m = Match.start<TraitorsState, TraitorsEvent>(traitors, config, seed, pickNames(config.players, seed));
   const game: Game = { eliminations: [], winner: 'faithful', rounds: 0, asks: [] };
+  const answerOrder = Rng.stream(seed, Purpose.test, 0, 1);
   for (let step = 0; !m.isOver; step++) {
     if (step > 5000) throw new Error('parley game did not end');
     const requests = m.pendingRequests();
     if (requests.length === 0) throw new Error('nobody can act but the game is not over');
-    // every voter is asked at once; the lowest seat answers first, as the reference's loop asks them in seat order
-    const [seat, pending] = requests[0];
+    const [seat, pending] = requests[answerOrder.int(requests.length)];
     if (pending.kind === 'propose') throw new Error('traitors never asks for a proposal');
     const result =
       pending.kind === 'speak'
@@ -162,6 +166,8 @@ function parleyGame(config: TraitorsConfig, seed: number): { game: Game; log: Tr
   }
   const setup = m.log[0];
   if (setup.type !== 'setup') throw new Error('no setup');
+  // the questions in the reference's order (round, round table before night, seat), to compare
+  game.asks.sort((a, b) => a.round - b.round || Number(a.ballot === 'murder') - Number(b.ballot === 'murder') || a.voter - b.voter);
   return { game, log: m.log, roles: setup.roles };
 }
 
@@ -226,6 +232,7 @@ describe('the reference preset, side by side with the reference loop', () => {
     ['a win check after each elimination', { ...traitors.presets.reference, winCheck: 'afterEach' }],
     ['night ties drawn at random', { ...traitors.presets.reference, nightTieBreak: 'random' }],
     ['day ties drawn at random', { ...traitors.presets.reference, tieBreak: 'random' }],
+    ['ties settled by the first vote to arrive', { ...traitors.presets.reference, tieBreak: 'firstVote', nightTieBreak: 'firstVote' }],
   ] as [string, TraitorsConfig][])('tells %s apart: the same chooser gives other eliminations in some games', (_, config) => {
     // the comparison has teeth: each of these rules alone stops Parley reproducing the reference loop
     const tally: Tally = { banishTies: 0, murderTies: 0, parityBanishments: 0, lastTraitorBanished: 0 };

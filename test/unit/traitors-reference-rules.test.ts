@@ -78,20 +78,30 @@ describe('the reference rules', () => {
     expect(m.log.some((e) => e.type === 'murdered' || (e.type === 'statement' && e.channel === 'traitors'))).toBe(false);
   });
 
-  it('settles a night tie by the tied target voted for first, not by a draw', () => {
-    for (const [first, second] of [
-      [3, 4],
-      [4, 3],
-    ]) {
+  it('settles a night tie by the tied target the lowest seat voted for, whoever voted first', () => {
+    for (const votes of [
+      [[0, 3], [1, 4]],
+      [[0, 4], [1, 3]],
+      [[1, 4], [0, 3]],
+      [[1, 3], [0, 4]],
+    ] as [SeatId, SeatId][][]) {
       const m = matchWith([T, T, F, F, F, F, F]);
       talkThrough(m);
       castVotes(m, [[0, 2], [1, 2], [2, 0], [3, 2], [4, 2], [5, 2], [6, 2]]);
       talkThrough(m);
-      const night = castVotes(m, [[0, first], [1, second]]);
-      const tie = night.find((e) => e.type === 'tieBroken');
-      expect(tie).toMatchObject({ mode: 'firstVote', chosen: first });
-      expect(night.find((e) => e.type === 'murdered')).toMatchObject({ seat: first });
+      const night = castVotes(m, votes);
+      const seat0 = votes.find(([voter]) => voter === 0)![1];
+      expect(night.find((e) => e.type === 'tieBroken')).toMatchObject({ mode: 'firstVoteInSeatOrder', chosen: seat0 });
+      expect(night.find((e) => e.type === 'murdered')).toMatchObject({ seat: seat0 });
     }
+  });
+
+  it('settles a round-table tie the same way: the earliest voter in seat order picks', () => {
+    const m = matchWith([T, T, F, F, F, F, F]);
+    talkThrough(m);
+    // 3 and 4 tie 3–3; seat 6 votes first but seat 0's vote (for 4) comes first in seat order
+    const day = castVotes(m, [[6, 3], [5, 3], [2, 3], [0, 4], [1, 4], [3, 4], [4, 0]]);
+    expect(day.find((e) => e.type === 'tieBroken')).toMatchObject({ mode: 'firstVoteInSeatOrder', candidates: [3, 4], chosen: 4 });
   });
 
   it('speaks in seat order every round instead of starting one seat later', () => {

@@ -9,7 +9,12 @@ export const TraitorsTimeoutsSchema = z.strictObject({
   beliefs: z.number().int().min(0).max(3600).default(90),
 });
 
-export const TIE_BREAKS = ['revote', 'random', 'firstVote'] as const;
+/**
+ * `firstVote`: the tied target voted for first, in the order votes arrived; `firstVoteInSeatOrder`:
+ * the tied target voted for by the lowest seat — what the reference's `max` over a dict gives, since
+ * it asks voters one by one in seat order — so the result does not depend on who answered first.
+ */
+export const TIE_BREAKS = ['revote', 'random', 'firstVote', 'firstVoteInSeatOrder'] as const;
 export type TieBreak = (typeof TIE_BREAKS)[number];
 
 export const BELIEF_MODES = ['all', 'agents', 'off'] as const;
@@ -20,7 +25,7 @@ export const WIN_CHECKS = ['afterEach', 'afterNight'] as const;
 export type WinCheck = (typeof WIN_CHECKS)[number];
 
 /** How a tie on the traitors' night ballot is settled: a seeded draw, or the tied target voted for first (Python's max over a dict). */
-export const NIGHT_TIE_BREAKS = ['random', 'firstVote'] as const;
+export const NIGHT_TIE_BREAKS = ['random', 'firstVote', 'firstVoteInSeatOrder'] as const;
 export type NightTieBreak = (typeof NIGHT_TIE_BREAKS)[number];
 
 /** Who speaks first: one seat later each round, or always seat order from the lowest seat. */
@@ -137,8 +142,8 @@ export const TRAITORS_PRESETS: Record<string, TraitorsConfig> = {
     introductions: 'biographies',
     // a meeting pass, then a consensus pass
     traitorChatPasses: 2,
-    tieBreak: 'firstVote',
-    nightTieBreak: 'firstVote',
+    tieBreak: 'firstVoteInSeatOrder',
+    nightTieBreak: 'firstVoteInSeatOrder',
     winCheck: 'afterNight',
     showVotes: false,
     speakingOrder: 'seat',

@@ -274,8 +274,8 @@ function revealVotes(state: TraitorsState, event: VotesRevealedEvent): TraitorsS
   } else if (event.ballot === 'banish' && state.config.tieBreak === 'revote') {
     phase = { kind: 'vote', ballot: 'revote', voters: livingSeats(state), candidates: top, cast: [] };
   } else {
-    const firstVote = event.ballot === 'murder' ? ruleSet(state.config).nightTieBreak === 'firstVote' : state.config.tieBreak === 'firstVote';
-    const mode = firstVote ? 'firstVote' : 'random';
+    const rule = event.ballot === 'murder' ? ruleSet(state.config).nightTieBreak : state.config.tieBreak;
+    const mode = rule === 'firstVote' || rule === 'firstVoteInSeatOrder' ? rule : 'random';
     phase = { kind: 'tieBreak', ballot: event.ballot, mode, candidates: top, cast: event.votes };
   }
   return { ...next, phase };

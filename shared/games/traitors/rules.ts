@@ -222,6 +222,11 @@ export function settle(state: TraitorsState): TraitorsEvent | null {
         const first = phase.cast.find((v) => v.target !== null && phase.candidates.includes(v.target));
         return { type: 'tieBroken', round: state.round, ballot: phase.ballot, mode: 'firstVote', candidates: phase.candidates.slice(), chosen: first!.target! };
       }
+      if (phase.mode === 'firstVoteInSeatOrder') {
+        let lowest: CastVote | null = null;
+        for (const v of phase.cast) if (v.target !== null && phase.candidates.includes(v.target) && (lowest === null || v.seat < lowest.seat)) lowest = v;
+        return { type: 'tieBroken', round: state.round, ballot: phase.ballot, mode: 'firstVoteInSeatOrder', candidates: phase.candidates.slice(), chosen: lowest!.target! };
+      }
       const rng = Rng.from(state.rng);
       const chosen = rng.pick(phase.candidates);
       return { type: 'tieBroken', round: state.round, ballot: phase.ballot, mode: 'random', candidates: phase.candidates.slice(), chosen, rng: rng.state };

@@ -11,6 +11,8 @@ export type Channel = 'public' | 'traitors';
 /** `postBanishment`: the one statement each living player makes after a banishment is revealed (`postBanishDiscussion`). */
 export type SpeechPurpose = 'introduction' | 'discussion' | 'traitorChat' | 'postBanishment';
 export type EndReason = 'noTraitorsLeft' | 'traitorsReachedParity' | 'maxRounds';
+/** How a tie was settled (see TIE_BREAKS in config.ts). */
+export type TieBreakMode = 'random' | 'firstVote' | 'firstVoteInSeatOrder';
 /** Suspicion 0..100 per target seat (keys are seat numbers as strings, as in JSON). */
 export type Suspicion = Record<string, number>;
 
@@ -51,7 +53,7 @@ export interface BallotRecord {
   /** the plurality: every target with the most votes (empty when everybody abstained) */
   top: readonly SeatId[];
   /** how a tie on this ballot was settled (null: no tie, or it went to a revote) */
-  tieBreak: 'random' | 'firstVote' | null;
+  tieBreak: TieBreakMode | null;
   /** who this ballot eliminated, if anyone */
   eliminated: SeatId | null;
 }
@@ -96,7 +98,7 @@ export type Phase =
   | { kind: 'nightChat'; pass: number; order: readonly SeatId[]; index: number }
   /** round-table ballots and the night ballot share one shape */
   | { kind: 'vote'; ballot: Ballot; voters: readonly SeatId[]; candidates: readonly SeatId[]; cast: readonly CastVote[] }
-  | { kind: 'tieBreak'; ballot: Ballot; mode: 'random' | 'firstVote'; candidates: readonly SeatId[]; cast: readonly CastVote[] }
+  | { kind: 'tieBreak'; ballot: Ballot; mode: TieBreakMode; candidates: readonly SeatId[]; cast: readonly CastVote[] }
   /** the ballot has a target; the next event banishes or murders them */
   | { kind: 'eliminating'; ballot: Ballot; seat: SeatId }
   | { kind: 'over'; winner: Winner; reason: EndReason };
@@ -199,7 +201,7 @@ export interface TieBrokenEvent {
   type: 'tieBroken';
   round: number;
   ballot: Ballot;
-  mode: 'random' | 'firstVote';
+  mode: TieBreakMode;
   candidates: SeatId[];
   chosen: SeatId;
   /** RNG state after a random draw (engine state: strip before showing players) */
