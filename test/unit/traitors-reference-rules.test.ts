@@ -4,6 +4,7 @@ import { applyWithConsequences, Match } from '../../shared/engine/match.ts';
 import { Purpose, Rng } from '../../shared/engine/rng.ts';
 import { biography, type Persona } from '../../shared/personas.ts';
 import { resolveConfig } from '../../shared/games/index.ts';
+import { readEvidence, WEIGHTS } from '../../shared/games/traitors/agents/evidence.ts';
 import { traitors, TraitorsConfigSchema, type Role, type TraitorsConfig, type TraitorsEvent, type TraitorsState } from '../../shared/games/traitors/index.ts';
 
 /** The rules the `reference` preset adds to Parley's Traitors, one by one, on hand-dealt tables. */
@@ -139,6 +140,31 @@ describe('the reference rules', () => {
     const m = matchWith([T, T, F, F, F, F, F]);
     expect(traitors.view(m.state, 2).traitorCount).toBeNull();
     expect(traitors.view(m.state, 0).traitorCount).toBe(2);
+  });
+});
+
+describe('scripted sleuths with hidden votes', () => {
+  it('read who accused a banished faithful, and whom a murder victim accused, where they would read votes', () => {
+    for (const showVotes of [false, true]) {
+      const m = matchWith([T, F, F, F, F, F, F], { showVotes, discussionPasses: 1, postBanishDiscussion: false });
+      // Cid (2) is accused by Ann (0, a traitor); Bob (1) accuses Dee (3)
+      const lines = ['I suspect Cid.', 'I suspect Dee.', 'hello', 'hello', 'hello', 'hello', 'hello'];
+      for (let seat = 0; seat < 7; seat++) submitOk(m, seat, { kind: 'speak', text: lines[seat] });
+      castVotes(m, [[0, 2], [1, 2], [2, 0], [3, 2], [4, 2], [5, 2], [6, 2]]);
+      talkThrough(m);
+      castVotes(m, [[0, 1]]); // the night: Bob is murdered
+      const ev = readEvidence(traitors.view(m.state, 4));
+      if (showVotes) {
+        // the votes are read instead: everyone but Cid voted for him (Ann and Dee included)
+        expect(ev.score[0]).toBe(50 + WEIGHTS.votedForBanishedFaithful);
+        expect(ev.score[3]).toBe(50 + WEIGHTS.votedForBanishedFaithful);
+      } else {
+        expect(ev.score[0]).toBe(50 + WEIGHTS.accusedBanishedFaithful);
+        expect(ev.score[3]).toBe(50 + WEIGHTS.accusedByMurderVictim);
+        expect(ev.reasonKind[0]).toBe('hunch');
+      }
+      expect(ev.score[5]).toBe(showVotes ? 50 + WEIGHTS.votedForBanishedFaithful : 50);
+    }
   });
 });
 
