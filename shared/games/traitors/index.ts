@@ -61,7 +61,10 @@ const TRAITORS_LIVE_METRICS: readonly ShownMetric[] = [
 function phaseWord(phase: Phase): string {
   switch (phase.kind) {
     case 'introductions':
+    case 'biographies':
       return 'intro';
+    case 'postBanishment':
+      return 'after banish';
     case 'nightChat':
       return 'night';
     case 'vote':
