@@ -5,11 +5,8 @@
  * next to these figures. A figure we could not source is listed under `unsourced`, never guessed.
  */
 
-/**
- * The Traitors preset that plays the reference implementation's rules. `paper` until the
- * `reference` preset lands (helper A's branch); then this one constant changes.
- */
-export const TRAITORS_REFERENCE_PRESET = 'paper';
+/** The Traitors preset that plays the reference implementation's game loop. */
+export const TRAITORS_REFERENCE_PRESET = 'reference';
 
 /** Where a published figure or a design fact was read. */
 export interface Source {
@@ -84,7 +81,7 @@ const traitors: Experiment = {
   gamesNote: '10 runs per model as the paper [T1]',
   design: [
     'Models: DeepSeek-V3, GPT-4o-mini and GPT-4o, 10 runs per model [T1]; every seat of a run plays the same model (one arm per `--model`).',
-    '10 players, 3 traitors: the reference code\'s defaults (`agent_count=10, traitor_count=3`) [T3]; Parley\'s preset `' + TRAITORS_REFERENCE_PRESET + '` (first-vote ties as the reference\'s `max(votes, key=votes.get)`).',
+    '10 players, 3 traitors: the reference code\'s defaults (`agent_count=10, traitor_count=3`) [T3]; Parley\'s preset `' + TRAITORS_REFERENCE_PRESET + '` (the reference loop\'s rules: see docs/games/traitors.md).',
     'LLM seats read the reference prompt set (`"prompts": "reference"` in their agent spec).',
     'votes.csv is written in the reference form (`--votes-format reference`), so the reference metrics script can read every game folder.',
   ],

@@ -44,7 +44,7 @@ You do not know who the traitors are; you know only that you are faithful. You w
 1. Breakfast: if the traitors murdered someone in the night, it is announced (a murdered player is always faithful).
 2. Discussion: every living player speaks in turn, in one or more passes (first statements, then reactions). Statements are public.
 3. Beliefs (some rounds): you privately rate, for every other living player, how likely they are a traitor. Nobody but the experimenter ever sees these numbers.
-4. Round table: every living player votes, secretly and at the same time, for one other living player. The votes are revealed together and the player with the most votes is banished (ties are settled by the game's tie-break rule: a revote among the tied players, a draw, or the earliest vote). When a banished player's role is revealed, everybody sees it.
+4. Round table: every living player votes, secretly and at the same time, for one other living player. ${view.votesRevealed ? 'The votes are revealed together and the' : 'The votes are never shown to anyone; only the result is announced. The'} player with the most votes is banished (ties are settled by the game's tie-break rule: a revote among the tied players, a draw, or the earliest vote). When a banished player's role is revealed, everybody sees it.
 5. Night: the traitors talk privately, then choose a faithful player to murder.
 The game ends when no traitor is alive (the faithful win) or when the living traitors are at least as many as the living faithful (the traitors win).
 Players are identified as "seat N (Name)". Everything you say in the discussion is seen by every player; your thoughts are private.
@@ -159,7 +159,9 @@ function task(view: SeatView, input: PromptInput<TraitorsView>): string {
     case 'vote':
       if (p.purpose === 'murder') return 'Night: choose the faithful player the traitors murder tonight. The traitors vote secretly; the most votes decide.';
       if (p.purpose === 'revote') return 'The round-table vote was tied. Revote: choose one of the tied players to banish.';
-      return 'Round table: vote to banish one player. Votes are secret until all are in, then revealed together; the most votes are banished.';
+      return view.votesRevealed
+        ? 'Round table: vote to banish one player. Votes are secret until all are in, then revealed together; the most votes are banished.'
+        : 'Round table: vote to banish one player. Votes stay secret (only the result is announced); the most votes are banished.';
     case 'propose':
       throw new Error('traitors prompt: unexpected propose request');
   }
