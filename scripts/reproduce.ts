@@ -2,7 +2,8 @@
 // Run a paper's experiment design through the simulator and report Parley's tables beside the paper's figures.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
+import { positiveInt, uint32 } from './cli-options.ts';
 import { EXPERIMENTS, experimentById, type ModelSeat } from '../server/reproduce/experiments.ts';
 import { reproduce } from '../server/reproduce/run.ts';
 import { isLlmSpec, llmAgentName, parseAgentSpec } from '../server/llm/spec.ts';
@@ -10,16 +11,6 @@ import { isLlmSpec, llmAgentName, parseAgentSpec } from '../server/llm/spec.ts';
 /** Games per arm of the CI-sized run. */
 const SMOKE_GAMES = 4;
 
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
-  return n;
-}
-function uint32(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new InvalidArgumentError('must be an integer in 0..4294967295');
-  return n;
-}
 const collect = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
 
 const program = new Command()

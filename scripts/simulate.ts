@@ -3,6 +3,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { positiveInt, uint32, jsonObject } from './cli-options.ts';
 import cliProgress from 'cli-progress';
 import { GAME_IDS, getGame } from '../shared/games/index.ts';
 import { simulateToDir } from '../server/sim/run.ts';
@@ -11,31 +12,12 @@ import { VOTES_FORMATS, type VotesFormat } from '../server/export/tables.ts';
 import { readFileSync } from 'node:fs';
 import { parsePersonaList, type Persona } from '../shared/personas.ts';
 
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
-  return n;
-}
-function uint32(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new InvalidArgumentError('must be an integer in 0..4294967295');
-  return n;
-}
 function personaFile(path: string): Persona[] {
   try {
     return parsePersonaList(JSON.parse(readFileSync(path, 'utf8')));
   } catch (error) {
     throw new InvalidArgumentError(`${path}: ${error instanceof Error ? error.message : String(error)}`);
   }
-}
-function jsonObject(value: string): Record<string, unknown> {
-  try {
-    const parsed = JSON.parse(value);
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed;
-  } catch {
-    /* fall through to the readable error */
-  }
-  throw new InvalidArgumentError(`must be a JSON object, e.g. '{"rounds":3}'`);
 }
 
 const program = new Command()

@@ -2,30 +2,12 @@
 // Tournaments: a round robin of agents with paired seeds; leaderboard, face-off matrix and report (docs/tournaments.md).
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
+import { positiveInt, uint32, jsonObject } from './cli-options.ts';
 import cliProgress from 'cli-progress';
 import { GAME_IDS } from '../shared/games/index.ts';
 import { playTournament, tournamentSpec, usesLlm, type TournamentSpec } from '../server/tournament/index.ts';
 
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
-  return n;
-}
-function uint32(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new InvalidArgumentError('must be an integer in 0..4294967295');
-  return n;
-}
-function jsonObject(value: string): Record<string, unknown> {
-  try {
-    const parsed = JSON.parse(value);
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed;
-  } catch {
-    /* fall through to the readable error */
-  }
-  throw new InvalidArgumentError(`must be a JSON object, e.g. '{"rounds":3}'`);
-}
 
 const program = new Command()
   .name('npm run tournament --')

@@ -1,13 +1,16 @@
-/** Summary statistics for batch reports. */
+/** Summary statistics for batch reports, reproductions and tournaments. */
+import tQuantile from '@stdlib/stats-base-dists-t-quantile';
 
 export interface MeanCI {
+  /** independent values */
   n: number;
   mean: number | null;
-  /** bounds of the 95% confidence interval of the mean (normal approximation); null below 2 values */
+  /** bounds of the 95% Student-t interval of the mean (n − 1 degrees of freedom); null below 2 values */
   lo: number | null;
   hi: number | null;
 }
 
+/** The mean of independent values with its 95% Student-t interval. */
 export function meanCI(values: readonly number[]): MeanCI {
   const n = values.length;
   if (n === 0) return { n, mean: null, lo: null, hi: null };
@@ -17,7 +20,7 @@ export function meanCI(values: readonly number[]): MeanCI {
   if (n < 2) return { n, mean, lo: null, hi: null };
   let ss = 0;
   for (const v of values) ss += (v - mean) ** 2;
-  const half = 1.96 * Math.sqrt(ss / (n - 1) / n);
+  const half = tQuantile(0.975, n - 1) * Math.sqrt(ss / (n - 1) / n);
   return { n, mean, lo: mean - half, hi: mean + half };
 }
 

@@ -2,30 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { buildSchedule, tournamentSpec } from '../../server/tournament/index.ts';
 import { rateGames } from '../../server/tournament/ratings.ts';
 import type { GameRecord } from '../../server/tournament/record.ts';
-import { Clustered, studentTCdf, studentTQuantile, tInterval } from '../../server/tournament/stats.ts';
+import { Clustered } from '../../server/tournament/stats.ts';
+import { meanCI } from '../../server/report/stats.ts';
 import { splitAgentList } from '../../server/tournament/spec.ts';
 
 describe('tournament statistics', () => {
-  it('gives Student-t quantiles as the tables do', () => {
-    // two-sided 95% critical values
-    expect(studentTQuantile(0.975, 1)).toBeCloseTo(12.7062, 3);
-    expect(studentTQuantile(0.975, 2)).toBeCloseTo(4.3027, 3);
-    expect(studentTQuantile(0.975, 9)).toBeCloseTo(2.2622, 3);
-    expect(studentTQuantile(0.975, 30)).toBeCloseTo(2.0423, 3);
-    expect(studentTQuantile(0.975, 199)).toBeCloseTo(1.9720, 3);
-    expect(studentTQuantile(0.975, 1e6)).toBeCloseTo(1.9600, 3);
-    expect(studentTCdf(0, 5)).toBeCloseTo(0.5, 12);
-    expect(studentTCdf(-2.5706, 5)).toBeCloseTo(0.025, 4);
-    expect(() => studentTQuantile(0.3, 4)).toThrow(RangeError);
-  });
-
   it('makes a t-interval of the mean, and clusters values by their independent unit', () => {
-    const t = tInterval([1, 2, 3, 4, 5]);
+    const t = meanCI([1, 2, 3, 4, 5]);
     // mean 3, sd √2.5, n 5, t(0.975, 4) = 2.7764
     expect(t.mean).toBe(3);
     expect(t.hi! - 3).toBeCloseTo(2.7764 * Math.sqrt(2.5 / 5), 3);
-    expect(tInterval([7])).toEqual({ n: 1, mean: 7, lo: null, hi: null });
-    expect(tInterval([])).toEqual({ n: 0, mean: null, lo: null, hi: null });
+    expect(meanCI([7])).toEqual({ n: 1, mean: 7, lo: null, hi: null });
+    expect(meanCI([])).toEqual({ n: 0, mean: null, lo: null, hi: null });
 
     // two seeds; each seed's values are averaged first, so n is 2, not 4
     const c = new Clustered();
