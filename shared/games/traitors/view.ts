@@ -17,6 +17,7 @@ import type {
 } from './types.ts';
 import { isNightBallot } from './types.ts';
 import { recruitsTonight } from './reduce.ts';
+import type { RefusalCost } from './config.ts';
 
 /**
  * What a viewer may see of the current phase. Faithful see the whole night as one opaque
@@ -32,8 +33,8 @@ export type PhaseView =
   /** `ballot`: what the night's vote will decide (a murder, or whom to offer recruitment) */
   | { kind: 'nightChat'; pass: number; passes: number; order: readonly SeatId[]; speaker: SeatId; ballot: 'murder' | 'recruit' }
   | { kind: 'nightVote'; candidates: readonly SeatId[]; waitingFor: SeatId[]; ballot: 'murder' | 'recruit' }
-  /** a recruitment offer awaits `seat`'s answer: shown to the traitors and to that seat only */
-  | { kind: 'offer'; seat: SeatId }
+  /** a recruitment offer awaits `seat`'s answer: shown to the traitors and to that seat only; `refusal`: what refusing costs */
+  | { kind: 'offer'; seat: SeatId; refusal: RefusalCost }
   | { kind: 'resolving' }
   | { kind: 'between' }
   | { kind: 'over'; winner: Winner; reason: EndReason };
@@ -85,8 +86,8 @@ export interface TraitorsView {
   myBeliefs: Suspicion | null;
   /** whose turn it is to speak (on a channel the viewer can see) */
   speaker: SeatId | null;
-  /** set when the game is over: every role revealed */
-  outcome: { winner: Winner; reason: EndReason; roles: readonly Role[] } | null;
+  /** set when the game is over: every (final) role revealed, and every recruitment offer */
+  outcome: { winner: Winner; reason: EndReason; roles: readonly Role[]; recruitments: readonly RecruitmentRecord[] } | null;
   spectator: SpectatorDetails | null;
 }
 
@@ -124,7 +125,7 @@ export function view(state: TraitorsState, viewer: Viewer): TraitorsView {
     myVote: seat === null ? null : ownVote(state, seat),
     myBeliefs: seat === null ? null : state.latestBeliefs[seat],
     speaker: speakerFor(state, insider),
-    outcome: state.phase.kind === 'over' ? { winner: state.phase.winner, reason: state.phase.reason, roles: state.roles } : null,
+    outcome: state.phase.kind === 'over' ? { winner: state.phase.winner, reason: state.phase.reason, roles: state.roles, recruitments: state.recruitments } : null,
     spectator: spectator
       ? {
           roles: state.roles,
@@ -184,7 +185,7 @@ function phaseView(state: TraitorsState, insider: boolean, spectator: boolean, s
     }
     case 'offer':
       // every other faithful seat sees the same opaque night as on any other night
-      return insider || phase.seat === seat ? { kind: 'offer', seat: phase.seat } : { kind: 'night' };
+      return insider || phase.seat === seat ? { kind: 'offer', seat: phase.seat, refusal: state.config.recruitment ? state.config.recruitment.refusal : 'none' } : { kind: 'night' };
     case 'offering':
     case 'refused':
       return insider ? { kind: 'resolving' } : { kind: 'night' };
