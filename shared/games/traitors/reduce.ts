@@ -46,13 +46,13 @@ export function reduce(state: TraitorsState | undefined, event: TraitorsEvent): 
       };
     }
     case 'banished': {
-      const next = eliminate(state, event.seat);
-      return {
-        ...next,
+      const next: TraitorsState = {
+        ...eliminate(state, event.seat),
         ballots: updateLast(state.ballots, { eliminated: event.seat }),
         eliminations: [...state.eliminations, { seat: event.seat, round: event.round, cause: 'banished', role: event.role }],
-        phase: nightPhase(next),
       };
+      // the night's ballot depends on who was just banished (a traitor: recruitment, when on)
+      return { ...next, phase: nightPhase(next) };
     }
     case 'murdered': {
       const next = eliminate(state, event.seat);
