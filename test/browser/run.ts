@@ -31,6 +31,7 @@ import { registerTableLayoutTests } from './table-layout.ts';
 import { registerTableMomentTests } from './table-moments.ts';
 import { registerStartGateTests } from './start-gate.ts';
 import { registerTakeoverTests } from './takeover.ts';
+import { registerRecruitmentTests } from './recruitment.ts';
 
 const OUT = path.join(REPO_ROOT, 'test-results');
 mkdirSync(OUT, { recursive: true });
@@ -261,6 +262,8 @@ registerTableMomentTests(test, shot);
 registerStartGateTests(test, shot);
 // takeovers: the badge and chat line for the other player, the notice for the returning one (test/browser/takeover.ts)
 registerTakeoverTests(test, shot);
+
+registerRecruitmentTests(test, shot);
 
 async function main(): Promise<void> {
   const only = process.argv[2];
