@@ -57,6 +57,7 @@ function say(s: StatementRecord, view: SeatView): string {
 }
 
 function ballotTitle(b: BallotRecord): string {
+  if (b.ballot === 'recruit') return 'Night vote on whom to offer a place among the traitors (traitors only)';
   return b.ballot === 'banish' ? 'Round-table vote' : b.ballot === 'revote' ? 'Revote among the tied players' : 'Night vote (traitors only)';
 }
 
