@@ -10,7 +10,7 @@ import { resolveConfig } from '../../shared/games/index.ts';
 import { traitors, type TraitorsConfig } from '../../shared/games/traitors/index.ts';
 import { start } from '../../shared/games/traitors/rules.ts';
 import { TestClient } from '../integration/helpers.ts';
-import { DESKTOP, PHONE, createSession, openPage, traitorsRoles, type TestServer } from './harness.ts';
+import { DESKTOP, PHONE, createSession, openPage, playToTheEnd, traitorsRoles, type TestServer } from './harness.ts';
 
 type Register = (name: string, run: (ctx: { browser: Browser; server: TestServer }) => Promise<void>) => void;
 type Shot = (page: Page, name: string) => Promise<void>;
@@ -47,7 +47,8 @@ export function registerRecruitmentTests(test: Register, shot: Shot): void {
       if (pending.kind === 'choose') return { kind: 'choose', option: 'refuse' };
       return { kind: 'beliefs', suspicion: Object.fromEntries((pending.kind === 'beliefs' ? pending.targets : []).map((t) => [String(t), 50])) };
     };
-    const programs = created.seats.filter((s, seat) => seat !== 0 && roles[seat] === 'faithful').map((s, i) => new TestClient(server.url, s.token!, { seed: i + 1 }));
+    const faithfulPrograms = roles.flatMap((role, seat) => (seat !== 0 && role === 'faithful' ? [seat] : []));
+    const programs = faithfulPrograms.map((seat, i) => new TestClient(server.url, created.seats[seat].token!, { seed: i + 1 }));
     const human = await openPage(browser, DESKTOP);
     try {
       await Promise.all(programs.map((p) => p.connected()));
@@ -93,9 +94,20 @@ export function registerRecruitmentTests(test: Register, shot: Shot): void {
       await shot(page, 'traitors-recruited-phone');
       await page.setViewportSize(DESKTOP);
 
-      // nobody else was told: the other faithful's every payload carries no offer and no recruit
-      for (const program of programs) {
+      // play on as a traitor to the end: the results say who was recruited, and when
+      await playToTheEnd(page, { timeoutMs: 180_000 });
+      const reveal = page.getByRole('list', { name: 'Every role revealed' });
+      const mine = reveal.getByRole('listitem').filter({ hasText: names[0] });
+      assert.match((await mine.textContent()) ?? '', /Traitor.*recruited in night 1/);
+      assert.match((await page.locator('.results .personal').textContent()) ?? '', /^You were a traitor — you (won|lost)\.$/);
+      await shot(page, 'traitors-recruit-results-desktop');
+
+      // nobody else was told: the other faithful's every payload carries no offer and no recruit, until
+      // the end reveals everything or (a later recruitment night) the traitors make that program an offer itself
+      for (const [i, program] of programs.entries()) {
+        const seat = faithfulPrograms[i];
         for (const { json } of program.received) {
+          if (json.includes('"outcome":{"winner"') || json.includes(`"phase":{"kind":"offer","seat":${seat},`)) break;
           assert.ok(!/"kind":"offer"|recruitOffer|"accepted"|"recruit"/.test(json), `a faithful program heard of the offer: ${json.slice(0, 200)}`);
           assert.ok(!json.includes('"recruitments":[{'), 'a faithful program sees an offer record');
         }
