@@ -144,6 +144,7 @@ function infoCard(payload: StatePayload): HTMLElement {
       seatKindsLine(payload),
       liveMetricsPanel(payload),
       roles,
+      offerLines(view),
       votes ? h('h3', { text: 'Secret votes so far' }) : null,
       votes,
       voteRecord(view),
@@ -197,9 +198,9 @@ function offerWords(view: TraitorsView, offer: RecruitmentRecord): string {
   return mine ? `Night ${offer.round}: you refused the traitors’ offer${how}.` : `Night ${offer.round}: ${who} refused the offer${how}.`;
 }
 
-/** The recruitment offers this seat knows of (none for almost every faithful). */
+/** The recruitment offers this seat knows of (none for almost every faithful); the spectator's: all. */
 function offerLines(view: TraitorsView): HTMLElement | null {
-  const offers = view.recruitments ?? [];
+  const offers = view.recruitments ?? view.spectator?.recruitments ?? [];
   if (offers.length === 0) return null;
   return h('ul', { class: 'offer-record', 'aria-label': 'Recruitment offers' }, ...offers.map((offer) => h('li', { text: offerWords(view, offer) })));
 }
