@@ -172,12 +172,12 @@ function nightPhase(state: TraitorsState): Phase {
 }
 
 /**
- * Tonight is a recruitment night when recruitment is on and this round's banishment removed a
- * traitor (the win check has already passed, so traitors and faithful both remain). Derived from
- * the state, so the night chat needs no flag.
+ * Tonight is a recruitment night when recruitment is on, this round's banishment removed a
+ * traitor, and traitors and faithful both remain. Derived from the state (whatever phases come
+ * between the banishment and the night), so the night chat needs no flag.
  */
 export function recruitsTonight(state: TraitorsState): boolean {
-  if (!state.config.recruitment) return false;
+  if (!state.config.recruitment || state.aliveTraitors === 0 || state.aliveFaithful === 0) return false;
   const last = state.eliminations[state.eliminations.length - 1];
   return last !== undefined && last.cause === 'banished' && last.round === state.round && state.roles[last.seat] === 'traitor';
 }
