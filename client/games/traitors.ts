@@ -52,6 +52,8 @@ function phaseLabel(payload: StatePayload): string {
       return 'Introductions';
     case 'discussion':
       return `Round ${r} · Discussion${view.phase.passes > 1 ? ` ${view.phase.pass}/${view.phase.passes}` : ''}`;
+    case 'postBanishment':
+      return `Round ${r} · After the banishment`;
     case 'beliefs':
       return `Round ${r} · Private suspicions`;
     case 'roundTable':
@@ -59,7 +61,7 @@ function phaseLabel(payload: StatePayload): string {
     case 'night':
       return `Round ${r} · Night`;
     case 'nightChat':
-      return `Round ${r} · Night · Traitors confer`;
+      return `Round ${r} · Night · Traitors confer${view.phase.passes > 1 ? ` ${view.phase.pass}/${view.phase.passes}` : ''}`;
     case 'nightVote':
       return view.phase.ballot === 'recruit' ? `Round ${r} · Night · The offer` : `Round ${r} · Night · The murder`;
     case 'offer':
@@ -219,6 +221,8 @@ function ballotOutcome(view: TraitorsView, ballot: BallotRecord): string {
       ? ` — tied, broken by lot: ${ballot.eliminated !== null ? view.names[ballot.eliminated] : 'nobody'}`
       : tie && ballot.tieBreak === 'firstVote'
         ? ` — tied, the first vote cast decides: ${ballot.eliminated !== null ? view.names[ballot.eliminated] : 'nobody'}`
+        : tie && ballot.tieBreak === 'firstVoteInSeatOrder'
+          ? ` — tied, the first vote in seat order decides: ${ballot.eliminated !== null ? view.names[ballot.eliminated] : 'nobody'}`
         : tie && !isNightBallot(ballot.ballot)
           ? ` — tied: ${listOf(ballot.top.map((seat) => view.names[seat]))} go to a revote`
           : '';
@@ -265,13 +269,15 @@ function voteRecord(view: TraitorsView): HTMLElement | null {
     const round = entry.kind === 'ballot' ? entry.ballot.round : entry.record.round;
     rounds.set(round, [...(rounds.get(round) ?? []), entry]);
   }
+  // with hidden votes (the reference preset) a seat's record holds the eliminations only
+  const title = view.votesRevealed || entries.some((e) => e.kind === 'ballot') ? 'Vote record' : 'Eliminations';
   return h(
     'details',
     { class: 'vote-record' },
-    h('summary', { text: 'Vote record' }),
+    h('summary', { text: title }),
     h(
       'ol',
-      { class: 'record-rounds', 'aria-label': 'Vote record, round by round' },
+      { class: 'record-rounds', 'aria-label': `${title}, round by round` },
       ...[...rounds].map(([round, list]) => h('li', { class: 'record-round' }, h('h4', { text: `Round ${round}` }), h('ul', { class: 'record-entries' }, ...list.map((entry) => recordItem(view, entry))))),
     ),
   );
@@ -317,6 +323,7 @@ function announcements(previous: StatePayload, next: StatePayload): string[] {
 
 function statementTag(record: StatementRecord): string {
   if (record.purpose === 'introduction') return 'Introduction';
+  if (record.purpose === 'postBanishment') return `Round ${record.round} · after the banishment`;
   if (record.channel === 'traitors') return `Night ${record.round}`;
   return `Round ${record.round}`;
 }
@@ -343,13 +350,18 @@ function eventLine(view: TraitorsView, entry: RecordEntry): ChatLine {
   return { key: `e-${isNightBallot(ballot.ballot) ? 'night' : 'ballot'}-${entry.index}`, seat: ballot.eliminated ?? ballot.top[0] ?? 0, text: `${what} — ${ballotOutcome(view, ballot)}.`, tag: null, skipped: false, event: true, eventKind: 'votes' };
 }
 
-/** Statements and event lines in the order they happened: a round's talk comes before its votes. */
+/**
+ * Statements and event lines in the order they happened: a round's talk comes before its votes,
+ * and the talk after a banishment after the banishment.
+ */
 function withEvents(view: TraitorsView, statements: ChatLine[], records: readonly StatementRecord[], events: RecordEntry[]): ChatLine[] {
   const merged: ChatLine[] = [];
   let next = 0;
   for (const entry of events) {
     const round = entry.kind === 'ballot' ? entry.ballot.round : entry.record.round;
-    while (next < records.length && records[next].round <= round) merged.push(statements[next++]);
+    const pastBanishment = entry.kind === 'ballot' ? isNightBallot(entry.ballot.ballot) : entry.record.cause === 'murdered';
+    const before = (r: StatementRecord) => r.round < round || (r.round === round && (r.purpose !== 'postBanishment' || pastBanishment));
+    while (next < records.length && before(records[next])) merged.push(statements[next++]);
     merged.push(eventLine(view, entry));
   }
   return [...merged, ...statements.slice(next)];
@@ -358,11 +370,17 @@ function withEvents(view: TraitorsView, statements: ChatLine[], records: readonl
 function conversations(payload: StatePayload): Conversation[] {
   const view = traitorsView(payload);
   const phase = view.phase.kind;
-  const publicSpeaker = speakingNow(payload, phase === 'introductions' || phase === 'discussion' ? view.speaker : null);
+  const publicSpeaker = speakingNow(payload, phase === 'introductions' || phase === 'discussion' || phase === 'postBanishment' ? view.speaker : null);
   const record = traitorsRecord(view);
   const publicEvents = record.filter((entry) => entry.kind === 'elimination' || !isNightBallot(entry.ballot.ballot));
   const list: Conversation[] = [
-    { id: 'public', title: 'Round table', secret: false, lines: withEvents(view, lines(view.statements, 'p'), view.statements, publicEvents), speaker: publicSpeaker },
+    {
+      id: 'public',
+      title: 'Round table',
+      secret: false,
+      lines: [...moderatorLines(view), ...withEvents(view, lines(view.statements, 'p'), view.statements, publicEvents)],
+      speaker: publicSpeaker,
+    },
   ];
   if (view.traitorChat) {
     const nightEvents = record.filter((entry) => entry.kind === 'ballot' && isNightBallot(entry.ballot.ballot));
@@ -377,6 +395,18 @@ function offerEventLines(view: TraitorsView): ChatLine[] {
   return (view.recruitments ?? []).map((offer, index) => ({ key: `e-offer-${index}-${String(offer.accepted)}`, seat: offer.seat, text: offerWords(view, offer), tag: null, skipped: false, event: true, eventKind: 'votes' }));
 }
 
+/** The moderator's introductions (`introductions: "biographies"`), read before round 1. */
+function moderatorLines(view: TraitorsView): ChatLine[] {
+  const read = view.biographies;
+  if (!read) return [];
+  const out: ChatLine[] = read.biographies.map((b) => ({ key: `bio-${b.seat}`, seat: b.seat, text: `Moderator: ${b.text}`, tag: null, skipped: false, event: true }));
+  if (read.unknown.length > 0) {
+    const who = read.unknown.map((s) => view.names[s]).join(', ');
+    out.push({ key: 'bio-unknown', seat: read.unknown[0], text: `Moderator: I have no background information about ${who}.`, tag: null, skipped: false, event: true });
+  }
+  return out;
+}
+
 /** Which conversation to bring forward in this phase. */
 export function focusedConversation(payload: StatePayload): string {
   const view = traitorsView(payload);
@@ -387,6 +417,7 @@ const SPEAK_PROMPTS: Record<string, string> = {
   introduction: 'Introduce yourself to the table.',
   discussion: 'Your turn at the round table: who do you suspect, and why?',
   traitorChat: 'Whisper to your fellow traitors: who should die tonight?',
+  postBanishment: 'The banished player’s role is out. Your thoughts on it?',
 };
 
 /** The offer's two answers, in the words the offered player reads. */
@@ -410,6 +441,7 @@ function controls(payload: StatePayload, store: Store): HTMLElement {
       let prompt = ownValue(SPEAK_PROMPTS, pending.purpose) ?? 'Your turn to speak.';
       if (pending.purpose === 'traitorChat' && view.phase.kind === 'nightChat' && view.phase.ballot === 'recruit') prompt = 'A traitor was banished: tonight there is no murder. Whisper to your fellow traitors: whom should we offer to join us?';
       if (pending.purpose === 'discussion' && view.phase.kind === 'discussion' && view.phase.pass > 1) prompt = 'Your turn again: answer what was said.';
+      if (pending.purpose === 'traitorChat' && view.phase.kind === 'nightChat' && view.phase.passes > 1 && view.phase.pass === view.phase.passes) prompt = 'Time to agree: whom do the traitors murder tonight?';
       const placeholder = pending.channel === 'traitors' ? 'Only traitors read this…' : 'Speak to the table…';
       return speakControl(store, pending, prompt, placeholder);
     }
@@ -446,6 +478,7 @@ function waitingText(payload: StatePayload): string {
   switch (view.phase.kind) {
     case 'introductions':
     case 'discussion':
+    case 'postBanishment':
       return `${prefix}${awayText(payload, view.phase.speaker) ?? `${name(view.phase.speaker)} is speaking…`}`;
     case 'nightChat':
       return `${prefix}${awayText(payload, view.phase.speaker) ?? `${name(view.phase.speaker)} is whispering…`}`;

@@ -202,6 +202,8 @@ export class TraitorsScene extends StoreScene implements MomentPlayer {
         return 'Everyone says who they are';
       case 'discussion':
         return `Discussion${view.phase.passes > 1 ? ` · pass ${view.phase.pass} of ${view.phase.passes}` : ''}`;
+      case 'postBanishment':
+        return `After ${view.names[view.phase.banished]}'s banishment`;
       case 'beliefs':
         return 'Private suspicions';
       case 'roundTable':
@@ -209,7 +211,7 @@ export class TraitorsScene extends StoreScene implements MomentPlayer {
       case 'night':
         return 'Night falls…';
       case 'nightChat':
-        return 'The traitors confer';
+        return view.phase.passes > 1 && view.phase.pass === view.phase.passes ? 'The traitors agree on a victim' : 'The traitors confer';
       case 'nightVote':
         return view.phase.ballot === 'recruit' ? 'The traitors choose whom to recruit' : 'The traitors choose a victim';
       case 'offer':
@@ -333,7 +335,7 @@ export class TraitorsScene extends StoreScene implements MomentPlayer {
     const records = night && view.traitorChat ? view.traitorChat : view.statements;
     const last = records[records.length - 1];
     if (!last || last.skipped || !last.text) return;
-    if (view.phase.kind !== 'introductions' && view.phase.kind !== 'discussion' && !night) return;
+    if (view.phase.kind !== 'introductions' && view.phase.kind !== 'discussion' && view.phase.kind !== 'postBanishment' && !night) return;
     const seat = geo.seats[last.seat];
     const maxW = Math.min(this.w * (geo.compact ? 0.62 : 0.36), 340);
     const text = last.text.length > 180 ? `${last.text.slice(0, 177)}…` : last.text;

@@ -32,6 +32,7 @@ import { registerTableMomentTests } from './table-moments.ts';
 import { registerStartGateTests } from './start-gate.ts';
 import { registerTakeoverTests } from './takeover.ts';
 import { registerRecruitmentTests } from './recruitment.ts';
+import { registerTraitorsReferenceTests } from './traitors-reference.ts';
 
 const OUT = path.join(REPO_ROOT, 'test-results');
 mkdirSync(OUT, { recursive: true });
@@ -262,6 +263,8 @@ registerTableMomentTests(test, shot);
 registerStartGateTests(test, shot);
 // takeovers: the badge and chat line for the other player, the notice for the returning one (test/browser/takeover.ts)
 registerTakeoverTests(test, shot);
+// the Traitors reference preset: biographies, hidden votes, the talk after a banishment (test/browser/traitors-reference.ts)
+registerTraitorsReferenceTests(test, shot);
 
 registerRecruitmentTests(test, shot);
 

@@ -13,10 +13,16 @@ const configArb: fc.Arbitrary<TraitorsConfig> = fc
   .record({
     players: fc.integer({ min: 4, max: 10 }),
     traitorPick: fc.nat(),
-    tieBreak: fc.constantFrom('revote', 'random', 'firstVote'),
+    tieBreak: fc.constantFrom('revote', 'random', 'firstVote', 'firstVoteInSeatOrder'),
     beliefs: fc.constantFrom('all', 'agents', 'off'),
     agentMask: fc.nat({ max: 1023 }),
-    introductions: fc.boolean(),
+    introductions: fc.constantFrom(true, false, 'statements', 'biographies'),
+    personaMask: fc.nat({ max: 1023 }),
+    winCheck: fc.constantFrom('afterEach', 'afterNight', undefined),
+    nightTieBreak: fc.constantFrom('random', 'firstVote', 'firstVoteInSeatOrder', undefined),
+    showVotes: fc.constantFrom(true, false, undefined),
+    speakingOrder: fc.constantFrom('rotate', 'seat', undefined),
+    postBanishDiscussion: fc.constantFrom(true, false, undefined),
     discussionPasses: fc.integer({ min: 1, max: 2 }),
     traitorChatPasses: fc.integer({ min: 0, max: 2 }),
     revealRoleOnBanish: fc.boolean(),
@@ -24,9 +30,11 @@ const configArb: fc.Arbitrary<TraitorsConfig> = fc
     maxRounds: fc.integer({ min: 1, max: 8 }),
     recruitment: fc.constantFrom(false, false, { refusal: 'none' }, { refusal: 'murdered' }),
   })
-  .map(({ players, traitorPick, agentMask, ...rest }) =>
+  .map(({ players, traitorPick, agentMask, personaMask, ...rest }) =>
     TraitorsConfigSchema.parse({
       ...rest,
+      // biographies for some seats (none at all skips the moderator's introductions)
+      personas: Array.from({ length: players }, (_, s) => (personaMask & (1 << s) ? { traits: { age: 30 + s, profession: 'Baker', genderPronoun: 'they' } } : null)),
       players,
       traitors: 1 + (traitorPick % Math.floor((players - 1) / 2)),
       agentSeats: Array.from({ length: players }, (_, s) => s).filter((s) => agentMask & (1 << s)),
@@ -135,8 +143,12 @@ function checkNoHiddenChoices(state: TraitorsState, seat: SeatId, v: TraitorsVie
     check(!('target' in obj && 'seat' in obj), () => `a cast vote outside the revealed ballots (${where()}): ${JSON.stringify(obj)}`);
     check(!('suspicion' in obj || 'castVotes' in obj || 'beliefs' in obj), () => `beliefs or cast votes in a seat view (${where()})`);
   }
-  // a recruit sees the night ballots from the night it joined on: a subset of the revealed records
-  check(v.ballots === state.ballots && (v.nightBallots === null || v.nightBallots === state.nightBallots || v.nightBallots.every((b) => state.nightBallots.includes(b))), () => `ballots other than the revealed ones (${where()})`);
+  if (state.config.showVotes === false) {
+    check(v.ballots.length === 0 && (v.nightBallots === null || v.nightBallots.length === 0), () => `a ballot in a seat view with hidden votes (${where()})`);
+  } else {
+    // a recruit sees the night ballots from the night it joined on: a subset of the revealed records
+    check(v.ballots === state.ballots && (v.nightBallots === null || v.nightBallots === state.nightBallots || v.nightBallots.every((b) => state.nightBallots.includes(b))), () => `ballots other than the revealed ones (${where()})`);
+  }
   check(v.myBeliefs === state.latestBeliefs[seat], () => `beliefs not the seat's own (${where()})`);
   const phase = state.phase;
   const own = phase.kind === 'vote' ? phase.cast.find((c) => c.seat === seat) : undefined;
@@ -145,7 +157,7 @@ function checkNoHiddenChoices(state: TraitorsState, seat: SeatId, v: TraitorsVie
 }
 
 /**
- * (4) Recruitment stays between the traitors and the offered seat: a faithful seat never offered
+ * (5) Recruitment stays between the traitors and the offered seat: a faithful seat never offered
  * sees no offer in its view, owes nothing during one, and receives none of the offer's events;
  * a recruit's view follows its current role.
  */
@@ -175,6 +187,20 @@ function checkRecruitmentSecrecy(before: TraitorsState | undefined, state: Trait
   }
 }
 
+/** (4) With hidden votes, nothing a seat sees — its view or any event sent to it — holds another seat's vote or a tally. */
+function checkHiddenVotes(state: TraitorsState, event: TraitorsEvent, seat: SeatId, v: TraitorsView): void {
+  const where = () => `seat ${seat}, round ${state.round}, event ${event.type}`;
+  check(v.ballots.length === 0 && (v.nightBallots ?? []).length === 0, () => `a ballot in a seat view (${where()})`);
+  for (const obj of objectsOutsideBallots(v)) {
+    check(!('target' in obj && 'seat' in obj) && !('tally' in obj) && !('votes' in obj), () => `a vote or tally in a seat view (${where()}): ${JSON.stringify(obj)}`);
+  }
+  const audience = traitors.audience(state, event);
+  if (audience !== null && !audience.includes(seat)) return;
+  check(event.type !== 'votesRevealed' && event.type !== 'tieBroken', () => `a ballot's result sent to a seat (${where()})`);
+  const aVote = event.type === 'vote' || (event.type === 'timeout' && event.pendingKind === 'vote');
+  check(!aVote || event.seat === seat, () => `another seat's vote sent to seat ${seat} (${where()})`);
+}
+
 describe('traitors properties over random legal play (with timeouts)', () => {
   it('(1) no faithful view ever identifies an unrevealed traitor, and (3) no view holds hidden votes or beliefs', () => {
     fc.assert(
@@ -196,7 +222,7 @@ describe('traitors properties over random legal play (with timeouts)', () => {
     );
   });
 
-  it('(4) recruitment: no uninvolved faithful learns of an offer or of the recruit; recruits see their new side', () => {
+  it('(5) recruitment: no uninvolved faithful learns of an offer or of the recruit; recruits see their new side', () => {
     let offers = 0;
     let accepted = 0;
     fc.assert(
@@ -257,5 +283,25 @@ describe('traitors properties over random legal play (with timeouts)', () => {
       }),
       { numRuns: 30 },
     );
+  });
+
+  it('(4) with hidden votes no seat view, and no event a seat receives, holds another seat\'s vote', () => {
+    let hiddenBallots = 0;
+    fc.assert(
+      fc.property(playArb, ({ config, seed, choices }) => {
+        const hidden = { ...config, showVotes: false };
+        const m = playRandomly(hidden, seed, choices, () => {});
+        let state: TraitorsState | undefined;
+        for (const event of m.log) {
+          state = traitors.reduce(state, event);
+          if (event.type === 'votesRevealed') hiddenBallots++;
+          for (let seat = 0; seat < hidden.players; seat++) checkHiddenVotes(state, event, seat, traitors.view(state, seat));
+        }
+        // the spectator still sees every ballot
+        expect(traitors.view(state!, 'spectator').ballots).toBe(state!.ballots);
+      }),
+      { numRuns: 60 },
+    );
+    expect(hiddenBallots).toBeGreaterThan(60);
   });
 });

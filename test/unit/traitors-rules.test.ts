@@ -68,7 +68,7 @@ const last = <T>(xs: readonly T[]) => xs[xs.length - 1];
 
 describe('traitors config', () => {
   it('has table first (the live default) and paper as the reference setup', () => {
-    expect(Object.keys(traitors.presets)).toEqual(['table', 'paper']);
+    expect(Object.keys(traitors.presets)).toEqual(['table', 'paper', 'reference']);
     const paper = traitors.presets.paper;
     expect([paper.players, paper.traitors, paper.tieBreak, paper.beliefs, paper.introductions]).toEqual([10, 3, 'firstVote', 'agents', true]);
     const table = traitors.presets.table;

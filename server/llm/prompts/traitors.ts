@@ -79,7 +79,10 @@ function eliminationLines(view: SeatView, round: number): string[] {
 
 function fullRound(view: SeatView, round: number): string[] {
   const lines: string[] = [round === 0 ? '### Introductions' : `### Round ${round}`];
-  const statements = view.statements.filter((s) => s.round === round);
+  const all = view.statements.filter((s) => s.round === round);
+  // the statements after a banishment come after it, not inside the discussion's passes
+  const statements = all.filter((s) => s.purpose !== 'postBanishment');
+  const afterBanishment = all.filter((s) => s.purpose === 'postBanishment');
   if (round === 0) lines.push(...statements.map((s) => say(s, view)));
   else {
     for (const pass of [...new Set(statements.map((s) => s.pass))]) {
@@ -89,6 +92,7 @@ function fullRound(view: SeatView, round: number): string[] {
   for (const b of view.ballots.filter((x) => x.round === round)) lines.push(`${ballotTitle(b)}: ${votesLine(b, view)}`);
   const banished = eliminationLines(view, round).filter((l) => l.startsWith('Banished'));
   lines.push(...banished);
+  if (afterBanishment.length) lines.push('After the banishment:', ...afterBanishment.map((s) => say(s, view)));
   const chat = (view.traitorChat ?? []).filter((s) => s.round === round);
   if (chat.length) lines.push('Night, traitors only:', ...chat.map((s) => say(s, view)));
   for (const b of (view.nightBallots ?? []).filter((x) => x.round === round)) lines.push(`${ballotTitle(b)}: ${votesLine(b, view)}`);
@@ -147,6 +151,7 @@ function task(view: SeatView, input: PromptInput<TraitorsView>): string {
         if (recruiting) return `Night: a traitor was banished today, so tonight there is no murder: the traitors offer one faithful player to join them. Talk privately with your fellow traitors (only they see this) about whom to offer. The living faithful: ${prey.join(', ')}.`;
         return `Night: talk privately with your fellow traitors (only they see this) about whom to murder tonight and how to play tomorrow. The living faithful: ${prey.join(', ')}.`;
       }
+      if (p.purpose === 'postBanishment') return `After the banishment: say once, publicly, what you make of it and whom you now suspect. Every player hears you. Remember that you are ${rolePhrase}.`;
       const phase = view.phase.kind === 'discussion' ? view.phase : null;
       const pass = phase ? ` (pass ${phase.pass} of ${phase.passes}: ${phase.pass === 1 ? 'make your statement' : 'react to what has been said'})` : '';
       return `Discussion${pass}: it is your turn to speak publicly. Every player hears you. Remember that you are ${rolePhrase}.`;

@@ -63,7 +63,10 @@ const TRAITORS_LIVE_METRICS: readonly ShownMetric[] = [
 function phaseWord(phase: Phase): string {
   switch (phase.kind) {
     case 'introductions':
+    case 'biographies':
       return 'intro';
+    case 'postBanishment':
+      return 'after banish';
     case 'nightChat':
       return 'night';
     case 'offering':

@@ -1,4 +1,6 @@
 import type { SeatId } from '../../engine/actions.ts';
+import { biography } from '../../personas.ts';
+import { ruleSet } from './config.ts';
 import type {
   BallotRecord,
   CastVote,
@@ -24,6 +26,8 @@ export function reduce(state: TraitorsState | undefined, event: TraitorsEvent): 
   switch (event.type) {
     case 'statement':
       return recordStatement(state, event.text, false);
+    case 'biographiesRead':
+      return { ...state, biographies: { biographies: event.biographies, unknown: event.unknown }, phase: { kind: 'dawn' } };
     case 'beliefs':
       return recordBeliefs(state, event.seat, event.suspicion, false);
     case 'vote':
@@ -52,7 +56,10 @@ export function reduce(state: TraitorsState | undefined, event: TraitorsEvent): 
         eliminations: [...state.eliminations, { seat: event.seat, round: event.round, cause: 'banished', role: event.role }],
       };
       // the night's ballot depends on who was just banished (a traitor: recruitment, when on)
-      return { ...next, phase: nightPhase(next) };
+      return {
+        ...next,
+        phase: ruleSet(state.config).postBanishDiscussion ? { kind: 'postBanishment', banished: event.seat, order: turnOrder(next, next.round), index: 0 } : nightPhase(next),
+      };
     }
     case 'murdered': {
       const next = eliminate(state, event.seat);
@@ -108,9 +115,27 @@ function initialState(event: SetupEvent): TraitorsState {
     latestBeliefs: new Array<Suspicion | null>(n).fill(null),
     beliefs: [],
     recruitments: [],
+    biographies: null,
   };
-  if (!config.introductions) return base;
+  const introductions = ruleSet(config).introductions;
+  if (introductions === 'off') return base;
+  if (introductions === 'biographies') {
+    // as in the reference, the phase is skipped when nobody has a biography
+    return biographiesOf(config.personas, event.names).biographies.length > 0 ? { ...base, phase: { kind: 'biographies' } } : base;
+  }
   return { ...base, phase: { kind: 'introductions', order: Array.from({ length: n }, (_, i) => i), index: 0 } };
+}
+
+/** What the moderator reads: each seat's biography (built from its persona), and the seats without one. */
+export function biographiesOf(personas: TraitorsState['config']['personas'], names: readonly string[]): { biographies: { seat: SeatId; text: string }[]; unknown: SeatId[] } {
+  const biographies: { seat: SeatId; text: string }[] = [];
+  const unknown: SeatId[] = [];
+  for (let seat = 0; seat < names.length; seat++) {
+    const text = biography(names[seat], personas?.[seat]);
+    if (text === null) unknown.push(seat);
+    else biographies.push({ seat, text });
+  }
+  return { biographies, unknown };
 }
 
 function seatsWhere(roles: readonly Role[], role: Role): SeatId[] {
@@ -121,11 +146,12 @@ function seatsWhere(roles: readonly Role[], role: Role): SeatId[] {
 
 /**
  * Living seats in turn order for a round: seat order, starting one seat later each round
- * (round r starts at seat (r−1) mod N, or the next living seat after it).
+ * (round r starts at seat (r−1) mod N, or the next living seat after it); with
+ * `speakingOrder: "seat"` always from the lowest seat.
  */
 export function turnOrder(state: TraitorsState, round: number, onlyTraitors = false): SeatId[] {
   const n = state.alive.length;
-  const start = (((round - 1) % n) + n) % n;
+  const start = ruleSet(state.config).speakingOrder === 'seat' ? 0 : (((round - 1) % n) + n) % n;
   const order: SeatId[] = [];
   for (let i = 0; i < n; i++) {
     const s = (start + i) % n;
@@ -165,6 +191,8 @@ function afterDiscussion(state: TraitorsState): Phase {
 }
 
 function nightPhase(state: TraitorsState): Phase {
+  // no traitor left (possible when the win check waits for the night): no night
+  if (state.aliveTraitors === 0) return { kind: 'dawn' };
   if (state.config.traitorChatPasses > 0) {
     return { kind: 'nightChat', pass: 1, order: turnOrder(state, state.round, true), index: 0 };
   }
@@ -194,6 +222,7 @@ function nightVotePhase(state: TraitorsState): Phase {
 
 function recordStatement(state: TraitorsState, text: string, skipped: boolean): TraitorsState {
   const phase = state.phase;
+  if (phase.kind === 'postBanishment') return recordPostBanishment(state, phase, text, skipped);
   if (phase.kind !== 'introductions' && phase.kind !== 'discussion' && phase.kind !== 'nightChat') {
     throw new Error(`traitors: a statement in phase ${phase.kind}`);
   }
@@ -218,6 +247,12 @@ function recordStatement(state: TraitorsState, text: string, skipped: boolean): 
   return night
     ? { ...state, traitorChat: [...state.traitorChat, record], phase: nextPhase }
     : { ...state, statements: [...state.statements, record], phase: nextPhase };
+}
+
+function recordPostBanishment(state: TraitorsState, phase: Extract<Phase, { kind: 'postBanishment' }>, text: string, skipped: boolean): TraitorsState {
+  const record: StatementRecord = { seat: phase.order[phase.index], round: state.round, pass: 1, channel: 'public', purpose: 'postBanishment', text, skipped };
+  const index = phase.index + 1;
+  return { ...state, statements: [...state.statements, record], phase: index < phase.order.length ? { ...phase, index } : nightPhase(state) };
 }
 
 function recordBeliefs(state: TraitorsState, seat: SeatId, suspicion: Suspicion, timedOut: boolean): TraitorsState {
@@ -264,7 +299,8 @@ function revealVotes(state: TraitorsState, event: VotesRevealedEvent): TraitorsS
   } else if (event.ballot === 'banish' && state.config.tieBreak === 'revote') {
     phase = { kind: 'vote', ballot: 'revote', voters: livingSeats(state), candidates: top, cast: [] };
   } else {
-    const mode = event.ballot === 'banish' && state.config.tieBreak === 'firstVote' ? 'firstVote' : 'random';
+    const rule = isNightBallot(event.ballot) ? ruleSet(state.config).nightTieBreak : state.config.tieBreak;
+    const mode = rule === 'firstVote' || rule === 'firstVoteInSeatOrder' ? rule : 'random';
     phase = { kind: 'tieBreak', ballot: event.ballot, mode, candidates: top, cast: event.votes };
   }
   return { ...next, phase };

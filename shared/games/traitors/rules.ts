@@ -2,9 +2,9 @@ import type { Action, Pending, SeatId } from '../../engine/actions.ts';
 import type { Outcome, Rejection } from '../../engine/game.ts';
 import { fitsVisible, visibleLength } from '../../text.ts';
 import { Purpose, Rng, RngKey, type Seed } from '../../engine/rng.ts';
-import type { TraitorsConfig } from './config.ts';
-import { tallyVotes } from './reduce.ts';
-import type { CastVote, Role, Suspicion, TimeoutEvent, TraitorsEvent, TraitorsState, Winner } from './types.ts';
+import { ruleSet, type TraitorsConfig } from './config.ts';
+import { biographiesOf, tallyVotes } from './reduce.ts';
+import type { CastVote, Role, SpeechPurpose, Suspicion, TimeoutEvent, TraitorsEvent, TraitorsState, Winner } from './types.ts';
 import { OFFER_OPTIONS } from './types.ts';
 
 export { reduce } from './reduce.ts';
@@ -32,12 +32,13 @@ export function pending(state: TraitorsState, seat: SeatId): Pending | null {
     case 'introductions':
     case 'discussion':
     case 'nightChat':
+    case 'postBanishment':
       if (phase.order[phase.index] !== seat) return null;
       return {
         kind: 'speak',
         maxChars: config.maxStatementChars,
         channel: phase.kind === 'nightChat' ? 'traitors' : 'public',
-        purpose: phase.kind === 'introductions' ? 'introduction' : phase.kind === 'nightChat' ? 'traitorChat' : 'discussion',
+        purpose: speechPurpose(phase.kind),
         timeLimitSec: config.timeouts.speak,
       };
     case 'beliefs':
@@ -53,6 +54,10 @@ export function pending(state: TraitorsState, seat: SeatId): Pending | null {
     default:
       return null;
   }
+}
+
+function speechPurpose(kind: 'introductions' | 'discussion' | 'nightChat' | 'postBanishment'): SpeechPurpose {
+  return kind === 'introductions' ? 'introduction' : kind === 'nightChat' ? 'traitorChat' : kind === 'postBanishment' ? 'postBanishment' : 'discussion';
 }
 
 function hasVoted(cast: readonly CastVote[], seat: SeatId): boolean {
@@ -135,16 +140,16 @@ export function actionEvent(state: TraitorsState, seat: SeatId, action: Action):
   switch (action.kind) {
     case 'speak': {
       const p = pending(state, seat);
-      if (p?.kind !== 'speak' || (phase.kind !== 'introductions' && phase.kind !== 'discussion' && phase.kind !== 'nightChat')) {
+      if (p?.kind !== 'speak' || (phase.kind !== 'introductions' && phase.kind !== 'discussion' && phase.kind !== 'nightChat' && phase.kind !== 'postBanishment')) {
         throw new Error('traitors: speak out of turn');
       }
       return {
         type: 'statement',
         seat,
         round: state.round,
-        pass: phase.kind === 'introductions' ? 1 : phase.pass,
+        pass: phase.kind === 'discussion' || phase.kind === 'nightChat' ? phase.pass : 1,
         channel: p.channel,
-        purpose: p.purpose as 'introduction' | 'discussion' | 'traitorChat',
+        purpose: p.purpose as SpeechPurpose,
         text: action.text,
       };
     }
@@ -176,7 +181,7 @@ export function timeoutEvent(state: TraitorsState, seat: SeatId): TimeoutEvent {
       return {
         ...base,
         pendingKind: 'speak',
-        purpose: p.purpose as 'introduction' | 'discussion' | 'traitorChat',
+        purpose: p.purpose as SpeechPurpose,
         defaultApplied: 'skip',
         pass: phase.kind === 'discussion' || phase.kind === 'nightChat' ? phase.pass : 1,
         channel: p.channel,
@@ -205,9 +210,14 @@ export function winnerOf(state: TraitorsState): { winner: Winner; reason: 'noTra
 export function settle(state: TraitorsState): TraitorsEvent | null {
   const phase = state.phase;
   if (phase.kind === 'over') return null;
-  const win = winnerOf(state);
+  // "afterNight" (the reference loop): only once the night is over, so a banishment that reaches parity is still followed by a murder
+  const win = ruleSet(state.config).winCheck === 'afterEach' || phase.kind === 'dawn' ? winnerOf(state) : null;
   if (win) return { type: 'gameOver', ...win, round: state.round, roles: state.roles.slice() };
   switch (phase.kind) {
+    case 'biographies': {
+      const read = biographiesOf(state.config.personas, state.names);
+      return { type: 'biographiesRead', biographies: read.biographies, unknown: read.unknown };
+    }
     case 'dawn':
       if (state.round >= state.config.maxRounds) {
         // safety cap: the traitors survived to the end, as in the show's final
@@ -226,6 +236,11 @@ export function settle(state: TraitorsState): TraitorsEvent | null {
       if (phase.mode === 'firstVote') {
         const first = phase.cast.find((v) => v.target !== null && phase.candidates.includes(v.target));
         return { type: 'tieBroken', round: state.round, ballot: phase.ballot, mode: 'firstVote', candidates: phase.candidates.slice(), chosen: first!.target! };
+      }
+      if (phase.mode === 'firstVoteInSeatOrder') {
+        let lowest: CastVote | null = null;
+        for (const v of phase.cast) if (v.target !== null && phase.candidates.includes(v.target) && (lowest === null || v.seat < lowest.seat)) lowest = v;
+        return { type: 'tieBroken', round: state.round, ballot: phase.ballot, mode: 'firstVoteInSeatOrder', candidates: phase.candidates.slice(), chosen: lowest!.target! };
       }
       const rng = Rng.from(state.rng);
       const chosen = rng.pick(phase.candidates);

@@ -20,8 +20,11 @@ export function isNightBallot(ballot: Ballot): ballot is 'murder' | 'recruit' {
 export const OFFER_OPTIONS = ['accept', 'refuse'] as const;
 export type OfferAnswer = (typeof OFFER_OPTIONS)[number];
 export type Channel = 'public' | 'traitors';
-export type SpeechPurpose = 'introduction' | 'discussion' | 'traitorChat';
+/** `postBanishment`: the one statement each living player makes after a banishment is revealed (`postBanishDiscussion`). */
+export type SpeechPurpose = 'introduction' | 'discussion' | 'traitorChat' | 'postBanishment';
 export type EndReason = 'noTraitorsLeft' | 'traitorsReachedParity' | 'maxRounds';
+/** How a tie was settled (see TIE_BREAKS in config.ts). */
+export type TieBreakMode = 'random' | 'firstVote' | 'firstVoteInSeatOrder';
 /** Suspicion 0..100 per target seat (keys are seat numbers as strings, as in JSON). */
 export type Suspicion = Record<string, number>;
 
@@ -62,7 +65,7 @@ export interface BallotRecord {
   /** the plurality: every target with the most votes (empty when everybody abstained) */
   top: readonly SeatId[];
   /** how a tie on this ballot was settled (null: no tie, or it went to a revote) */
-  tieBreak: 'random' | 'firstVote' | null;
+  tieBreak: TieBreakMode | null;
   /** who this ballot eliminated, if anyone */
   eliminated: SeatId | null;
 }
@@ -95,10 +98,21 @@ export interface BeliefsRecord {
   timedOut: boolean;
 }
 
+/** The moderator's introductions (`introductions: "biographies"`): each persona's biography, and who has none. */
+export interface BiographiesRecord {
+  biographies: readonly { seat: SeatId; text: string }[];
+  /** seats without a biography (the reference names them: "I do not have background information about …") */
+  unknown: readonly SeatId[];
+}
+
 // ---------------------------------------------------------------- phases
 
 export type Phase =
   | { kind: 'introductions'; order: readonly SeatId[]; index: number }
+  /** the moderator is about to read the biographies (the next event) */
+  | { kind: 'biographies' }
+  /** after a banishment: each living player speaks once, then the night */
+  | { kind: 'postBanishment'; banished: SeatId; order: readonly SeatId[]; index: number }
   /** between rounds: the next event starts a round (or ends the game at maxRounds) */
   | { kind: 'dawn' }
   /** a murder waits to be announced */
@@ -108,7 +122,7 @@ export type Phase =
   | { kind: 'nightChat'; pass: number; order: readonly SeatId[]; index: number }
   /** round-table ballots and the night ballot share one shape */
   | { kind: 'vote'; ballot: Ballot; voters: readonly SeatId[]; candidates: readonly SeatId[]; cast: readonly CastVote[] }
-  | { kind: 'tieBreak'; ballot: Ballot; mode: 'random' | 'firstVote'; candidates: readonly SeatId[]; cast: readonly CastVote[] }
+  | { kind: 'tieBreak'; ballot: Ballot; mode: TieBreakMode; candidates: readonly SeatId[]; cast: readonly CastVote[] }
   /** the ballot has a target; the next event banishes or murders them */
   | { kind: 'eliminating'; ballot: Ballot; seat: SeatId }
   /** the recruit ballot chose `seat`: the next event makes the offer */
@@ -151,6 +165,8 @@ export interface TraitorsState extends BaseState {
   beliefs: readonly BeliefsRecord[];
   /** recruitment offers, in order */
   recruitments: readonly RecruitmentRecord[];
+  /** the moderator's introductions, once read (null: none were read) */
+  biographies: BiographiesRecord | null;
 }
 
 // ---------------------------------------------------------------- events
@@ -171,6 +187,12 @@ export interface StatementEvent {
   channel: Channel;
   purpose: SpeechPurpose;
   text: string;
+}
+/** The moderator reads the personas' biographies (before round 1). Public. */
+export interface BiographiesReadEvent {
+  type: 'biographiesRead';
+  biographies: { seat: SeatId; text: string }[];
+  unknown: SeatId[];
 }
 export interface BeliefsEvent {
   type: 'beliefs';
@@ -212,7 +234,7 @@ export interface TieBrokenEvent {
   type: 'tieBroken';
   round: number;
   ballot: Ballot;
-  mode: 'random' | 'firstVote';
+  mode: TieBreakMode;
   candidates: SeatId[];
   chosen: SeatId;
   /** RNG state after a random draw (engine state: strip before showing players) */
@@ -265,6 +287,7 @@ export interface GameOverEvent {
 export type TraitorsEvent =
   | SetupEvent
   | StatementEvent
+  | BiographiesReadEvent
   | BeliefsEvent
   | VoteEvent
   | TimeoutEvent

@@ -1,9 +1,11 @@
 import type { SeatId } from '../../engine/actions.ts';
 import type { Viewer } from '../../engine/game.ts';
+import { ruleSet } from './config.ts';
 import type {
   Ballot,
   BallotRecord,
   BeliefsRecord,
+  BiographiesRecord,
   CastVote,
   EliminationRecord,
   EndReason,
@@ -26,6 +28,8 @@ import type { RefusalCost } from './config.ts';
 export type PhaseView =
   | { kind: 'introductions'; speaker: SeatId }
   | { kind: 'discussion'; pass: number; passes: number; order: readonly SeatId[]; speaker: SeatId }
+  /** after a banishment, each living player speaks once (`postBanishDiscussion`) */
+  | { kind: 'postBanishment'; banished: SeatId; order: readonly SeatId[]; speaker: SeatId }
   /** `waitingFor` only for the spectator: with beliefs "agents" it would tell which seats are agents */
   | { kind: 'beliefs'; waitingFor: SeatId[] | null }
   | { kind: 'roundTable'; ballot: 'banish' | 'revote'; candidates: readonly SeatId[]; waitingFor: SeatId[] }
@@ -74,10 +78,14 @@ export interface TraitorsView {
   statements: readonly StatementRecord[];
   /** the night chat: traitors and spectator only */
   traitorChat: readonly StatementRecord[] | null;
-  /** revealed round-table ballots */
+  /** revealed round-table ballots (none for a seat when `showVotes` is false: players learn only the eliminations) */
   ballots: readonly BallotRecord[];
-  /** night ballots, revealed to the traitors once all are in */
+  /** night ballots, revealed to the traitors once all are in (none when `showVotes` is false) */
   nightBallots: readonly BallotRecord[] | null;
+  /** the moderator's introductions, once read */
+  biographies: BiographiesRecord | null;
+  /** the table's rule: are votes revealed to the players (false: only the eliminations are) */
+  votesRevealed: boolean;
   /** tonight's victim before breakfast announces it (traitors and spectator) */
   pendingMurder: SeatId | null;
   /** the viewer's vote on the ballot in progress, once cast */
@@ -105,6 +113,8 @@ export function view(state: TraitorsState, viewer: Viewer): TraitorsView {
   const since = seat !== null && role === 'traitor' ? traitorSince(state, seat) : 0;
   const over = state.phase.kind === 'over';
   const hideMurder = !insider && !over && state.pendingMurder !== null;
+  // hidden votes: a seat never sees a ballot, only its own vote and the eliminations
+  const votesShown = spectator || ruleSet(state.config).showVotes;
   return {
     viewer,
     seat,
@@ -119,8 +129,10 @@ export function view(state: TraitorsState, viewer: Viewer): TraitorsView {
     eliminations: state.eliminations,
     statements: state.statements,
     traitorChat: insider ? fromRound(state.traitorChat, since) : null,
-    ballots: state.ballots,
-    nightBallots: insider ? fromRound(state.nightBallots, since) : null,
+    ballots: votesShown ? state.ballots : [],
+    nightBallots: insider ? (votesShown ? fromRound(state.nightBallots, since) : []) : null,
+    biographies: state.biographies,
+    votesRevealed: ruleSet(state.config).showVotes,
     pendingMurder: insider || over ? state.pendingMurder : null,
     myVote: seat === null ? null : ownVote(state, seat),
     myBeliefs: seat === null ? null : state.latestBeliefs[seat],
@@ -176,6 +188,8 @@ function phaseView(state: TraitorsState, insider: boolean, spectator: boolean, s
       return { kind: 'introductions', speaker: phase.order[phase.index] };
     case 'discussion':
       return { kind: 'discussion', pass: phase.pass, passes: state.config.discussionPasses, order: phase.order, speaker: phase.order[phase.index] };
+    case 'postBanishment':
+      return { kind: 'postBanishment', banished: phase.banished, order: phase.order, speaker: phase.order[phase.index] };
     case 'beliefs':
       return { kind: 'beliefs', waitingFor: spectator ? waitingFor(phase.asked, (s) => phase.done.includes(s)) : null };
     case 'vote': {
@@ -198,6 +212,7 @@ function phaseView(state: TraitorsState, insider: boolean, spectator: boolean, s
       return isNightBallot(phase.ballot) && !insider ? { kind: 'night' } : { kind: 'resolving' };
     case 'dawn':
     case 'breakfast':
+    case 'biographies':
       return { kind: 'between' };
     case 'over':
       return { kind: 'over', winner: phase.winner, reason: phase.reason };
@@ -206,7 +221,7 @@ function phaseView(state: TraitorsState, insider: boolean, spectator: boolean, s
 
 function speakerFor(state: TraitorsState, insider: boolean): SeatId | null {
   const phase = state.phase;
-  if (phase.kind === 'introductions' || phase.kind === 'discussion') return phase.order[phase.index];
+  if (phase.kind === 'introductions' || phase.kind === 'discussion' || phase.kind === 'postBanishment') return phase.order[phase.index];
   if (phase.kind === 'nightChat' && insider) return phase.order[phase.index];
   return null;
 }
@@ -224,6 +239,7 @@ function ownVote(state: TraitorsState, seat: SeatId): TraitorsView['myVote'] {
  * offer events name them explicitly, so either gives the same answer for them).
  */
 export function audience(state: TraitorsState, event: TraitorsEvent): SeatId[] | null {
+  const votesShown = ruleSet(state.config).showVotes;
   switch (event.type) {
     case 'setup':
       return []; // every role at once: spectator only (each seat learns its own role from its view)
@@ -233,18 +249,22 @@ export function audience(state: TraitorsState, event: TraitorsEvent): SeatId[] |
     case 'vote':
       return [event.seat];
     case 'timeout':
+      // a vote timeout is an abstention: a vote like any other
+      if (!votesShown && event.pendingKind === 'vote') return [event.seat];
       if (event.purpose === 'traitorChat' || event.purpose === 'murder' || event.purpose === 'recruit') return state.traitorSeats.slice();
       if (event.purpose === 'recruitOffer') return withSeat(state.traitorSeats, event.seat);
       if (event.pendingKind === 'speak') return null;
       return [event.seat];
     case 'votesRevealed':
     case 'tieBroken':
+      if (!votesShown) return []; // the tally and a tie's candidates are votes too: spectator only
       return isNightBallot(event.ballot) ? state.traitorSeats.slice() : null;
     case 'murdered':
       return state.traitorSeats.slice();
     case 'recruitOffered':
     case 'recruitAnswered':
       return withSeat(state.traitorSeats, event.seat);
+    case 'biographiesRead':
     case 'banished':
     case 'murderAnnounced':
     case 'roundStarted':

@@ -25,6 +25,10 @@ export const WEIGHTS = {
   suspectedByMurderVictim: 8,
   defendedRevealedTraitor: 10,
   accusedRevealedTraitor: -8,
+  // with hidden votes (showVotes false) what was said stands in for how people voted
+  accusedBanishedFaithful: 12,
+  accusedBanishedTraitor: -12,
+  accusedByMurderVictim: 8,
 } as const;
 
 function add(ev: Evidence, strongest: number[], seat: SeatId, weight: number, kind: Reason['kind'], other: SeatId): void {
@@ -88,12 +92,39 @@ export function readEvidence(view: TraitorsView, jitter: Rng | null = null): Evi
     }
   }
 
+  if (!view.votesRevealed) readAccusationsForVotes(view, ev, strongest, revealed);
+
   for (let s = 0; s < n; s++) {
     let v = ev.score[s];
     if (jitter) v += jitter.next() * 2;
     ev.score[s] = v < 0 ? 0 : v > 100 ? 100 : v;
   }
   return ev;
+}
+
+/**
+ * With hidden votes a sleuth reads accusations where it would read votes: who accused a player
+ * banished that round (revealed faithful: suspect; revealed traitor: cleared a little), and whom a
+ * murder victim accused. The reason stays a hunch: the speech templates for these reasons speak
+ * of votes, which nobody saw.
+ */
+function readAccusationsForVotes(view: TraitorsView, ev: Evidence, strongest: number[], revealed: readonly (Role | null)[]): void {
+  const banished = view.eliminations.filter((e) => e.cause === 'banished' && e.role !== null);
+  const murdered = view.eliminations.filter((e) => e.cause === 'murdered');
+  if (banished.length === 0 && murdered.length === 0) return;
+  const { readings } = digestStatements(view.statements, view.names);
+  for (let i = 0; i < view.statements.length; i++) {
+    const st = view.statements[i];
+    if (st.purpose !== 'discussion') continue;
+    for (const accused of readings[i].accused) {
+      if (accused === st.seat) continue;
+      for (const e of banished) {
+        if (e.round !== st.round || e.seat !== accused) continue;
+        add(ev, strongest, st.seat, revealed[accused] === 'faithful' ? WEIGHTS.accusedBanishedFaithful : WEIGHTS.accusedBanishedTraitor, 'hunch', accused);
+      }
+      for (const e of murdered) if (e.seat === st.seat && st.round <= e.round) add(ev, strongest, accused, WEIGHTS.accusedByMurderVictim, 'hunch', st.seat);
+    }
+  }
 }
 
 /** The reason behind a seat's score, ready for the speech templates. */
