@@ -4,6 +4,7 @@
 // Pure: no DOM, no Phaser, so it is unit-tested on its own.
 import type { BallotRecord, EliminationRecord, Role } from '../../shared/games/traitors/types.ts';
 import type { TraitorsView } from '../../shared/games/traitors/view.ts';
+import { isNightBallot } from '../../shared/games/traitors/types.ts';
 
 export type Moment = { kind: 'ballot'; ballot: BallotRecord } | { kind: 'elimination'; record: EliminationRecord; role: Role | null };
 
@@ -29,7 +30,7 @@ export function knownEliminations(view: TraitorsView): readonly EliminationRecor
  * the night's ballot, then the murder (announced at the next breakfast but dated by its night).
  */
 function stage(entry: RecordEntry): number {
-  if (entry.kind === 'ballot') return entry.ballot.ballot === 'murder' ? 2 : 0;
+  if (entry.kind === 'ballot') return isNightBallot(entry.ballot.ballot) ? 2 : 0;
   return entry.record.cause === 'banished' ? 1 : 3;
 }
 
@@ -63,7 +64,7 @@ export function traitorsMoments(before: TraitorsView, after: TraitorsView): Mome
   const moments: Moment[] = [];
   for (const entry of traitorsRecord(after)) {
     if (entry.kind === 'ballot') {
-      if (entry.index >= (entry.ballot.ballot === 'murder' ? known.night : known.day)) moments.push({ kind: 'ballot', ballot: entry.ballot });
+      if (entry.index >= (isNightBallot(entry.ballot.ballot) ? known.night : known.day)) moments.push({ kind: 'ballot', ballot: entry.ballot });
     } else if (entry.index >= known.eliminations) moments.push({ kind: 'elimination', record: entry.record, role: revealedRole(entry.record) });
   }
   return moments;

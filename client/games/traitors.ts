@@ -1,12 +1,13 @@
 // The Traitors in the browser: reading a seat's or the spectator's view, and the DOM panels.
 import type { SeatId } from '../../shared/engine/actions.ts';
-import type { BallotRecord, EliminationRecord, Role, StatementRecord } from '../../shared/games/traitors/types.ts';
+import type { BallotRecord, EliminationRecord, RecruitmentRecord, Role, StatementRecord } from '../../shared/games/traitors/types.ts';
+import { isNightBallot } from '../../shared/games/traitors/types.ts';
 import type { TraitorsView } from '../../shared/games/traitors/view.ts';
 import type { StatePayload } from '../../shared/protocol/index.ts';
 import { hex, seatColour } from '../art/palette.ts';
 import { h } from '../dom.ts';
 import type { Store } from '../store.ts';
-import { beliefsControl, speakControl, voteControl } from '../ui/controls.ts';
+import { beliefsControl, chooseControl, speakControl, voteControl } from '../ui/controls.ts';
 import type { ChatLine, Conversation, GameClient } from './types.ts';
 import { seatKindsLine } from './seat-kinds.ts';
 import { liveMetricsPanel } from './live-metrics.ts';
@@ -62,7 +63,9 @@ function phaseLabel(payload: StatePayload): string {
     case 'nightChat':
       return `Round ${r} · Night · Traitors confer${view.phase.passes > 1 ? ` ${view.phase.pass}/${view.phase.passes}` : ''}`;
     case 'nightVote':
-      return `Round ${r} · Night · The murder`;
+      return view.phase.ballot === 'recruit' ? `Round ${r} · Night · The offer` : `Round ${r} · Night · The murder`;
+    case 'offer':
+      return `Round ${r} · Night · The offer`;
     case 'resolving':
       return `Round ${r} · The votes are in`;
     case 'between':
@@ -143,6 +146,7 @@ function infoCard(payload: StatePayload): HTMLElement {
       seatKindsLine(payload),
       liveMetricsPanel(payload),
       roles,
+      offerLines(view),
       votes ? h('h3', { text: 'Secret votes so far' }) : null,
       votes,
       voteRecord(view),
@@ -161,6 +165,7 @@ function infoCard(payload: StatePayload): HTMLElement {
     role === 'traitor'
       ? 'Stay hidden. Steer the round table onto the faithful, and choose a victim each night. You win when traitors are as many as the faithful.'
       : `Find the ${view.traitorCount ?? ''} traitor${view.traitorCount === 1 ? '' : 's'} hidden among you and banish them at the round table.`.replace('  ', ' ');
+  const offers = offerLines(view);
   const fellows =
     role === 'traitor' && view.fellowTraitors
       ? h(
@@ -177,6 +182,7 @@ function infoCard(payload: StatePayload): HTMLElement {
     h('h2', { class: 'role-title', text: role === 'traitor' ? 'You are a Traitor' : 'You are Faithful' }),
     h('p', { class: 'goal', text: goal }),
     fellows,
+    offers,
     fate,
     census,
     playerList(view),
@@ -184,7 +190,25 @@ function infoCard(payload: StatePayload): HTMLElement {
   );
 }
 
+/** What became of a recruitment offer, from this viewer's side (their own, or a fellow traitor's view of it). */
+function offerWords(view: TraitorsView, offer: RecruitmentRecord): string {
+  const mine = offer.seat === view.seat;
+  const who = mine ? 'you' : view.names[offer.seat];
+  if (offer.accepted === null) return mine ? `Night ${offer.round}: the traitors offered you a place among them.` : `Night ${offer.round}: the traitors offered ${who} a place among them — waiting for the answer.`;
+  if (offer.accepted) return mine ? `Night ${offer.round}: you accepted the traitors’ offer and joined them.` : `Night ${offer.round}: ${who} accepted the offer and is now a traitor.`;
+  const how = offer.timedOut ? ' (no answer in time)' : '';
+  return mine ? `Night ${offer.round}: you refused the traitors’ offer${how}.` : `Night ${offer.round}: ${who} refused the offer${how}.`;
+}
+
+/** The recruitment offers this seat knows of (none for almost every faithful); the spectator's: all. */
+function offerLines(view: TraitorsView): HTMLElement | null {
+  const offers = view.recruitments ?? view.spectator?.recruitments ?? [];
+  if (offers.length === 0) return null;
+  return h('ul', { class: 'offer-record', 'aria-label': 'Recruitment offers' }, ...offers.map((offer) => h('li', { text: offerWords(view, offer) })));
+}
+
 function ballotTitle(ballot: BallotRecord): string {
+  if (ballot.ballot === 'recruit') return 'Whom the traitors offer to recruit (secret)';
   return ballot.ballot === 'murder' ? 'The traitors’ choice (secret)' : ballot.ballot === 'revote' ? 'Revote' : 'Round table';
 }
 
@@ -199,7 +223,7 @@ function ballotOutcome(view: TraitorsView, ballot: BallotRecord): string {
         ? ` — tied, the first vote cast decides: ${ballot.eliminated !== null ? view.names[ballot.eliminated] : 'nobody'}`
         : tie && ballot.tieBreak === 'firstVoteInSeatOrder'
           ? ` — tied, the first vote in seat order decides: ${ballot.eliminated !== null ? view.names[ballot.eliminated] : 'nobody'}`
-        : tie && ballot.ballot !== 'murder'
+        : tie && !isNightBallot(ballot.ballot)
           ? ` — tied: ${listOf(ballot.top.map((seat) => view.names[seat]))} go to a revote`
           : '';
   return `${tally}${how}`;
@@ -291,6 +315,8 @@ function announcements(previous: StatePayload, next: StatePayload): string[] {
     const role = e.role ?? knownRole(now, e.seat);
     said.push(`${now.names[e.seat]} ${e.cause === 'banished' ? 'is banished' : 'was murdered in the night'}.${role ? ` They were ${role === 'traitor' ? 'a traitor' : 'faithful'}.` : ''}`);
   }
+  if (before.role === 'faithful' && now.role === 'traitor') said.push('You joined the traitors.');
+  for (const offer of (now.recruitments ?? []).slice((before.recruitments ?? []).length)) said.push(offerWords(now, offer));
   if (!previous.pending && next.pending) said.push('Your turn.');
   return said;
 }
@@ -319,8 +345,9 @@ function eventLine(view: TraitorsView, entry: RecordEntry): ChatLine {
   }
   const ballot = entry.ballot;
   const chose = ballot.eliminated !== null ? `the traitors chose ${view.names[ballot.eliminated]}` : 'the traitors’ votes';
-  const what = ballot.ballot === 'murder' ? `Night ${ballot.round}: ${chose}` : `Round ${ballot.round}: ${ballot.ballot === 'revote' ? 'revote' : 'votes'} revealed`;
-  return { key: `e-${ballot.ballot === 'murder' ? 'night' : 'ballot'}-${entry.index}`, seat: ballot.eliminated ?? ballot.top[0] ?? 0, text: `${what} — ${ballotOutcome(view, ballot)}.`, tag: null, skipped: false, event: true, eventKind: 'votes' };
+  const what =
+    ballot.ballot === 'recruit' ? `Night ${ballot.round}: whom to recruit` : ballot.ballot === 'murder' ? `Night ${ballot.round}: ${chose}` : `Round ${ballot.round}: ${ballot.ballot === 'revote' ? 'revote' : 'votes'} revealed`;
+  return { key: `e-${isNightBallot(ballot.ballot) ? 'night' : 'ballot'}-${entry.index}`, seat: ballot.eliminated ?? ballot.top[0] ?? 0, text: `${what} — ${ballotOutcome(view, ballot)}.`, tag: null, skipped: false, event: true, eventKind: 'votes' };
 }
 
 /**
@@ -332,7 +359,7 @@ function withEvents(view: TraitorsView, statements: ChatLine[], records: readonl
   let next = 0;
   for (const entry of events) {
     const round = entry.kind === 'ballot' ? entry.ballot.round : entry.record.round;
-    const pastBanishment = entry.kind === 'ballot' ? entry.ballot.ballot === 'murder' : entry.record.cause === 'murdered';
+    const pastBanishment = entry.kind === 'ballot' ? isNightBallot(entry.ballot.ballot) : entry.record.cause === 'murdered';
     const before = (r: StatementRecord) => r.round < round || (r.round === round && (r.purpose !== 'postBanishment' || pastBanishment));
     while (next < records.length && before(records[next])) merged.push(statements[next++]);
     merged.push(eventLine(view, entry));
@@ -345,7 +372,7 @@ function conversations(payload: StatePayload): Conversation[] {
   const phase = view.phase.kind;
   const publicSpeaker = speakingNow(payload, phase === 'introductions' || phase === 'discussion' || phase === 'postBanishment' ? view.speaker : null);
   const record = traitorsRecord(view);
-  const publicEvents = record.filter((entry) => entry.kind === 'elimination' || entry.ballot.ballot !== 'murder');
+  const publicEvents = record.filter((entry) => entry.kind === 'elimination' || !isNightBallot(entry.ballot.ballot));
   const list: Conversation[] = [
     {
       id: 'public',
@@ -356,10 +383,16 @@ function conversations(payload: StatePayload): Conversation[] {
     },
   ];
   if (view.traitorChat) {
-    const nightEvents = record.filter((entry) => entry.kind === 'ballot' && entry.ballot.ballot === 'murder');
-    list.push({ id: 'traitors', title: "Traitors' chat", secret: true, lines: withEvents(view, lines(view.traitorChat, 't'), view.traitorChat, nightEvents), speaker: speakingNow(payload, phase === 'nightChat' ? view.speaker : null) });
+    const nightEvents = record.filter((entry) => entry.kind === 'ballot' && isNightBallot(entry.ballot.ballot));
+    const chat = [...withEvents(view, lines(view.traitorChat, 't'), view.traitorChat, nightEvents), ...offerEventLines(view)];
+    list.push({ id: 'traitors', title: "Traitors' chat", secret: true, lines: chat, speaker: speakingNow(payload, phase === 'nightChat' ? view.speaker : null) });
   }
   return list;
+}
+
+/** The offers' answers as event lines of the traitors' chat (after the night's talk and ballot they answer). */
+function offerEventLines(view: TraitorsView): ChatLine[] {
+  return (view.recruitments ?? []).map((offer, index) => ({ key: `e-offer-${index}-${String(offer.accepted)}`, seat: offer.seat, text: offerWords(view, offer), tag: null, skipped: false, event: true, eventKind: 'votes' }));
 }
 
 /** The moderator's introductions (`introductions: "biographies"`), read before round 1. */
@@ -387,6 +420,18 @@ const SPEAK_PROMPTS: Record<string, string> = {
   postBanishment: 'The banished player’s role is out. Your thoughts on it?',
 };
 
+/** The offer's two answers, in the words the offered player reads. */
+function offerChoices(refusal: 'none' | 'murdered'): Record<string, { button: string; meaning: string; danger?: boolean }> {
+  return {
+    accept: { button: 'Accept — join the traitors', meaning: 'You become a traitor from now on: you learn who the traitors are, join their night chat and votes, and win with them.' },
+    refuse: {
+      button: 'Refuse — stay faithful',
+      meaning: refusal === 'murdered' ? 'You stay faithful, but the traitors murder you tonight.' : 'You stay faithful; the game goes on as before.',
+      danger: refusal === 'murdered',
+    },
+  };
+}
+
 function controls(payload: StatePayload, store: Store): HTMLElement {
   const view = traitorsView(payload);
   const pending = payload.pending!;
@@ -394,6 +439,7 @@ function controls(payload: StatePayload, store: Store): HTMLElement {
   switch (pending.kind) {
     case 'speak': {
       let prompt = ownValue(SPEAK_PROMPTS, pending.purpose) ?? 'Your turn to speak.';
+      if (pending.purpose === 'traitorChat' && view.phase.kind === 'nightChat' && view.phase.ballot === 'recruit') prompt = 'A traitor was banished: tonight there is no murder. Whisper to your fellow traitors: whom should we offer to join us?';
       if (pending.purpose === 'discussion' && view.phase.kind === 'discussion' && view.phase.pass > 1) prompt = 'Your turn again: answer what was said.';
       if (pending.purpose === 'traitorChat' && view.phase.kind === 'nightChat' && view.phase.passes > 1 && view.phase.pass === view.phase.passes) prompt = 'Time to agree: whom do the traitors murder tonight?';
       const placeholder = pending.channel === 'traitors' ? 'Only traitors read this…' : 'Speak to the table…';
@@ -403,6 +449,8 @@ function controls(payload: StatePayload, store: Store): HTMLElement {
       const prompt =
         pending.purpose === 'murder'
           ? 'Choose tonight’s victim.'
+          : pending.purpose === 'recruit'
+            ? 'Choose whom to offer a place among the traitors.'
           : pending.purpose === 'revote'
             ? 'A tie! Revote between the tied players.'
             : 'Round table: who should be banished?';
@@ -410,6 +458,11 @@ function controls(payload: StatePayload, store: Store): HTMLElement {
     }
     case 'beliefs':
       return beliefsControl(store, pending, names);
+    case 'choose': {
+      // the offer names no traitor: the player learns who they are only by accepting
+      const refusal = view.phase.kind === 'offer' ? view.phase.refusal : 'none';
+      return chooseControl(store, pending, 'The traitors offer you a place among them. Only you and they know of this offer.', offerChoices(refusal), true);
+    }
     default:
       return h('p', { class: 'muted', text: `Asked: ${pending.kind}.` });
   }
@@ -440,8 +493,10 @@ function waitingText(payload: StatePayload): string {
     case 'nightVote': {
       const mine = view.myVote?.target;
       if (mine !== undefined && mine !== null) return `You chose ${name(mine)}. Waiting for your fellow traitors…`;
-      return `${prefix}The traitors are choosing a victim…`;
+      return `${prefix}${view.phase.ballot === 'recruit' ? 'The traitors are choosing whom to recruit…' : 'The traitors are choosing a victim…'}`;
     }
+    case 'offer':
+      return view.phase.seat === view.seat ? 'The traitors await your answer…' : `${prefix}${name(view.phase.seat)} is considering the traitors’ offer…`;
     case 'night':
       return `${prefix}Night falls. The traitors are choosing a victim…`;
     case 'resolving':
@@ -455,7 +510,7 @@ function waitingText(payload: StatePayload): string {
 
 function ballotSummary(view: TraitorsView, ballot: BallotRecord): HTMLElement {
   const tally = ballot.tally.map((t) => `${view.names[t.seat]} ${t.votes}`).join(', ') || 'no votes';
-  const kind = ballot.ballot === 'revote' ? 'Revote' : ballot.ballot === 'murder' ? 'Night vote' : 'Round table';
+  const kind = ballot.ballot === 'revote' ? 'Revote' : ballot.ballot === 'murder' ? 'Night vote' : ballot.ballot === 'recruit' ? 'Night offer' : 'Round table';
   return h('li', {}, h('span', { class: 'tag', text: kind }), ` ${tally}`);
 }
 
@@ -486,11 +541,13 @@ function results(payload: StatePayload): HTMLElement {
       const role = roles[seat];
       const out = eliminationOf(view, seat);
       const fate = out ? (out.cause === 'banished' ? `banished in round ${out.round}` : `murdered in night ${out.round}`) : view.alive[seat] ? 'survived' : 'murdered';
+      const recruited = (view.outcome?.recruitments ?? []).find((r) => r.seat === seat && r.accepted);
       return h(
         'li',
         { class: `${role ?? ''} ${out ? 'out' : ''}` },
         nameChip(view, seat),
         role ? h('span', { class: `role-tag ${role}`, text: roleWord(role) }) : null,
+        recruited ? h('span', { class: 'fate-tag recruited', text: `recruited in night ${recruited.round}` }) : null,
         h('span', { class: 'fate-tag', text: fate }),
       );
     }),

@@ -3,6 +3,7 @@
 import Phaser from 'phaser';
 import type { SeatId } from '../../shared/engine/actions.ts';
 import type { BallotRecord, EliminationRecord, Role } from '../../shared/games/traitors/types.ts';
+import { isNightBallot } from '../../shared/games/traitors/types.ts';
 import type { TraitorsView } from '../../shared/games/traitors/view.ts';
 import { CSS, PALETTE, SERIF, hex, seatColour } from '../art/palette.ts';
 import { eliminationOf, knownRole, traitorsView } from '../games/traitors.ts';
@@ -41,7 +42,7 @@ interface Playing {
 /** More moments than this in one step: skip them (a round table, a banishment, a night, a murder fit). */
 const MOST_MOMENTS = 6;
 
-const NIGHT_PHASES = new Set(['night', 'nightChat', 'nightVote']);
+const NIGHT_PHASES = new Set(['night', 'nightChat', 'nightVote', 'offer']);
 /** The Phaser name of a seat's name and tag labels, raised above the speech bubble. */
 const SEAT_LABEL = 'seat-label';
 
@@ -212,7 +213,9 @@ export class TraitorsScene extends StoreScene implements MomentPlayer {
       case 'nightChat':
         return view.phase.passes > 1 && view.phase.pass === view.phase.passes ? 'The traitors agree on a victim' : 'The traitors confer';
       case 'nightVote':
-        return 'The traitors choose a victim';
+        return view.phase.ballot === 'recruit' ? 'The traitors choose whom to recruit' : 'The traitors choose a victim';
+      case 'offer':
+        return view.seat === view.phase.seat ? 'The traitors make you an offer' : 'The offer awaits an answer';
       case 'resolving':
         return 'The votes are counted';
       case 'between':
@@ -303,7 +306,7 @@ export class TraitorsScene extends StoreScene implements MomentPlayer {
       for (const vote of cast) if (vote.target !== null) this.arrow(g, geo, vote.seat, vote.target, PALETTE.sky, 0.55, 2);
     }
     if (view.myVote && view.myVote.target !== null && view.seat !== null) {
-      this.arrow(g, geo, view.seat, view.myVote.target, view.myVote.ballot === 'murder' ? PALETTE.crimson : PALETTE.gold, 0.9, 3);
+      this.arrow(g, geo, view.seat, view.myVote.target, isNightBallot(view.myVote.ballot) ? PALETTE.crimson : PALETTE.gold, 0.9, 3);
     }
   }
 
@@ -463,9 +466,9 @@ export class TraitorsScene extends StoreScene implements MomentPlayer {
   /** Votes fly across the table one by one, then the tally. Returns its duration (ms). */
   private playBallot(moment: Phaser.GameObjects.Container, geo: Geometry, ballot: BallotRecord, brief: boolean): number {
     const step = brief ? 50 : 140;
-    const murder = ballot.ballot === 'murder';
+    const murder = isNightBallot(ballot.ballot);
     const colour = murder ? PALETTE.crimson : PALETTE.gold;
-    const title = murder ? 'The traitors have chosen' : ballot.ballot === 'revote' ? 'The revote is in' : 'The votes are revealed';
+    const title = ballot.ballot === 'recruit' ? 'The traitors choose whom to recruit' : murder ? 'The traitors have chosen' : ballot.ballot === 'revote' ? 'The revote is in' : 'The votes are revealed';
     const banner = this.text(geo.cx, geo.compact ? 10 : 16, title, { family: SERIF, size: geo.compact ? 18 : 26, colour: murder ? CSS.crimson : CSS.gold, bold: true, align: 'center', stroke: hex(PALETTE.night), strokeThickness: 5 }, moment);
     banner.setOrigin(0.5, 0).setAlpha(0);
     this.tweens.add({ targets: banner, alpha: 1, duration: 250 });

@@ -8,6 +8,7 @@ type SpeakPending = Extract<Pending, { kind: 'speak' }>;
 type VotePending = Extract<Pending, { kind: 'vote' }>;
 type BeliefsPending = Extract<Pending, { kind: 'beliefs' }>;
 type ProposePending = Extract<Pending, { kind: 'propose' }>;
+type ChoosePending = Extract<Pending, { kind: 'choose' }>;
 
 function send(store: Store, action: Action): void {
   void store.send(action);
@@ -179,4 +180,25 @@ export function proposeControl(store: Store, pending: ProposePending, prompt: st
   });
   focusSoon(input);
   return form;
+}
+
+/** A named option for `chooseControl`: the button's words and what choosing it means. */
+export interface ChoiceLabel {
+  button: string;
+  meaning: string;
+  danger?: boolean;
+}
+
+/**
+ * One button per option, each with a line saying what it leads to (e.g. accept or refuse an
+ * offer). Options without a label show their own name.
+ */
+export function chooseControl(store: Store, pending: ChoosePending, prompt: string, labels: Readonly<Record<string, ChoiceLabel>>, secret: boolean): HTMLElement {
+  const choices = pending.options.map((option) => {
+    const label = Object.hasOwn(labels, option) ? labels[option] : { button: option, meaning: '' };
+    const button = h('button', { type: 'button', class: `choose-button ${label.danger ? 'danger' : 'primary'}`, 'data-option': option, text: label.button });
+    button.addEventListener('click', () => send(store, { kind: 'choose', option }));
+    return h('div', { class: 'choice' }, button, label.meaning ? h('p', { class: 'muted choice-meaning', text: label.meaning }) : null);
+  });
+  return h('div', { class: `control choose ${secret ? 'secret' : ''}`, role: 'group', 'aria-label': prompt }, h('p', { class: 'prompt', text: prompt }), h('div', { class: 'choose-grid' }, ...choices));
 }

@@ -410,6 +410,8 @@ export async function runPilot(options: PilotOptions): Promise<PilotResult> {
         return { kind: 'beliefs', suspicion: Object.fromEntries(pending.targets.map((t) => [String(t), r.range(0, 100)])) };
       case 'propose':
         return { kind: 'propose', coins: r.range(pending.min, pending.max) };
+      case 'choose':
+        return { kind: 'choose', option: r.pick(pending.options) };
     }
   }
 

@@ -7,12 +7,14 @@ type Pending =
   | { kind: 'speak'; maxChars: number; purpose: string; timeLimitSec: number }
   | { kind: 'vote'; options: number[]; purpose: string; timeLimitSec: number }
   | { kind: 'beliefs'; targets: number[]; timeLimitSec: number }
-  | { kind: 'propose'; min: number; max: number; timeLimitSec: number };
+  | { kind: 'propose'; min: number; max: number; timeLimitSec: number }
+  | { kind: 'choose'; options: string[]; purpose: string; timeLimitSec: number };
 type Action =
   | { kind: 'speak'; text: string }
   | { kind: 'vote'; target: number }
   | { kind: 'beliefs'; suspicion: Record<string, number> }
-  | { kind: 'propose'; coins: number };
+  | { kind: 'propose'; coins: number }
+  | { kind: 'choose'; option: string };
 interface State {
   sessionId: string;
   version: number;
@@ -41,6 +43,8 @@ function choose(pending: Pending, state: State): Action {
       return { kind: 'beliefs', suspicion: Object.fromEntries(pending.targets.map((seat) => [seat, Math.round(Math.random() * 100)])) };
     case 'propose':
       return { kind: 'propose', coins: Math.round((pending.min + pending.max) / 2) };
+    case 'choose':
+      return { kind: 'choose', option: pick(pending.options) };
   }
 }
 

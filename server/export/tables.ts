@@ -1,4 +1,4 @@
-import { beliefRows, eliminationRows, statementRows, voteRows, type TraitorsEvent } from '../../shared/games/traitors/index.ts';
+import { beliefRows, eliminationRows, recruitmentRows, statementRows, voteRows, type TraitorsEvent } from '../../shared/games/traitors/index.ts';
 import { roundsTable, type TrustSplitEvent } from '../../shared/games/trust-split/index.ts';
 import { actorOf, ActorLookup } from './actors.ts';
 import { csvLine, csvRows } from './csv.ts';
@@ -45,16 +45,19 @@ function actorsByGroup(lookup: ActorLookup, keys: readonly string[]): string[] {
   });
 }
 
-/** Traitors: what identifies an action for its table row (ballots by day `d` or night `n`). */
+/** Traitors: what identifies an action for its table row (ballots by day `d`, night `n` or recruitment `r`; an offer's answer `o`). */
 function traitorsActionKey(e: LoggedEvent): string | null {
   const speak = (pass: unknown, channel: unknown, purpose: unknown) => `s:${String(e.round)}:${String(pass)}:${String(channel)}:${String(purpose)}:${String(e.seat)}`;
-  const vote = (ballot: unknown) => `v:${String(e.round)}:${ballot === 'murder' ? 'n' : 'd'}:${String(e.seat)}`;
+  const vote = (ballot: unknown) => `v:${String(e.round)}:${ballot === 'murder' ? 'n' : ballot === 'recruit' ? 'r' : 'd'}:${String(e.seat)}`;
+  const answer = () => `o:${String(e.round)}:${String(e.seat)}`;
   if (e.type === 'statement') return speak(e.pass, e.channel, e.purpose);
   if (e.type === 'vote') return vote(e.ballot);
   if (e.type === 'beliefs') return `b:${String(e.round)}:${String(e.seat)}`;
+  if (e.type === 'recruitAnswered') return answer();
   if (e.type !== 'timeout') return null;
   if (e.pendingKind === 'speak') return speak(e.pass ?? 1, e.channel ?? 'public', e.purpose);
   if (e.pendingKind === 'vote') return vote(e.purpose);
+  if (e.pendingKind === 'choose') return answer();
   return `b:${String(e.round)}:${String(e.seat)}`;
 }
 
@@ -107,7 +110,7 @@ const traitorsTables: TableSpec[] = [
       const actors = new ActorLookup(slice, traitorsActionKey);
       return voteRows(slice as unknown as readonly TraitorsEvent[]).map((r) => [
         r.Round, r.Vote_Type, r.Player_ID, r.Role, r.Vote_Target ?? '', r.Eliminated === false ? 'False' : r.Eliminated,
-        actors.take(`v:${r.Round}:${r.Vote_Type === 'Traitor' ? 'n' : 'd'}:${r.Player_ID}`),
+        actors.take(`v:${r.Round}:${r.Vote_Type === 'Traitor' ? 'n' : r.Vote_Type === 'Recruit' ? 'r' : 'd'}:${r.Player_ID}`),
       ]);
     },
   },
@@ -137,10 +140,25 @@ const traitorsTables: TableSpec[] = [
   },
   {
     file: 'eliminations.csv',
-    columns: ['round', 'seat', 'name', 'role', 'cause', 'role_revealed'],
+    // role: when eliminated; initial_role: at the start (they differ for a recruit)
+    columns: ['round', 'seat', 'name', 'role', 'cause', 'role_revealed', 'initial_role'],
     reads: types('banished', 'murdered'),
     scope: 'event',
-    rows: (slice) => eliminationRows(slice as unknown as readonly TraitorsEvent[]).map((r) => [r.round, r.seat, r.name, r.role, r.cause, bool(r.roleRevealed)]),
+    rows: (slice) => eliminationRows(slice as unknown as readonly TraitorsEvent[]).map((r) => [r.round, r.seat, r.name, r.role, r.cause, bool(r.roleRevealed), r.initialRole]),
+  },
+  {
+    // the role changes: each offer, and whether the seat turned traitor that night
+    file: 'recruitment.csv',
+    columns: ['round', 'seat', 'name', 'accepted', 'timed_out', 'actor'],
+    reads: types('recruitOffered', 'recruitAnswered', 'timeout'),
+    // an offer and its answer are one night: never cut between them
+    scope: 'round',
+    rows: (slice) => {
+      const actors = new ActorLookup(slice, traitorsActionKey);
+      return recruitmentRows(slice as unknown as readonly TraitorsEvent[]).map((r) => [
+        r.round, r.seat, r.name, r.accepted === null ? '' : bool(r.accepted), bool(r.timedOut), r.accepted === null ? '' : actors.take(`o:${r.round}:${r.seat}`),
+      ]);
+    },
   },
 ];
 
@@ -186,6 +204,15 @@ export function tablesFor(gameId: string, options: TableOptions = {}): TableSpec
   return [];
 }
 
+/**
+ * Events every slice after them must see whatever the table reads: a Traitors recruit's accepted
+ * offer changes the role columns of every later row, so it is carried into each later slice
+ * (after the setup) and is in its own slice too.
+ */
+function changesRoles(gameId: string, event: LoggedEvent): boolean {
+  return gameId === 'traitors' && event.type === 'recruitAnswered' && event.accepted === true;
+}
+
 /** The event that opens a new slice: a slice then holds everything a table row needs. */
 function opensSlice(gameId: string, event: LoggedEvent): boolean {
   // Traitors: a round's ballots, eliminations and murder all come before the next roundStarted.
@@ -203,9 +230,14 @@ function opensSlice(gameId: string, event: LoggedEvent): boolean {
 export async function* slicesOf(gameId: string, table: TableSpec, events: AsyncIterable<LoggedEvent> | Iterable<LoggedEvent>): AsyncGenerator<LoggedEvent[]> {
   let setup: LoggedEvent | null = null;
   let slice: LoggedEvent[] = [];
+  // role changes before this slice (carried in) and within it (carried into the next ones)
+  const carried: LoggedEvent[] = [];
+  let changed: LoggedEvent[] = [];
   const cut = () => {
-    const out = setup ? [setup, ...slice] : slice;
+    const out = setup ? [setup, ...carried, ...slice] : slice;
     slice = [];
+    carried.push(...changed);
+    changed = [];
     return out;
   };
   for await (const event of events) {
@@ -214,7 +246,10 @@ export async function* slicesOf(gameId: string, table: TableSpec, events: AsyncI
       continue;
     }
     if (slice.length && (opensSlice(gameId, event) || (table.scope === 'event' && slice.length >= SLICE_EVENTS))) yield cut();
-    if (table.reads.has(event.type)) slice.push(event);
+    if (changesRoles(gameId, event)) {
+      changed.push(event);
+      slice.push(event);
+    } else if (table.reads.has(event.type)) slice.push(event);
   }
   if (setup || slice.length) yield cut();
 }

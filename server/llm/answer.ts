@@ -150,6 +150,10 @@ export function answerSchema(pending: Pending): z.ZodType {
       return cached(`propose:${pending.min}:${pending.max}`, () =>
         z.strictObject({ [THOUGHTS_FIELD]: thoughts, proposal: z.number().int().min(pending.min).max(pending.max).describe(`a whole number from ${pending.min} to ${pending.max}`) }),
       );
+    case 'choose':
+      return cached(`choose:${pending.options.join(',')}`, () =>
+        z.strictObject({ [THOUGHTS_FIELD]: thoughts, choice: z.enum(pending.options as [string, ...string[]]).describe(`one of: ${pending.options.join(', ')}`) }),
+      );
   }
 }
 
@@ -335,6 +339,44 @@ function proposeForm(pending: Extract<Pending, { kind: 'propose' }>): AnswerForm
   };
 }
 
+/**
+ * Pick one named option ("accept" / "refuse"). Case and surrounding words are forgiven when exactly
+ * one option is named. The fallback is the last option: games list the timeout's default last.
+ */
+function chooseForm(pending: Extract<Pending, { kind: 'choose' }>): AnswerForm {
+  const options = pending.options;
+  const check = (value: unknown, thoughts: string | undefined): ParsedAnswer => {
+    if (typeof value !== 'string') return { ok: false, kind: 'format', error: `Your choice must be one word, one of: ${options.join(', ')}.`, thoughts };
+    const words = value.toLowerCase().split(/[^\p{L}\p{N}]+/u);
+    const named = options.filter((o) => words.includes(o.toLowerCase()));
+    if (named.length !== 1) return { ok: false, kind: 'illegal', error: `Choose exactly one of: ${options.join(', ')} (got "${value.slice(0, 40)}").`, thoughts };
+    return { ok: true, action: { kind: 'choose', option: named[0] }, thoughts };
+  };
+  return {
+    pending,
+    constraints: `Choices: ${options.join(', ')}.`,
+    schema: answerSchema(pending),
+    instructions: (mode) =>
+      mode === 'json'
+        ? `Answer with one JSON object: {"thoughts": "<${THOUGHTS_HELP}>", "choice": "<one of: ${options.join(', ')}>"}`
+        : `Answer in this form:\n<thoughts>${THOUGHTS_HELP}</thoughts>\n<choice>one of: ${options.join(', ')}</choice>`,
+    parse(text, mode) {
+      if (mode === 'json') {
+        const json = extractJsonObject(text);
+        if (!json.ok) return { ok: false, kind: 'format', error: json.error };
+        const thoughts = thoughtsOf(json.value[THOUGHTS_FIELD]);
+        if (!('choice' in json.value)) return { ok: false, kind: 'format', error: 'Your JSON has no "choice" field.', thoughts };
+        return check(json.value.choice, thoughts);
+      }
+      const thoughts = thoughtsOf(extractTag(text, 'thoughts'));
+      const choice = extractTag(text, 'choice');
+      if (choice === null) return { ok: false, kind: 'format', error: 'Your answer has no <choice>…</choice>.', thoughts };
+      return check(choice, thoughts);
+    },
+    fallback: () => ({ kind: 'choose', option: options[options.length - 1] }),
+  };
+}
+
 /** The answer form for a pending request; `names` are the players' display names by seat. */
 export function answerForm(pending: Pending, names: readonly string[]): AnswerForm {
   switch (pending.kind) {
@@ -346,5 +388,7 @@ export function answerForm(pending: Pending, names: readonly string[]): AnswerFo
       return beliefsForm(pending, names);
     case 'propose':
       return proposeForm(pending);
+    case 'choose':
+      return chooseForm(pending);
   }
 }

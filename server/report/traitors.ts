@@ -75,7 +75,7 @@ export function traitorsGameSections(events: readonly TraitorsEvent[], heading =
                   labels,
                   colors: roles.map((r) => ROLE_COLOR[r]),
                   votes: b.votes.map((v) => ({ from: v.seat, to: v.target })),
-                  eliminated: eliminated.get(`${b.round}:${b.ballot === 'murder' ? 'night' : 'day'}`) ?? null,
+                  eliminated: b.ballot === 'recruit' ? null : (eliminated.get(`${b.round}:${b.ballot === 'murder' ? 'night' : 'day'}`) ?? null),
                 }),
               ),
         ),
@@ -114,11 +114,14 @@ export class TraitorsBatchAggregate {
       });
       for (const t of ROLES) this.trust.add(`${round}:${t}`, faithfulView.mean(t));
     }
+    // votes count by the roles when cast (a recruit's change at the night they accept)
+    let now = roles;
     for (const e of events) {
-      if (e.type !== 'votesRevealed' || e.ballot === 'murder') continue;
+      if (e.type === 'recruitAnswered' && e.accepted) now = now.map((role, seat) => (seat === e.seat ? 'traitor' : role));
+      if (e.type !== 'votesRevealed' || e.ballot === 'murder' || e.ballot === 'recruit') continue;
       this.maxRound = Math.max(this.maxRound, e.round);
       const perBallot = new Averager();
-      for (const v of e.votes) if (roles[v.seat] === 'faithful' && v.target !== null) perBallot.add('f', roles[v.target] === 'traitor' ? 1 : 0);
+      for (const v of e.votes) if (now[v.seat] === 'faithful' && v.target !== null) perBallot.add('f', now[v.target] === 'traitor' ? 1 : 0);
       this.votes.add(`${e.round}`, perBallot.mean('f'));
     }
     const faithfulWin = m.outcome.winner === null ? null : m.outcome.winner === 'faithful' ? 1 : 0;

@@ -29,7 +29,7 @@ export interface HumanPacingModel {
 }
 
 export const HUMAN_PACING: Readonly<HumanPacingModel> = {
-  thinkMedianMs: { speak: 3500, vote: 5000, beliefs: 9000, propose: 4500 },
+  thinkMedianMs: { speak: 3500, vote: 5000, beliefs: 9000, propose: 4500, choose: 6000 },
   thinkSigma: 0.55,
   typingMsPerChar: 300,
   typingSigma: 0.3,

@@ -30,17 +30,25 @@ export const ProposeActionSchema = z.strictObject({
   coins: z.number().int(),
 });
 
+/** Pick one of a few named options (e.g. accept or refuse an offer); `pending.options` lists them. */
+export const ChooseActionSchema = z.strictObject({
+  kind: z.literal('choose'),
+  option: z.string().max(40),
+});
+
 export const ActionSchema = z.discriminatedUnion('kind', [
   SpeakActionSchema,
   VoteActionSchema,
   BeliefsActionSchema,
   ProposeActionSchema,
+  ChooseActionSchema,
 ]);
 export type Action = z.infer<typeof ActionSchema>;
 export type SpeakAction = z.infer<typeof SpeakActionSchema>;
 export type VoteAction = z.infer<typeof VoteActionSchema>;
 export type BeliefsAction = z.infer<typeof BeliefsActionSchema>;
 export type ProposeAction = z.infer<typeof ProposeActionSchema>;
+export type ChooseAction = z.infer<typeof ChooseActionSchema>;
 
 /**
  * What a seat is asked to do right now — precise enough that a program can play any
@@ -64,6 +72,8 @@ export type Pending =
       timeLimitSec: number;
     }
   | { kind: 'beliefs'; targets: SeatId[]; timeLimitSec: number }
-  | { kind: 'propose'; min: number; max: number; timeLimitSec: number };
+  | { kind: 'propose'; min: number; max: number; timeLimitSec: number }
+  /** pick one of `options` (e.g. "accept" / "refuse"); `purpose` says what the choice is about */
+  | { kind: 'choose'; options: string[]; purpose: string; timeLimitSec: number };
 
 export type PendingKind = Pending['kind'];

@@ -78,6 +78,7 @@ export const PendingSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('vote'), options: z.array(SeatIdSchema), purpose: z.string(), timeLimitSec: z.number() }),
   z.object({ kind: z.literal('beliefs'), targets: z.array(SeatIdSchema), timeLimitSec: z.number() }),
   z.object({ kind: z.literal('propose'), min: z.number(), max: z.number(), timeLimitSec: z.number() }),
+  z.object({ kind: z.literal('choose'), options: z.array(z.string()), purpose: z.string(), timeLimitSec: z.number() }),
 ]);
 
 export const OutcomeSchema = z

@@ -31,7 +31,7 @@ export function describeGameEvent(event: Event, names: readonly string[]): strin
     case 'timeout':
       return `${name} ran out of time`;
     case 'votesRevealed':
-      return event.ballot === 'murder' ? 'The traitors chose' : 'Votes revealed';
+      return event.ballot === 'murder' || event.ballot === 'recruit' ? 'The traitors chose' : 'Votes revealed';
     case 'tieBroken':
       return 'A tie was broken';
     case 'banished':
@@ -40,6 +40,10 @@ export function describeGameEvent(event: Event, names: readonly string[]): strin
       return `${name} was murdered`;
     case 'murderAnnounced':
       return `${name} was found murdered`;
+    case 'recruitOffered':
+      return `The traitors made ${name} an offer`;
+    case 'recruitAnswered':
+      return event.accepted ? `${name} joined the traitors` : `${name} refused the offer`;
     case 'roundStarted':
       return `Round ${String(event.round)}`;
     case 'deal':
@@ -89,7 +93,9 @@ export function describeTakeoverAction(event: Event, names: readonly string[]): 
     case 'message':
       return `said “${String(event.text)}”${event.channel === 'traitors' ? ' to the traitors' : ''}`;
     case 'vote':
-      return `voted for ${who(names, event.target)}${event.ballot === 'murder' ? ' to be murdered' : ''}`;
+      return `voted for ${who(names, event.target)}${event.ballot === 'murder' ? ' to be murdered' : event.ballot === 'recruit' ? ' to be offered a place among the traitors' : ''}`;
+    case 'recruitAnswered':
+      return event.accepted ? 'accepted the traitors’ offer' : 'refused the traitors’ offer';
     case 'beliefs':
       return 'rated suspicions';
     case 'proposal':

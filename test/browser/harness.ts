@@ -123,7 +123,8 @@ async function chatLines(page: Page): Promise<number> {
 /**
  * Play the seat on `page` to the end of the game using only accessible controls: the "Message"
  * textbox and "Send", "Vote for …" buttons, "Suspicion of …" sliders and "Submit suspicions",
- * "Coins to keep" and "Propose". Returns when the "Game over" heading shows.
+ * "Coins to keep" and "Propose", the buttons of a choice (the last: a recruitment offer refused).
+ * Returns when the "Game over" heading shows.
  */
 export async function playToTheEnd(page: Page, options: PlayOptions = {}): Promise<PlayReport> {
   const gameOver = page.getByRole('heading', { name: 'Game over' });
@@ -203,6 +204,15 @@ export async function playUntil(page: Page, stop: () => Promise<boolean>, option
       await coins.fill(String(4 + (count % 3)));
       await page.getByRole('button', { name: 'Propose' }).click();
       await acted('propose', control!);
+      continue;
+    }
+    // a choice between named options (a Traitors recruitment offer): the last one, the safe default
+    const choices = page.locator('.control.choose .choose-button');
+    if ((await choices.count()) > 0) {
+      if (await stop()) return report;
+      const control = await choices.last().elementHandle();
+      await choices.last().click();
+      await acted('choose', control!);
       continue;
     }
     await page.waitForTimeout(60);

@@ -31,6 +31,7 @@ import { registerTableLayoutTests } from './table-layout.ts';
 import { registerTableMomentTests } from './table-moments.ts';
 import { registerStartGateTests } from './start-gate.ts';
 import { registerTakeoverTests } from './takeover.ts';
+import { registerRecruitmentTests } from './recruitment.ts';
 import { registerTraitorsReferenceTests } from './traitors-reference.ts';
 
 const OUT = path.join(REPO_ROOT, 'test-results');
@@ -264,6 +265,8 @@ registerStartGateTests(test, shot);
 registerTakeoverTests(test, shot);
 // the Traitors reference preset: biographies, hidden votes, the talk after a banishment (test/browser/traitors-reference.ts)
 registerTraitorsReferenceTests(test, shot);
+
+registerRecruitmentTests(test, shot);
 
 async function main(): Promise<void> {
   const only = process.argv[2];

@@ -8,7 +8,9 @@ import { csvLine } from '../../server/export/csv.ts';
 import { tableCsv, tablesFor, type LoggedEvent } from '../../server/export/tables.ts';
 import { writeExportDir } from '../../server/export/write.ts';
 import { Store } from '../../server/store.ts';
-import { traitorsMetrics, type TraitorsEvent } from '../../shared/games/traitors/index.ts';
+import { traitors, TraitorsConfigSchema, traitorsMetrics, type TraitorsEvent } from '../../shared/games/traitors/index.ts';
+import { playScripted } from '../../shared/engine/play.ts';
+import { pickNames } from '../../shared/engine/names.ts';
 import { trustSplitMetrics, type TrustSplitEvent } from '../../shared/games/trust-split/index.ts';
 import { csvRecords, playedGames, storeSession } from './helpers.ts';
 
@@ -78,6 +80,32 @@ describe('streamed tables', () => {
       }
     }
     expect(checked).toBeGreaterThan(500);
+  });
+});
+
+describe('streamed tables with recruitment', () => {
+  it('carry a recruit\'s new role into every later slice: streamed = whole log, roles at the time', async () => {
+    const config = TraitorsConfigSchema.parse({ ...traitors.presets.paper, recruitment: { refusal: 'none' } });
+    let recruitsWithLaterRows = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      const events = playScripted<TraitorsEvent>(traitors, config, seed, pickNames(10, seed), new Array<string>(10).fill('scripted')).events;
+      const recruit = events.find((e) => e.type === 'recruitAnswered' && e.accepted);
+      for (const table of tablesFor('traitors')) {
+        const streamed = await collect(tableCsv('traitors', table, events as unknown as LoggedEvent[]));
+        const rows = table.rows(events as unknown as LoggedEvent[]);
+        expect(streamed).toBe(csvLine(table.columns) + (rows.length ? stringify(rows) : ''));
+      }
+      if (!recruit || recruit.type !== 'recruitAnswered') continue;
+      // the recruit's votes after the night they joined are a traitor's rows, before it a faithful's
+      const votes = csvRecords(await collect(tableCsv('traitors', tablesFor('traitors')[0], events as unknown as LoggedEvent[])));
+      const theirs = votes.filter((r) => Number(r.Player_ID) === recruit.seat);
+      expect(theirs.filter((r) => Number(r.Round) <= recruit.round).every((r) => r.Role === 'Faithful')).toBe(true);
+      expect(theirs.filter((r) => Number(r.Round) > recruit.round).every((r) => r.Role === 'Traitor')).toBe(true);
+      if (theirs.some((r) => Number(r.Round) > recruit.round)) recruitsWithLaterRows++;
+      const offers = csvRecords(await collect(tableCsv('traitors', tablesFor('traitors').find((t) => t.file === 'recruitment.csv')!, events as unknown as LoggedEvent[])));
+      expect(offers.filter((r) => r.accepted === 'true').map((r) => Number(r.seat))).toContain(recruit.seat);
+    }
+    expect(recruitsWithLaterRows).toBeGreaterThan(0);
   });
 });
 

@@ -179,6 +179,8 @@ export function genericAction(pending: Pending, rand: () => number, seat: number
       return { kind: 'beliefs', suspicion: Object.fromEntries(pending.targets.map((t) => [String(t), Math.round(rand() * 100)])) };
     case 'propose':
       return { kind: 'propose', coins: pending.min + Math.floor(rand() * (pending.max - pending.min + 1)) };
+    case 'choose':
+      return { kind: 'choose', option: pending.options[Math.floor(rand() * pending.options.length)] };
   }
 }
 

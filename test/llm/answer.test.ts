@@ -113,3 +113,24 @@ describe('propose answers', () => {
     expect(propose.fallback(Rng.stream(1, Purpose.test))).toEqual({ kind: 'propose', coins: 5 });
   });
 });
+
+describe('choose answers (a Traitors recruitment offer)', () => {
+  const choose = answerForm({ kind: 'choose', options: ['accept', 'refuse'], purpose: 'recruitOffer', timeLimitSec: 0 }, NAMES);
+
+  it('takes exactly one named option, in either form, forgiving case and words around it', () => {
+    expect(choose.parse('<thoughts>worth it</thoughts><choice>Accept</choice>', 'tagged')).toEqual({ ok: true, action: { kind: 'choose', option: 'accept' }, thoughts: 'worth it' });
+    expect(choose.parse('<choice>I refuse.</choice>', 'tagged')).toMatchObject({ ok: true, action: { option: 'refuse' } });
+    expect(choose.parse('{"thoughts": "no", "choice": "refuse"}', 'json')).toMatchObject({ ok: true, action: { option: 'refuse' } });
+    expect(choose.parse('<choice>accept or refuse</choice>', 'tagged')).toMatchObject({ ok: false, kind: 'illegal' });
+    expect(choose.parse('<choice>maybe</choice>', 'tagged')).toMatchObject({ ok: false, kind: 'illegal' });
+    expect(choose.parse('{"choice": 1}', 'json')).toMatchObject({ ok: false, kind: 'format' });
+    expect(choose.parse('{"vote": 1}', 'json')).toMatchObject({ ok: false, kind: 'format' });
+    expect(choose.parse('no tag', 'tagged')).toMatchObject({ ok: false, kind: 'format' });
+    expect(choose.schema.safeParse({ thoughts: '', choice: 'accept' }).success).toBe(true);
+    expect(choose.schema.safeParse({ thoughts: '', choice: 'constructor' }).success).toBe(false);
+  });
+
+  it('falls back to the last option, the timeout default (refuse)', () => {
+    expect(choose.fallback(Rng.stream(1, Purpose.test))).toEqual({ kind: 'choose', option: 'refuse' });
+  });
+});

@@ -5,6 +5,12 @@ import type { DecisionContext } from '../../shared/engine/agent.ts';
 import type { TraitorsView } from '../../shared/games/traitors/view.ts';
 import type { TrustSplitSeatView } from '../../shared/games/trust-split/index.ts';
 import { contextAt, contextWhere } from './helpers.ts';
+import type { Pending } from '../../shared/engine/actions.ts';
+import { Match } from '../../shared/engine/match.ts';
+import { pickNames } from '../../shared/engine/names.ts';
+import { agentRng } from '../../shared/engine/play.ts';
+import { RngKey } from '../../shared/engine/rng.ts';
+import { traitors, TraitorsConfigSchema, type TraitorsEvent, type TraitorsState } from '../../shared/games/traitors/index.ts';
 
 /** The first moment, over a few seeds of the longer "paper" preset, that matches. */
 function traitorsContext(match: (view: TraitorsView, ctx: DecisionContext) => boolean, kind: 'vote' | 'speak' | 'beliefs' = 'vote'): DecisionContext {
@@ -108,5 +114,40 @@ describe('Trust-and-Split prompts', () => {
     const ctx = contextAt('trust-split', 'speak', 5, 0);
     const { task } = promptOf(ctx);
     expect(task).toMatch(/your message 1 of 1 this round/);
+  });
+});
+
+describe('The Traitors prompts with recruitment', () => {
+  /** The offer to the first seat offered in a scripted `paper` game with recruitment (refusal murdered). */
+  type Moment = { view: TraitorsView; pending: Pending; seat: number };
+  function offerMoment(): Moment & { recruitVote: Moment } {
+    for (let seed = 1; seed < 60; seed++) {
+      const cfg = TraitorsConfigSchema.parse({ ...traitors.presets.paper, recruitment: { refusal: 'murdered' } });
+      const match = Match.start<TraitorsState, TraitorsEvent>(traitors, cfg, seed, pickNames(cfg.players, seed));
+      const key = RngKey.fromSeed(seed);
+      let recruitVote: Moment | null = null;
+      for (let step = 0; !match.isOver && step < 5000; step++) {
+        for (const [seat, pending] of match.pendingRequests()) {
+          const view = traitors.view(match.state, seat);
+          if (pending.kind === 'vote' && pending.purpose === 'recruit') recruitVote ??= { view, pending, seat };
+          if (pending.kind === 'choose' && recruitVote) return { view, pending, seat, recruitVote };
+        }
+        const decided = match.pendingRequests().map(([seat, pending]) => [seat, traitors.agents[traitors.scriptedAgentFor(match.state, seat)]({ seat, view: traitors.view(match.state, seat), pending, rng: agentRng(key, seat, step) })] as const);
+        for (const [seat, action] of decided) match.submit(seat, action);
+      }
+    }
+    throw new Error('no offer in the seeds tried');
+  }
+
+  it('put the offer to the offered seat as accept/refuse with the cost of refusing, naming no traitor; the traitors choose whom to offer', () => {
+    const { view, pending, seat, recruitVote } = offerMoment();
+    const { system, task } = prompterFor('traitors')({ view, seat, pending });
+    expect(system).toContain('## Your role: FAITHFUL');
+    expect(task).toMatch(/offer you a place among them/);
+    expect(task).toContain('the traitors murder you tonight');
+    expect(task).toContain('"accept" or "refuse"');
+    expect(answerForm(pending, view.names).constraints).toBe('Choices: accept, refuse.');
+    const recruiter = prompterFor('traitors')({ view: recruitVote.view, seat: recruitVote.seat, pending: recruitVote.pending });
+    expect(recruiter.task).toMatch(/offer to join them \(instead of a murder tonight\)/);
   });
 });

@@ -28,6 +28,7 @@ const configArb: fc.Arbitrary<TraitorsConfig> = fc
     revealRoleOnBanish: fc.boolean(),
     announceTraitorCount: fc.boolean(),
     maxRounds: fc.integer({ min: 1, max: 8 }),
+    recruitment: fc.constantFrom(false, false, { refusal: 'none' }, { refusal: 'murdered' }),
   })
   .map(({ players, traitorPick, agentMask, personaMask, ...rest }) =>
     TraitorsConfigSchema.parse({
@@ -53,6 +54,7 @@ const anyActionArb = fc.oneof(
     ),
   }),
   fc.record({ kind: fc.constant('propose'), coins: fc.integer() }),
+  fc.record({ kind: fc.constant('choose'), option: fc.constantFrom('accept', 'refuse', 'maybe', '__proto__', 'constructor', '') }),
   fc.constant({ kind: 'dance' }),
   fc.constant(null),
 );
@@ -144,13 +146,45 @@ function checkNoHiddenChoices(state: TraitorsState, seat: SeatId, v: TraitorsVie
   if (state.config.showVotes === false) {
     check(v.ballots.length === 0 && (v.nightBallots === null || v.nightBallots.length === 0), () => `a ballot in a seat view with hidden votes (${where()})`);
   } else {
-    check(v.ballots === state.ballots && (v.nightBallots === null || v.nightBallots === state.nightBallots), () => `ballots other than the revealed ones (${where()})`);
+    // a recruit sees the night ballots from the night it joined on: a subset of the revealed records
+    check(v.ballots === state.ballots && (v.nightBallots === null || v.nightBallots === state.nightBallots || v.nightBallots.every((b) => state.nightBallots.includes(b))), () => `ballots other than the revealed ones (${where()})`);
   }
   check(v.myBeliefs === state.latestBeliefs[seat], () => `beliefs not the seat's own (${where()})`);
   const phase = state.phase;
   const own = phase.kind === 'vote' ? phase.cast.find((c) => c.seat === seat) : undefined;
   const expected = own && phase.kind === 'vote' ? JSON.stringify({ ballot: phase.ballot, target: own.target }) : 'null';
   check(JSON.stringify(v.myVote) === expected, () => `myVote is not the seat's own vote (${where()})`);
+}
+
+/**
+ * (5) Recruitment stays between the traitors and the offered seat: a faithful seat never offered
+ * sees no offer in its view, owes nothing during one, and receives none of the offer's events;
+ * a recruit's view follows its current role.
+ */
+function checkRecruitmentSecrecy(before: TraitorsState | undefined, state: TraitorsState, event: TraitorsEvent): void {
+  const where = () => `round ${state.round}, phase ${state.phase.kind}, event ${event.type}`;
+  const offered = new Set(state.recruitments.map((r) => r.seat));
+  const involved = (s: SeatId) => state.roles[s] === 'traitor' || offered.has(s);
+  for (const audienceState of before ? [before, state] : [state]) {
+    const audience = traitors.audience(audienceState, event);
+    const aboutRecruitment =
+      event.type === 'recruitOffered' ||
+      event.type === 'recruitAnswered' ||
+      (event.type === 'timeout' && (event.purpose === 'recruitOffer' || event.purpose === 'recruit')) ||
+      ((event.type === 'votesRevealed' || event.type === 'vote' || event.type === 'tieBroken') && event.ballot === 'recruit');
+    if (aboutRecruitment) check(audience !== null && audience.every(involved), () => `a recruitment event reaches an uninvolved seat (${where()}): ${JSON.stringify(audience)}`);
+  }
+  for (let seat = 0; seat < state.roles.length; seat++) {
+    const v = traitors.view(state, seat);
+    if (state.roles[seat] === 'traitor') {
+      check(v.role === 'traitor' && JSON.stringify(v.fellowTraitors) === JSON.stringify(state.traitorSeats.filter((s) => s !== seat)), () => `a traitor's view misses its current fellows (seat ${seat}, ${where()})`);
+      continue;
+    }
+    if (offered.has(seat) || state.phase.kind === 'over') continue;
+    check(v.recruitments !== null && v.recruitments.length === 0, () => `offers in an uninvolved faithful view (seat ${seat}, ${where()})`);
+    check(v.phase.kind !== 'offer' && traitors.pending(state, seat)?.kind !== 'choose', () => `an uninvolved faithful sees the offer phase (seat ${seat}, ${where()})`);
+    check(!/"(recruit|recruitOffer|offer)"/.test(JSON.stringify(v)), () => `recruitment words in an uninvolved faithful view (seat ${seat}, ${where()})`);
+  }
 }
 
 /** (4) With hidden votes, nothing a seat sees — its view or any event sent to it — holds another seat's vote or a tally. */
@@ -186,6 +220,28 @@ describe('traitors properties over random legal play (with timeouts)', () => {
       }),
       { numRuns: 100 },
     );
+  });
+
+  it('(5) recruitment: no uninvolved faithful learns of an offer or of the recruit; recruits see their new side', () => {
+    let offers = 0;
+    let accepted = 0;
+    fc.assert(
+      fc.property(playArb.filter(({ config }) => config.recruitment !== false), ({ config, seed, choices }) => {
+        const m = playRandomly(config, seed, choices, () => {});
+        let state: TraitorsState | undefined;
+        for (const event of m.log) {
+          const before = state;
+          state = traitors.reduce(state, event);
+          checkRecruitmentSecrecy(before, state, event);
+          if (event.type === 'recruitOffered') offers++;
+          if (event.type === 'recruitAnswered' && event.accepted) accepted++;
+        }
+      }),
+      { numRuns: 150 },
+    );
+    // the property was exercised: offers were made and some accepted
+    expect(offers).toBeGreaterThan(10);
+    expect(accepted).toBeGreaterThan(3);
   });
 
   it('(2) an illegal action is rejected by Match.submit and changes neither state nor log', () => {

@@ -99,3 +99,45 @@ describe('patches never tell a seat more than its own full view', () => {
     });
   }
 });
+
+// Recruitment (issue 14): the same sessions with recruitment on. A seat that is faithful and was
+// never offered holds exactly its own view at every version and never receives a word of an offer
+// (its phase, pending, the recruit ballot, the answer), while the offered seat and the traitors do.
+describe('with recruitment, no patch tells an uninvolved faithful of an offer', () => {
+  let offersSeen = 0;
+  for (const seed of [3, 8, 13]) {
+    it(`seed ${seed}`, async () => {
+      const created = await t.createSession({ game: 'traitors', preset: 'table', seed, config: { recruitment: { refusal: 'murdered' } }, seats: Array.from({ length: 8 }, () => ({ kind: 'external' })) });
+      const seats = created.seats.map((s, i) => new UpdatesClient(t.url, s.token!, 'patch', seed * 100 + i));
+      try {
+        await Promise.all(seats.map((c) => c.connected()));
+        for (const seat of seats) seat.autoplay();
+        await Promise.all(seats.map((c) => c.waitForOutcome()));
+        await until(() => seats.every((c) => isDeepStrictEqual(c.latest, (sent.get(c.id) ?? []).at(-1))), 'the last states to arrive');
+        const log = await t.events(created.id);
+        const states = statesBySeq(log);
+        const offered = new Set(gameRows(log).flatMap((r) => (r.event.type === 'recruitOffered' ? [r.event.seat as number] : [])));
+        offersSeen += offered.size;
+        for (const [seat, client] of seats.entries()) {
+          const held = distinct(client.payloads);
+          for (const payload of held) expect(payload.view).toEqual(JSON.parse(JSON.stringify(traitors.view(states.get(payload.version)!, seat))));
+          if (offered.has(seat)) {
+            // the scan can see it: the offered seat's own patches carry the offer
+            expect(client.updates.some((u) => JSON.stringify(u).includes('"kind":"offer"'))).toBe(true);
+            continue;
+          }
+          for (const update of client.updates) {
+            const state = states.get(update.version)!;
+            if (state.roles[seat] !== 'faithful' || state.phase.kind === 'over') continue;
+            expect(JSON.stringify(update)).not.toMatch(/recruitOffer|"kind":"offer"|"ballot":"recruit"|"accepted"/);
+          }
+        }
+      } finally {
+        for (const client of seats) client.close();
+      }
+    });
+  }
+  it('the sessions above made offers (so the scan was exercised)', () => {
+    expect(offersSeen).toBeGreaterThan(0);
+  });
+});

@@ -77,6 +77,27 @@ describe('traitors record', () => {
     expect(played.length).toBeGreaterThan(2);
   });
 
+  it('keeps a recruitment ballot on the traitors\' side of the night: after the banishment, never for other faithful', () => {
+    const config = resolveConfig(traitors, 'paper', { recruitment: { refusal: 'murdered' } }) as TraitorsConfig;
+    let checked = 0;
+    for (let seed = 1; seed <= 20; seed++) {
+      const names = pickNames(config.players, seed);
+      const events = playScripted<TraitorsEvent>(traitors, config, seed, names, names.map(() => 'scripted')).events;
+      const final = replay<TraitorsState, TraitorsEvent>(traitors, events);
+      if (final.recruitments.length === 0) continue;
+      const labels = traitorsRecord(view(final, 'spectator')).map(label);
+      for (const offer of final.recruitments) {
+        const at = labels.indexOf(`ballot ${offer.round} recruit`);
+        expect(labels[at - 1]).toMatch(new RegExp(`^banished ${offer.round} `));
+        checked++;
+      }
+      const offered = new Set(final.recruitments.map((r) => r.seat));
+      const bystander = final.roles.findIndex((role, seat) => role === 'faithful' && !offered.has(seat));
+      expect(traitorsRecord(view(final, bystander)).some((e) => e.kind === 'ballot' && e.ballot.ballot === 'recruit')).toBe(false);
+    }
+    expect(checked).toBeGreaterThan(3);
+  });
+
   it('finds no moment between a state and itself', () => {
     const { final } = game(6);
     expect(traitorsMoments(view(final, 'spectator'), view(final, 'spectator'))).toEqual([]);

@@ -151,7 +151,7 @@ function parleyGame(config: TraitorsConfig, seed: number): { game: Game; log: Tr
     const requests = m.pendingRequests();
     if (requests.length === 0) throw new Error('nobody can act but the game is not over');
     const [seat, pending] = requests[answerOrder.int(requests.length)];
-    if (pending.kind === 'propose') throw new Error('traitors never asks for a proposal');
+    if (pending.kind === 'propose' || pending.kind === 'choose') throw new Error('the reference preset never asks for a proposal or a choice');
     const result =
       pending.kind === 'speak'
         ? m.submit(seat, { kind: 'speak', text: `seat ${seat} speaks` })

@@ -58,6 +58,7 @@ function say(s: StatementRecord, view: SeatView): string {
 }
 
 function ballotTitle(b: BallotRecord): string {
+  if (b.ballot === 'recruit') return 'Night vote on whom to offer a place among the traitors (traitors only)';
   return b.ballot === 'banish' ? 'Round-table vote' : b.ballot === 'revote' ? 'Revote among the tied players' : 'Night vote (traitors only)';
 }
 
@@ -147,6 +148,8 @@ function task(view: SeatView, input: PromptInput<TraitorsView>): string {
       if (p.channel === 'traitors' || p.purpose === 'traitorChat') {
         const traitors = new Set([view.seat, ...(view.fellowTraitors ?? [])]);
         const prey = view.alive.flatMap((alive, s) => (alive && !traitors.has(s) ? [seatLabel(s, view.names)] : []));
+        const recruiting = view.phase.kind === 'nightChat' && view.phase.ballot === 'recruit';
+        if (recruiting) return `Night: a traitor was banished today, so tonight there is no murder: the traitors offer one faithful player to join them. Talk privately with your fellow traitors (only they see this) about whom to offer. The living faithful: ${prey.join(', ')}.`;
         return `Night: talk privately with your fellow traitors (only they see this) about whom to murder tonight and how to play tomorrow. The living faithful: ${prey.join(', ')}.`;
       }
       if (p.purpose === 'postBanishment') return `After the banishment: say once, publicly, what you make of it and whom you now suspect. Every player hears you. Remember that you are ${rolePhrase}.`;
@@ -158,13 +161,22 @@ function task(view: SeatView, input: PromptInput<TraitorsView>): string {
       return 'Privately rate, for each listed player, how likely they are a traitor: 0 = surely faithful, 100 = surely a traitor. Nobody else will ever see these numbers.';
     case 'vote':
       if (p.purpose === 'murder') return 'Night: choose the faithful player the traitors murder tonight. The traitors vote secretly; the most votes decide.';
+      if (p.purpose === 'recruit') return 'Night: choose the faithful player the traitors offer to join them (instead of a murder tonight). The traitors vote secretly; the most votes decide. If they accept they become a traitor; if they refuse they stay faithful.';
       if (p.purpose === 'revote') return 'The round-table vote was tied. Revote: choose one of the tied players to banish.';
       return view.votesRevealed
         ? 'Round table: vote to banish one player. Votes are secret until all are in, then revealed together; the most votes are banished.'
         : 'Round table: vote to banish one player. Votes stay secret (only the result is announced); the most votes are banished.';
+    case 'choose':
+      return recruitOfferTask(input.view);
     case 'propose':
       throw new Error('traitors prompt: unexpected propose request');
   }
+}
+
+/** The offer names no traitor: accepting is how the seat learns them; the cost of refusing is the rule's (in the offer's phase view). */
+function recruitOfferTask(view: TraitorsView): string {
+  const cost = view.phase.kind === 'offer' && view.phase.refusal === 'murdered' ? 'you stay faithful, but the traitors murder you tonight' : 'you stay faithful and nothing else happens';
+  return `Night: the traitors secretly offer you a place among them. Accept: from now on you are a traitor, you learn who the other traitors are and you win with them. Refuse: ${cost}. Nobody else learns of this offer. Choose "accept" or "refuse".`;
 }
 
 export const traitorsPrompter: GamePrompter<TraitorsView> = (input): PromptParts => {

@@ -20,6 +20,20 @@ export type TieBreak = (typeof TIE_BREAKS)[number];
 export const BELIEF_MODES = ['all', 'agents', 'off'] as const;
 export type BeliefMode = (typeof BELIEF_MODES)[number];
 
+/** What refusing a recruitment offer costs: nothing, or the refuser is the night's murder victim. */
+export const REFUSAL_COSTS = ['none', 'murdered'] as const;
+export type RefusalCost = (typeof REFUSAL_COSTS)[number];
+
+/**
+ * Recruitment (the show's rule): after a traitor is banished, the night's murder is replaced by an
+ * offer to one faithful to turn traitor. `false` = off (the default; logs written before it stay valid).
+ */
+export const RecruitmentSchema = z.union([
+  z.literal(false),
+  z.strictObject({ refusal: z.enum(REFUSAL_COSTS).default('none') }),
+]);
+export type Recruitment = z.output<typeof RecruitmentSchema>;
+
 /** When the game checks for a winner: after every elimination, or only once the night is over (the reference code's loop). */
 export const WIN_CHECKS = ['afterEach', 'afterNight'] as const;
 export type WinCheck = (typeof WIN_CHECKS)[number];
@@ -56,8 +70,8 @@ export const TraitorsConfigSchema = z
     agentSeats: z.array(SeatIdSchema).optional(),
     tieBreak: z.enum(TIE_BREAKS).default('revote'),
     revealRoleOnBanish: z.boolean().default(true),
-    /** Recruitment of a faithful after a banished traitor: not implemented yet, so it must stay off. */
-    recruitment: z.boolean().default(false),
+    /** Recruitment of a faithful after a banished traitor (docs/games/traitors.md, "Recruitment"). */
+    recruitment: RecruitmentSchema.default(false),
     /** Safety cap: after the night of this round the game ends and the surviving traitors win. */
     maxRounds: z.number().int().min(1).max(100).default(20),
     timeouts: TraitorsTimeoutsSchema.default({ speak: 90, vote: 60, beliefs: 90 }),
@@ -77,7 +91,6 @@ export const TraitorsConfigSchema = z
     personas: z.array(PersonaSchema.nullable()).optional(),
   })
   .refine((c) => c.traitors * 2 < c.players, { message: 'traitors must be fewer than half the players', path: ['traitors'] })
-  .refine((c) => !c.recruitment, { message: 'recruitment is not implemented yet', path: ['recruitment'] })
   .refine((c) => (c.agentSeats ?? []).every((s) => s < c.players), {
     message: 'agentSeats must name seats of this game',
     path: ['agentSeats'],

@@ -4,6 +4,7 @@ import { TRAITORS_PRESETS, TraitorsConfigSchema, type TraitorsConfig } from './c
 import { traitorsHeadline, traitorsMetrics } from './metrics.ts';
 import * as rules from './rules.ts';
 import type { Phase, TraitorsEvent, TraitorsState } from './types.ts';
+import { isNightBallot } from './types.ts';
 import type { Progress } from '../../engine/game.ts';
 import { audience, view, type TraitorsView } from './view.ts';
 import { pickLiveMetrics, type ShownMetric } from '../live-metrics.ts';
@@ -14,7 +15,8 @@ export * from './metrics.ts';
 export * from './records.ts';
 export type * from './view.ts';
 export { TRAITORS_AGENTS } from './agents/index.ts';
-export { turnOrder, tallyVotes } from './reduce.ts';
+export { turnOrder, tallyVotes, recruitsTonight } from './reduce.ts';
+export { isNightBallot, OFFER_OPTIONS } from './types.ts';
 export { winnerOf } from './rules.ts';
 
 /** The Traitors (arXiv 2505.12923): a hidden minority of traitors against the faithful. */
@@ -44,7 +46,7 @@ export const traitors: GameDefinition<TraitorsConfig, TraitorsState, TraitorsEve
 };
 
 /** The event types traitorsHeadline reads (metrics.ts gather()): statements, single votes, tie-breaks and announcements change no metric. */
-const HEADLINE_EVENT_TYPES: ReadonlySet<TraitorsEvent['type']> = new Set(['setup', 'votesRevealed', 'banished', 'murdered', 'beliefs', 'roundStarted', 'gameOver']);
+const HEADLINE_EVENT_TYPES: ReadonlySet<TraitorsEvent['type']> = new Set(['setup', 'votesRevealed', 'banished', 'murdered', 'beliefs', 'roundStarted', 'gameOver', 'recruitOffered', 'recruitAnswered', 'timeout']);
 
 /** What the spectator watches live: the votes' headline rates and how well private suspicions found the traitors. */
 const TRAITORS_LIVE_METRICS: readonly ShownMetric[] = [
@@ -67,9 +69,13 @@ function phaseWord(phase: Phase): string {
       return 'after banish';
     case 'nightChat':
       return 'night';
+    case 'offering':
+    case 'offer':
+    case 'refused':
+      return 'recruit';
     case 'vote':
     case 'tieBreak':
-      return phase.ballot === 'murder' ? 'night' : phase.kind === 'tieBreak' ? 'tiebreak' : phase.ballot === 'revote' ? 'revote' : 'vote';
+      return isNightBallot(phase.ballot) ? 'night' : phase.kind === 'tieBreak' ? 'tiebreak' : phase.ballot === 'revote' ? 'revote' : 'vote';
     case 'eliminating':
       return phase.ballot === 'murder' ? 'murder' : 'banish';
     default:

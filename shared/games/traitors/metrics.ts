@@ -38,8 +38,21 @@ export interface BeliefMetrics {
   trustDynamics: { seat: SeatId; meanByRound: (number | null)[]; change: (number | null)[] }[];
 }
 
+/** Recruitment offers and their answers (all zero / empty when recruitment is off). */
+export interface RecruitmentMetrics {
+  offers: { seat: SeatId; name: string; round: number; accepted: boolean | null; timedOut: boolean }[];
+  offered: number;
+  accepted: number;
+  /** refusals, timeouts (the default refusal) included */
+  refused: number;
+  /** each seat's role at the start and at the end of the log */
+  initialRoles: Role[];
+  finalRoles: Role[];
+}
+
 export interface TraitorsMetrics {
   outcome: TraitorsOutcomeSummary;
+  recruitment: RecruitmentMetrics;
   TAS: number | null;
   FAS: number | null;
   FCR: number | null;
@@ -54,37 +67,63 @@ export interface TraitorsMetrics {
   beliefs: BeliefMetrics;
 }
 
-/** The facts metrics need, gathered in one pass over the log. */
+/** A revealed ballot with every seat's role when it was cast (a recruit's votes count for their side at the time). */
+type RoledBallot = VotesRevealedEvent & { roles: readonly Role[] };
+
+/**
+ * The facts metrics need, gathered in one pass over the log. `roles` are the initial roles;
+ * every ballot and belief report carries the roles at its time, so recruitment shifts sides correctly.
+ */
 interface GameFacts {
   names: string[];
   roles: Role[];
-  ballots: VotesRevealedEvent[];
+  finalRoles: Role[];
+  ballots: RoledBallot[];
   eliminations: EliminationEntry[];
-  beliefs: { seat: SeatId; round: number; suspicion: Record<string, number> }[];
+  beliefs: { seat: SeatId; round: number; suspicion: Record<string, number>; roles: readonly Role[] }[];
+  recruitments: RecruitmentMetrics['offers'];
   rounds: number;
   winner: Winner | null;
   reason: EndReason | null;
 }
 
 function gather(events: readonly TraitorsEvent[]): GameFacts {
-  const facts: GameFacts = { names: [], roles: [], ballots: [], eliminations: [], beliefs: [], rounds: 0, winner: null, reason: null };
+  const facts: GameFacts = { names: [], roles: [], finalRoles: [], ballots: [], eliminations: [], beliefs: [], recruitments: [], rounds: 0, winner: null, reason: null };
+  // the roles now: shared by the records until a recruit changes them (then copied)
+  let current: Role[] = [];
   for (const e of events) {
     switch (e.type) {
       case 'setup':
         facts.names = e.names;
         facts.roles = e.roles;
+        current = e.roles;
         break;
       case 'votesRevealed':
-        facts.ballots.push(e);
+        facts.ballots.push({ ...e, roles: current });
         break;
       case 'banished':
       case 'murdered':
-        facts.eliminations.push({ seat: e.seat, name: facts.names[e.seat], role: facts.roles[e.seat], cause: e.type, round: e.round });
+        facts.eliminations.push({ seat: e.seat, name: facts.names[e.seat], role: current[e.seat], cause: e.type, round: e.round });
         break;
       case 'beliefs':
         // timeouts' uniform defaults carry no judgement, so belief metrics use real submissions only
-        facts.beliefs.push(e);
+        facts.beliefs.push({ ...e, roles: current });
         break;
+      case 'recruitOffered':
+        facts.recruitments.push({ seat: e.seat, name: facts.names[e.seat], round: e.round, accepted: null, timedOut: false });
+        break;
+      case 'recruitAnswered':
+      case 'timeout': {
+        if (e.type === 'timeout' && e.pendingKind !== 'choose') break;
+        const accepted = e.type === 'recruitAnswered' && e.accepted;
+        const last = facts.recruitments[facts.recruitments.length - 1];
+        if (last) facts.recruitments[facts.recruitments.length - 1] = { ...last, accepted, timedOut: e.type === 'timeout' };
+        if (accepted) {
+          current = current.slice();
+          current[e.seat] = 'traitor';
+        }
+        break;
+      }
       case 'roundStarted':
         facts.rounds = e.round;
         break;
@@ -94,7 +133,21 @@ function gather(events: readonly TraitorsEvent[]): GameFacts {
         break;
     }
   }
+  facts.finalRoles = current;
   return facts;
+}
+
+function recruitmentMetrics(facts: GameFacts): RecruitmentMetrics {
+  const answered = facts.recruitments.filter((r) => r.accepted !== null);
+  const accepted = answered.filter((r) => r.accepted).length;
+  return {
+    offers: facts.recruitments,
+    offered: facts.recruitments.length,
+    accepted,
+    refused: answered.length - accepted,
+    initialRoles: facts.roles,
+    finalRoles: facts.finalRoles,
+  };
 }
 
 function mean(values: readonly number[]): number | null {
@@ -132,18 +185,18 @@ function present<T>(values: readonly (T | null)[]): T[] {
 }
 
 /** The main round-table ballot of each round (the first one, before any revote). */
-function mainBallots(facts: GameFacts): VotesRevealedEvent[] {
+function mainBallots(facts: GameFacts): RoledBallot[] {
   return facts.ballots.filter((b) => b.ballot === 'banish');
 }
 
 /** TAS: per night, share of traitor votes cast on the plurality target; mean over nights with votes. */
 function traitorAgreement(facts: GameFacts): number | null {
-  return mean(present(facts.ballots.filter((b) => b.ballot === 'murder').map((b) => agreement(castTargets(b.votes, facts.roles)))));
+  return mean(present(facts.ballots.filter((b) => b.ballot === 'murder').map((b) => agreement(castTargets(b.votes, b.roles)))));
 }
 
 /** FAS: per round, share of faithful votes cast on the faithful plurality target; mean over rounds. */
 function faithfulAgreement(facts: GameFacts): number | null {
-  return mean(present(mainBallots(facts).map((b) => agreement(castTargets(b.votes, facts.roles, 'faithful')))));
+  return mean(present(mainBallots(facts).map((b) => agreement(castTargets(b.votes, b.roles, 'faithful')))));
 }
 
 /** FCR (per-round mean) and faithfulAccuracy (pooled): faithful votes cast that target a traitor. */
@@ -152,9 +205,9 @@ function faithfulCorrectness(facts: GameFacts): { FCR: number | null; faithfulAc
   let hits = 0;
   let total = 0;
   for (const b of mainBallots(facts)) {
-    const targets = castTargets(b.votes, facts.roles, 'faithful');
+    const targets = castTargets(b.votes, b.roles, 'faithful');
     if (targets.length === 0) continue;
-    const correct = targets.filter((t) => facts.roles[t] === 'traitor').length;
+    const correct = targets.filter((t) => b.roles[t] === 'traitor').length;
     perRound.push(correct / targets.length);
     hits += correct;
     total += targets.length;
@@ -162,15 +215,20 @@ function faithfulCorrectness(facts: GameFacts): { FCR: number | null; faithfulAc
   return { FCR: mean(perRound), faithfulAccuracy: total === 0 ? null : hits / total };
 }
 
-/** TSR / FSR: share of each side still alive at the end of the log. */
+/**
+ * TSR / FSR: share of each side still alive at the end of the log. With recruitment, TSR is over
+ * everyone who was ever a traitor (recruits included) and FSR over the initial faithful, a recruit
+ * counting as lost to the faithful; without it these are the initial counts.
+ */
 function survival(facts: GameFacts): { TSR: number | null; FSR: number | null } {
   const initialTraitors = facts.roles.filter((r) => r === 'traitor').length;
   const initialFaithful = facts.roles.length - initialTraitors;
+  const recruits = facts.recruitments.filter((r) => r.accepted).length;
   const lostTraitors = facts.eliminations.filter((e) => e.role === 'traitor').length;
   const lostFaithful = facts.eliminations.length - lostTraitors;
   return {
-    TSR: initialTraitors === 0 ? null : (initialTraitors - lostTraitors) / initialTraitors,
-    FSR: initialFaithful === 0 ? null : (initialFaithful - lostFaithful) / initialFaithful,
+    TSR: initialTraitors === 0 ? null : (initialTraitors + recruits - lostTraitors) / (initialTraitors + recruits),
+    FSR: initialFaithful === 0 ? null : (initialFaithful - recruits - lostFaithful) / initialFaithful,
   };
 }
 
@@ -195,14 +253,14 @@ function deceptionNight(facts: GameFacts): number | null {
  * voted for them on the deciding ballot (the revote, if there was one).
  */
 function deceptionBanish(facts: GameFacts): number | null {
-  const deciding = new Map<number, VotesRevealedEvent>();
-  for (const b of facts.ballots) if (b.ballot !== 'murder') deciding.set(b.round, b);
+  const deciding = new Map<number, RoledBallot>();
+  for (const b of facts.ballots) if (b.ballot === 'banish' || b.ballot === 'revote') deciding.set(b.round, b);
   if (deciding.size === 0) return null;
   let steered = 0;
   for (const [round, b] of deciding) {
     const banished = eliminatedIn(facts, round, 'banished');
     if (!banished || banished.role !== 'faithful') continue;
-    if (b.votes.every((v) => facts.roles[v.seat] !== 'traitor' || v.target === banished.seat)) steered++;
+    if (b.votes.every((v) => b.roles[v.seat] !== 'traitor' || v.target === banished.seat)) steered++;
   }
   return steered / deciding.size;
 }
@@ -214,8 +272,8 @@ function deceptionBanish(facts: GameFacts): number | null {
 function betrayalRecognition(facts: GameFacts): number | null {
   const perRound: number[] = [];
   for (const b of mainBallots(facts)) {
-    const targets = castTargets(b.votes, facts.roles, 'faithful');
-    const onTraitors = targets.filter((t) => facts.roles[t] === 'traitor');
+    const targets = castTargets(b.votes, b.roles, 'faithful');
+    const onTraitors = targets.filter((t) => b.roles[t] === 'traitor');
     if (onTraitors.length === 0) continue;
     const { byTarget, most } = counts(targets);
     perRound.push(onTraitors.filter((t) => byTarget.get(t) !== most).length / onTraitors.length);
@@ -268,7 +326,6 @@ export function auc(positives: readonly number[], negatives: readonly number[]):
 
 function beliefMetrics(facts: GameFacts): BeliefMetrics {
   const n = facts.roles.length;
-  const isTraitor = (s: SeatId) => facts.roles[s] === 'traitor';
   const rounds = [...new Set(facts.beliefs.map((b) => b.round))].sort((a, b) => a - b);
   const matrices = new Map<number, (number | null)[][]>();
   for (const r of rounds) matrices.set(r, Array.from({ length: n }, () => new Array<number | null>(n).fill(null)));
@@ -276,31 +333,34 @@ function beliefMetrics(facts: GameFacts): BeliefMetrics {
   const squaredErrors: number[][] = Array.from({ length: n }, () => []);
   const positives: number[] = [];
   const negatives: number[] = [];
-  const perTarget: number[][] = Array.from({ length: n }, () => []);
+  // faithful suspicion of each seat while it was a traitor (cover)
+  const whileTraitor: number[][] = Array.from({ length: n }, () => []);
   const perTargetRound = new Map<number, number[][]>();
   for (const r of rounds) perTargetRound.set(r, Array.from({ length: n }, () => []));
 
   for (const b of facts.beliefs) {
     const row = matrices.get(b.round)![b.seat];
-    const faithfulObserver = !isTraitor(b.seat);
+    // observer and truth are the roles when the report was made: a recruit's earlier reports were a faithful's
+    const faithfulObserver = b.roles[b.seat] !== 'traitor';
     for (const [key, value] of Object.entries(b.suspicion)) {
       const target = Number(key);
       const s = value / 100;
       row[target] = s;
       if (!faithfulObserver) continue;
-      const truth = isTraitor(target) ? 1 : 0;
+      const truth = b.roles[target] === 'traitor' ? 1 : 0;
       squaredErrors[b.seat].push((s - truth) ** 2);
       (truth ? positives : negatives).push(s);
-      perTarget[target].push(s);
+      if (truth) whileTraitor[target].push(s);
       perTargetRound.get(b.round)![target].push(s);
     }
   }
 
-  const brierByObserver = squaredErrors.map((errors, seat) => (isTraitor(seat) ? null : mean(errors)));
+  // null for seats that never reported as faithful (traitors from the start)
+  const brierByObserver = squaredErrors.map((errors) => mean(errors));
   const faithfulTargetMean = mean(negatives);
-  const cover = facts.roles.flatMap((role, seat) => {
+  const cover = facts.finalRoles.flatMap((role, seat) => {
     if (role !== 'traitor') return [];
-    const m = mean(perTarget[seat]);
+    const m = mean(whileTraitor[seat]);
     return [{ seat, cover: m === null || !faithfulTargetMean ? null : m / faithfulTargetMean }];
   });
   const trustDynamics = facts.roles.map((_, seat) => {
@@ -323,6 +383,7 @@ export function traitorsMetrics(events: readonly TraitorsEvent[]): TraitorsMetri
   const { VSF, TNS } = voteSwitching(facts);
   return {
     outcome: { winner: facts.winner, reason: facts.reason, rounds: facts.rounds, eliminations: facts.eliminations },
+    recruitment: recruitmentMetrics(facts),
     TAS: traitorAgreement(facts),
     FAS: faithfulAgreement(facts),
     ...faithfulCorrectness(facts),
@@ -375,10 +436,10 @@ function beliefScores(facts: GameFacts): { brier: number | null; auc: number | n
   const positives: number[] = [];
   const negatives: number[] = [];
   for (const b of facts.beliefs) {
-    if (facts.roles[b.seat] === 'traitor') continue;
+    if (b.roles[b.seat] === 'traitor') continue;
     for (const key in b.suspicion) {
       const s = b.suspicion[key] / 100;
-      const traitor = facts.roles[Number(key)] === 'traitor';
+      const traitor = b.roles[Number(key)] === 'traitor';
       errorSum[b.seat] += (s - (traitor ? 1 : 0)) ** 2;
       errorCount[b.seat]++;
       (traitor ? positives : negatives).push(s);

@@ -13,6 +13,7 @@ import type {
   TraitorsState,
   VotesRevealedEvent,
 } from './types.ts';
+import { isNightBallot } from './types.ts';
 
 /**
  * The pure reducer: state = fold(reduce, log). Every branch copies what it changes and
@@ -34,25 +35,29 @@ export function reduce(state: TraitorsState | undefined, event: TraitorsEvent): 
     case 'timeout':
       if (event.pendingKind === 'speak') return recordStatement(state, '', true);
       if (event.pendingKind === 'vote') return recordVote(state, event.seat, null);
+      if (event.pendingKind === 'choose') return answerOffer(state, event.seat, false, true);
       return recordBeliefs(state, event.seat, event.suspicion ?? {}, true);
     case 'votesRevealed':
       return revealVotes(state, event);
     case 'tieBroken': {
-      const ballots = event.ballot === 'murder' ? state.nightBallots : state.ballots;
+      const ballots = isNightBallot(event.ballot) ? state.nightBallots : state.ballots;
       const updated = updateLast(ballots, { tieBreak: event.mode });
       return {
         ...state,
-        ...(event.ballot === 'murder' ? { nightBallots: updated } : { ballots: updated }),
+        ...(isNightBallot(event.ballot) ? { nightBallots: updated } : { ballots: updated }),
         rng: event.rng ?? state.rng,
-        phase: { kind: 'eliminating', ballot: event.ballot, seat: event.chosen },
+        phase: event.ballot === 'recruit' ? { kind: 'offering', seat: event.chosen } : { kind: 'eliminating', ballot: event.ballot, seat: event.chosen },
       };
     }
     case 'banished': {
-      const next = eliminate(state, event.seat);
-      return {
-        ...next,
+      const next: TraitorsState = {
+        ...eliminate(state, event.seat),
         ballots: updateLast(state.ballots, { eliminated: event.seat }),
         eliminations: [...state.eliminations, { seat: event.seat, round: event.round, cause: 'banished', role: event.role }],
+      };
+      // the night's ballot depends on who was just banished (a traitor: recruitment, when on)
+      return {
+        ...next,
         phase: ruleSet(state.config).postBanishDiscussion ? { kind: 'postBanishment', banished: event.seat, order: turnOrder(next, next.round), index: 0 } : nightPhase(next),
       };
     }
@@ -64,6 +69,14 @@ export function reduce(state: TraitorsState | undefined, event: TraitorsEvent): 
       const next = { ...state, round: event.round };
       return { ...next, phase: state.pendingMurder !== null ? { kind: 'breakfast' } : discussionPhase(next) };
     }
+    case 'recruitOffered':
+      return {
+        ...state,
+        recruitments: [...state.recruitments, { seat: event.seat, round: event.round, accepted: null, timedOut: false }],
+        phase: { kind: 'offer', seat: event.seat },
+      };
+    case 'recruitAnswered':
+      return answerOffer(state, event.seat, event.accepted, false);
     case 'murderAnnounced': {
       const next: TraitorsState = {
         ...state,
@@ -101,6 +114,7 @@ function initialState(event: SetupEvent): TraitorsState {
     pendingMurder: null,
     latestBeliefs: new Array<Suspicion | null>(n).fill(null),
     beliefs: [],
+    recruitments: [],
     biographies: null,
   };
   const introductions = ruleSet(config).introductions;
@@ -185,10 +199,21 @@ function nightPhase(state: TraitorsState): Phase {
   return nightVotePhase(state);
 }
 
+/**
+ * Tonight is a recruitment night when recruitment is on, this round's banishment removed a
+ * traitor, and traitors and faithful both remain. Derived from the state (whatever phases come
+ * between the banishment and the night), so the night chat needs no flag.
+ */
+export function recruitsTonight(state: TraitorsState): boolean {
+  if (!state.config.recruitment || state.aliveTraitors === 0 || state.aliveFaithful === 0) return false;
+  const last = state.eliminations[state.eliminations.length - 1];
+  return last !== undefined && last.cause === 'banished' && last.round === state.round && state.roles[last.seat] === 'traitor';
+}
+
 function nightVotePhase(state: TraitorsState): Phase {
   return {
     kind: 'vote',
-    ballot: 'murder',
+    ballot: recruitsTonight(state) ? 'recruit' : 'murder',
     voters: livingSeats(state).filter((s) => state.roles[s] === 'traitor'),
     candidates: livingSeats(state).filter((s) => state.roles[s] === 'faithful'),
     cast: [],
@@ -260,7 +285,7 @@ function revealVotes(state: TraitorsState, event: VotesRevealedEvent): TraitorsS
     tieBreak: null,
     eliminated: null,
   };
-  const night = event.ballot === 'murder';
+  const night = isNightBallot(event.ballot);
   const next: TraitorsState = night
     ? { ...state, nightBallots: [...state.nightBallots, record] }
     : { ...state, ballots: [...state.ballots, record] };
@@ -270,15 +295,41 @@ function revealVotes(state: TraitorsState, event: VotesRevealedEvent): TraitorsS
     // everybody abstained: nobody is eliminated by this ballot
     phase = night ? { kind: 'dawn' } : nightPhase(next);
   } else if (top.length === 1) {
-    phase = { kind: 'eliminating', ballot: event.ballot, seat: top[0] };
+    phase = event.ballot === 'recruit' ? { kind: 'offering', seat: top[0] } : { kind: 'eliminating', ballot: event.ballot, seat: top[0] };
   } else if (event.ballot === 'banish' && state.config.tieBreak === 'revote') {
     phase = { kind: 'vote', ballot: 'revote', voters: livingSeats(state), candidates: top, cast: [] };
   } else {
-    const rule = event.ballot === 'murder' ? ruleSet(state.config).nightTieBreak : state.config.tieBreak;
+    const rule = isNightBallot(event.ballot) ? ruleSet(state.config).nightTieBreak : state.config.tieBreak;
     const mode = rule === 'firstVote' || rule === 'firstVoteInSeatOrder' ? rule : 'random';
     phase = { kind: 'tieBreak', ballot: event.ballot, mode, candidates: top, cast: event.votes };
   }
   return { ...next, phase };
+}
+
+/**
+ * The offered seat's answer (or its timeout: a refusal). Accepting makes them a traitor from now
+ * on; refusing costs what the config says (`murdered`: they are the night's victim).
+ */
+function answerOffer(state: TraitorsState, seat: SeatId, accepted: boolean, timedOut: boolean): TraitorsState {
+  const phase = state.phase;
+  if (phase.kind !== 'offer' || phase.seat !== seat) throw new Error(`traitors: an offer answer by seat ${seat} in phase ${phase.kind}`);
+  const recruitments = state.recruitments.slice();
+  recruitments[recruitments.length - 1] = { ...recruitments[recruitments.length - 1], accepted, timedOut };
+  const next: TraitorsState = { ...state, recruitments };
+  if (!accepted) {
+    const murdered = state.config.recruitment && state.config.recruitment.refusal === 'murdered';
+    return { ...next, phase: murdered ? { kind: 'refused', seat } : { kind: 'dawn' } };
+  }
+  const roles = state.roles.slice();
+  roles[seat] = 'traitor';
+  return {
+    ...next,
+    roles,
+    traitorSeats: seatsWhere(roles, 'traitor'),
+    aliveTraitors: state.aliveTraitors + 1,
+    aliveFaithful: state.aliveFaithful - 1,
+    phase: { kind: 'dawn' },
+  };
 }
 
 function eliminate(state: TraitorsState, seat: SeatId): TraitorsState {

@@ -5,6 +5,7 @@ import { Purpose, Rng, RngKey, type Seed } from '../../engine/rng.ts';
 import { ruleSet, type TraitorsConfig } from './config.ts';
 import { biographiesOf, tallyVotes } from './reduce.ts';
 import type { CastVote, Role, SpeechPurpose, Suspicion, TimeoutEvent, TraitorsEvent, TraitorsState, Winner } from './types.ts';
+import { OFFER_OPTIONS } from './types.ts';
 
 export { reduce } from './reduce.ts';
 
@@ -46,6 +47,10 @@ export function pending(state: TraitorsState, seat: SeatId): Pending | null {
     case 'vote':
       if (!phase.voters.includes(seat) || hasVoted(phase.cast, seat)) return null;
       return { kind: 'vote', options: phase.candidates.filter((c) => c !== seat), purpose: phase.ballot, timeLimitSec: config.timeouts.vote };
+    case 'offer':
+      // the offer names nobody: the offered seat learns the traitors only by accepting
+      if (phase.seat !== seat) return null;
+      return { kind: 'choose', options: [...OFFER_OPTIONS], purpose: 'recruitOffer', timeLimitSec: config.timeouts.vote };
     default:
       return null;
   }
@@ -96,6 +101,11 @@ export function validate(state: TraitorsState, seat: SeatId, action: Action): Re
     }
     case 'beliefs':
       return p.kind === 'beliefs' ? validateBeliefs(state, p.targets, action.suspicion) : null;
+    case 'choose':
+      if (p.kind === 'choose' && (typeof action.option !== 'string' || !p.options.includes(action.option))) {
+        return reject('invalid', `Choose one of: ${p.options.join(', ')}.`);
+      }
+      return null;
     default:
       return reject('wrong_action', `Expected a ${p.kind} action.`);
   }
@@ -152,6 +162,9 @@ export function actionEvent(state: TraitorsState, seat: SeatId, action: Action):
       for (const t of livingOthers(state, seat)) suspicion[t] = action.suspicion[String(t)];
       return { type: 'beliefs', seat, round: state.round, suspicion };
     }
+    case 'choose':
+      if (phase.kind !== 'offer') throw new Error('traitors: choose out of phase');
+      return { type: 'recruitAnswered', seat, round: state.round, accepted: action.option === 'accept' };
     default:
       throw new Error(`traitors: no event for a ${action.kind} action`);
   }
@@ -174,12 +187,14 @@ export function timeoutEvent(state: TraitorsState, seat: SeatId): TimeoutEvent {
         channel: p.channel,
       };
     case 'vote':
-      return { ...base, pendingKind: 'vote', purpose: p.purpose as 'banish' | 'revote' | 'murder', defaultApplied: 'abstain' };
+      return { ...base, pendingKind: 'vote', purpose: p.purpose as 'banish' | 'revote' | 'murder' | 'recruit', defaultApplied: 'abstain' };
     case 'beliefs': {
       const suspicion: Suspicion = {};
       for (const t of p.targets) suspicion[t] = 50;
       return { ...base, pendingKind: 'beliefs', purpose: 'beliefs', defaultApplied: 'uniform50', suspicion };
     }
+    case 'choose':
+      return { ...base, pendingKind: 'choose', purpose: 'recruitOffer', defaultApplied: 'refuse' };
     default:
       throw new Error(`traitors: no timeout for ${p.kind}`);
   }
@@ -231,6 +246,10 @@ export function settle(state: TraitorsState): TraitorsEvent | null {
       const chosen = rng.pick(phase.candidates);
       return { type: 'tieBroken', round: state.round, ballot: phase.ballot, mode: 'random', candidates: phase.candidates.slice(), chosen, rng: rng.state };
     }
+    case 'offering':
+      return { type: 'recruitOffered', seat: phase.seat, round: state.round };
+    case 'refused':
+      return { type: 'murdered', seat: phase.seat, round: state.round };
     case 'eliminating':
       if (phase.ballot === 'murder') return { type: 'murdered', seat: phase.seat, round: state.round };
       return { type: 'banished', seat: phase.seat, round: state.round, role: state.config.revealRoleOnBanish ? state.roles[phase.seat] : null };
@@ -253,6 +272,8 @@ export function outcome(state: TraitorsState): Outcome | null {
     rounds: state.round,
     roles: state.roles.slice(),
     eliminations: eliminationOrder(state),
+    /** recruitment offers and answers (empty without recruitment); `roles` above are the final roles */
+    recruitments: state.recruitments.slice(),
   };
 }
 

@@ -235,6 +235,16 @@ export function nightProposal(talk: Talk, target: string, votesCast: boolean): s
   return pick(talk, lines);
 }
 
+/** The traitors' night chat on a recruitment night: whom to offer a place among them. */
+export function recruitProposal(talk: Talk, target: string): string {
+  return pick(talk, [
+    `We lost one of us today. Let's offer ${target} a place at our table.`,
+    `${target} is trusted by everyone. If ${target} joins us, nobody will look their way.`,
+    `I say we ask ${target}. They are the last one the others would suspect.`,
+    `My pick for the offer is ${target}.`,
+  ]);
+}
+
 /**
  * When the composed statement is one the speaker already made word for word (every pool spent),
  * a lead-in keeps it from repeating.

@@ -5,8 +5,20 @@ import type { TraitorsConfig } from './config.ts';
 
 export type Role = 'traitor' | 'faithful';
 export type Winner = 'faithful' | 'traitors';
-/** "banish" is the round table's ballot, "revote" its tie revote, "murder" the traitors' night ballot. */
-export type Ballot = 'banish' | 'revote' | 'murder';
+/**
+ * "banish" is the round table's ballot, "revote" its tie revote, "murder" the traitors' night ballot,
+ * "recruit" the traitors' night ballot on whom to offer recruitment (replaces "murder" that night).
+ */
+export type Ballot = 'banish' | 'revote' | 'murder' | 'recruit';
+
+/** The traitors' own ballots (at night): secret from the faithful, revealed to traitors only. */
+export function isNightBallot(ballot: Ballot): ballot is 'murder' | 'recruit' {
+  return ballot === 'murder' || ballot === 'recruit';
+}
+
+/** The options of a recruitment offer's pending `choose` (purpose "recruitOffer"). */
+export const OFFER_OPTIONS = ['accept', 'refuse'] as const;
+export type OfferAnswer = (typeof OFFER_OPTIONS)[number];
 export type Channel = 'public' | 'traitors';
 /** `postBanishment`: the one statement each living player makes after a banishment is revealed (`postBanishDiscussion`). */
 export type SpeechPurpose = 'introduction' | 'discussion' | 'traitorChat' | 'postBanishment';
@@ -66,6 +78,18 @@ export interface EliminationRecord {
   role: Role | null;
 }
 
+/**
+ * One recruitment offer: whom the traitors offered, in which night, and the answer (null while
+ * it is pending). Known to the traitors and the offered seat only.
+ */
+export interface RecruitmentRecord {
+  seat: SeatId;
+  round: number;
+  accepted: boolean | null;
+  /** the answer was the timeout's default (refuse) */
+  timedOut: boolean;
+}
+
 export interface BeliefsRecord {
   seat: SeatId;
   round: number;
@@ -101,6 +125,12 @@ export type Phase =
   | { kind: 'tieBreak'; ballot: Ballot; mode: TieBreakMode; candidates: readonly SeatId[]; cast: readonly CastVote[] }
   /** the ballot has a target; the next event banishes or murders them */
   | { kind: 'eliminating'; ballot: Ballot; seat: SeatId }
+  /** the recruit ballot chose `seat`: the next event makes the offer */
+  | { kind: 'offering'; seat: SeatId }
+  /** the offered seat owes an answer (accept / refuse) */
+  | { kind: 'offer'; seat: SeatId }
+  /** the offered seat refused and the rule makes them the night's victim: the next event murders them */
+  | { kind: 'refused'; seat: SeatId }
   | { kind: 'over'; winner: Winner; reason: EndReason };
 
 export type PhaseKind = Phase['kind'];
@@ -110,8 +140,9 @@ export type PhaseKind = Phase['kind'];
 export interface TraitorsState extends BaseState {
   config: TraitorsConfig;
   seed: Seed;
+  /** each seat's CURRENT role (a recruit's changes to traitor when they accept) */
   roles: readonly Role[];
-  /** every traitor seat, ascending */
+  /** every traitor seat (current), ascending */
   traitorSeats: readonly SeatId[];
   alive: readonly boolean[];
   aliveTraitors: number;
@@ -132,6 +163,8 @@ export interface TraitorsState extends BaseState {
   /** each seat's most recent beliefs */
   latestBeliefs: readonly (Suspicion | null)[];
   beliefs: readonly BeliefsRecord[];
+  /** recruitment offers, in order */
+  recruitments: readonly RecruitmentRecord[];
   /** the moderator's introductions, once read (null: none were read) */
   biographies: BiographiesRecord | null;
 }
@@ -179,10 +212,10 @@ export interface TimeoutEvent {
   type: 'timeout';
   seat: SeatId;
   round: number;
-  pendingKind: 'speak' | 'vote' | 'beliefs';
-  /** speech purpose, ballot, or "beliefs" */
-  purpose: SpeechPurpose | Ballot | 'beliefs';
-  defaultApplied: 'skip' | 'abstain' | 'uniform50';
+  pendingKind: 'speak' | 'vote' | 'beliefs' | 'choose';
+  /** speech purpose, ballot, "beliefs", or "recruitOffer" (the offered seat's answer) */
+  purpose: SpeechPurpose | Ballot | 'beliefs' | 'recruitOffer';
+  defaultApplied: 'skip' | 'abstain' | 'uniform50' | 'refuse';
   /** speak only */
   pass?: number;
   channel?: Channel;
@@ -226,6 +259,19 @@ export interface MurderAnnouncedEvent {
   round: number;
   role: 'faithful';
 }
+/** The traitors' recruit ballot chose `seat`: they are offered to join (traitors and that seat only). */
+export interface RecruitOfferedEvent {
+  type: 'recruitOffered';
+  seat: SeatId;
+  round: number;
+}
+/** The offered seat answered; accepting makes them a traitor from now on (traitors and that seat only). */
+export interface RecruitAnsweredEvent {
+  type: 'recruitAnswered';
+  seat: SeatId;
+  round: number;
+  accepted: boolean;
+}
 export interface RoundStartedEvent {
   type: 'roundStarted';
   round: number;
@@ -250,6 +296,8 @@ export type TraitorsEvent =
   | BanishedEvent
   | MurderedEvent
   | MurderAnnouncedEvent
+  | RecruitOfferedEvent
+  | RecruitAnsweredEvent
   | RoundStartedEvent
   | GameOverEvent;
 

@@ -9,6 +9,7 @@ import type {
   CastVote,
   EliminationRecord,
   EndReason,
+  RecruitmentRecord,
   Role,
   StatementRecord,
   Suspicion,
@@ -16,6 +17,9 @@ import type {
   TraitorsState,
   Winner,
 } from './types.ts';
+import { isNightBallot } from './types.ts';
+import { recruitsTonight } from './reduce.ts';
+import type { RefusalCost } from './config.ts';
 
 /**
  * What a viewer may see of the current phase. Faithful see the whole night as one opaque
@@ -30,8 +34,11 @@ export type PhaseView =
   | { kind: 'beliefs'; waitingFor: SeatId[] | null }
   | { kind: 'roundTable'; ballot: 'banish' | 'revote'; candidates: readonly SeatId[]; waitingFor: SeatId[] }
   | { kind: 'night' }
-  | { kind: 'nightChat'; pass: number; passes: number; order: readonly SeatId[]; speaker: SeatId }
-  | { kind: 'nightVote'; candidates: readonly SeatId[]; waitingFor: SeatId[] }
+  /** `ballot`: what the night's vote will decide (a murder, or whom to offer recruitment) */
+  | { kind: 'nightChat'; pass: number; passes: number; order: readonly SeatId[]; speaker: SeatId; ballot: 'murder' | 'recruit' }
+  | { kind: 'nightVote'; candidates: readonly SeatId[]; waitingFor: SeatId[]; ballot: 'murder' | 'recruit' }
+  /** a recruitment offer awaits `seat`'s answer: shown to the traitors and to that seat only; `refusal`: what refusing costs */
+  | { kind: 'offer'; seat: SeatId; refusal: RefusalCost }
   | { kind: 'resolving' }
   | { kind: 'between' }
   | { kind: 'over'; winner: Winner; reason: EndReason };
@@ -43,6 +50,7 @@ export interface SpectatorDetails {
   /** the ballot in progress, votes as cast (secret from players until the reveal) */
   castVotes: readonly CastVote[] | null;
   beliefs: readonly BeliefsRecord[];
+  recruitments: readonly RecruitmentRecord[];
 }
 
 export interface TraitorsView {
@@ -54,10 +62,15 @@ export interface TraitorsView {
   phase: PhaseView;
   /** the viewer's own role (null for the spectator) */
   role: Role | null;
-  /** a traitor's fellow traitors; null for faithful and the spectator (see `spectator.roles`) */
+  /** a traitor's fellow traitors (current: recruits included); null for faithful and the spectator (see `spectator.roles`) */
   fellowTraitors: SeatId[] | null;
-  /** how many traitors there are, when announced (always for traitors and the spectator) */
+  /** how many traitors there were at the start, when announced (always for traitors and the spectator) */
   traitorCount: number | null;
+  /**
+   * Recruitment offers this seat may know: a traitor sees every offer since it became one (its own
+   * included); a faithful seat sees only offers made to itself (usually none). Spectator: null (see `spectator`).
+   */
+  recruitments: readonly RecruitmentRecord[] | null;
   alive: readonly boolean[];
   /** public eliminations; `role` only where revealed */
   eliminations: readonly EliminationRecord[];
@@ -81,8 +94,8 @@ export interface TraitorsView {
   myBeliefs: Suspicion | null;
   /** whose turn it is to speak (on a channel the viewer can see) */
   speaker: SeatId | null;
-  /** set when the game is over: every role revealed */
-  outcome: { winner: Winner; reason: EndReason; roles: readonly Role[] } | null;
+  /** set when the game is over: every (final) role revealed, and every recruitment offer */
+  outcome: { winner: Winner; reason: EndReason; roles: readonly Role[]; recruitments: readonly RecruitmentRecord[] } | null;
   spectator: SpectatorDetails | null;
 }
 
@@ -96,6 +109,8 @@ export function view(state: TraitorsState, viewer: Viewer): TraitorsView {
   const seat = spectator ? null : viewer;
   const role = seat === null ? null : state.roles[seat];
   const insider = spectator || role === 'traitor';
+  // a recruit sees the traitors' secrets from the night it joined on, not what was said before
+  const since = seat !== null && role === 'traitor' ? traitorSince(state, seat) : 0;
   const over = state.phase.kind === 'over';
   const hideMurder = !insider && !over && state.pendingMurder !== null;
   // hidden votes: a seat never sees a ballot, only its own vote and the eliminations
@@ -105,32 +120,55 @@ export function view(state: TraitorsState, viewer: Viewer): TraitorsView {
     seat,
     names: state.names,
     round: state.round,
-    phase: phaseView(state, insider, spectator),
+    phase: phaseView(state, insider, spectator, seat),
     role,
     fellowTraitors: role === 'traitor' ? state.traitorSeats.filter((s) => s !== seat) : null,
     traitorCount: insider || state.config.announceTraitorCount ? state.config.traitors : null,
+    recruitments: seat === null ? null : knownRecruitments(state, seat, role === 'traitor', since),
     alive: hideMurder ? withAlive(state.alive, state.pendingMurder!) : state.alive,
     eliminations: state.eliminations,
     statements: state.statements,
-    traitorChat: insider ? state.traitorChat : null,
+    traitorChat: insider ? fromRound(state.traitorChat, since) : null,
     ballots: votesShown ? state.ballots : [],
-    nightBallots: insider ? (votesShown ? state.nightBallots : []) : null,
+    nightBallots: insider ? (votesShown ? fromRound(state.nightBallots, since) : []) : null,
     biographies: state.biographies,
     votesRevealed: ruleSet(state.config).showVotes,
     pendingMurder: insider || over ? state.pendingMurder : null,
     myVote: seat === null ? null : ownVote(state, seat),
     myBeliefs: seat === null ? null : state.latestBeliefs[seat],
     speaker: speakerFor(state, insider),
-    outcome: state.phase.kind === 'over' ? { winner: state.phase.winner, reason: state.phase.reason, roles: state.roles } : null,
+    outcome: state.phase.kind === 'over' ? { winner: state.phase.winner, reason: state.phase.reason, roles: state.roles, recruitments: state.recruitments } : null,
     spectator: spectator
       ? {
           roles: state.roles,
           agentSeats: state.config.agentSeats ?? null,
           castVotes: state.phase.kind === 'vote' ? state.phase.cast : null,
           beliefs: state.beliefs,
+          recruitments: state.recruitments,
         }
       : null,
   };
+}
+
+/** The round after the night a recruit joined (0 for a traitor from the start). */
+function traitorSince(state: TraitorsState, seat: SeatId): number {
+  for (const r of state.recruitments) if (r.seat === seat && r.accepted === true) return r.round + 1;
+  return 0;
+}
+
+/** Night records from round `since` on (the same array when nothing is hidden). */
+function fromRound<T extends { round: number }>(records: readonly T[], since: number): readonly T[] {
+  return since === 0 ? records : records.filter((r) => r.round >= since);
+}
+
+/**
+ * A traitor knows the offers made since it joined plus its own; a faithful seat only its own.
+ * Shared by reference when nothing is filtered out (no recruitment: the empty list).
+ */
+function knownRecruitments(state: TraitorsState, seat: SeatId, traitor: boolean, since: number): readonly RecruitmentRecord[] {
+  const all = state.recruitments;
+  if (all.length === 0 || (traitor && since === 0)) return all;
+  return all.filter((r) => r.seat === seat || (traitor && r.round >= since));
 }
 
 function withAlive(alive: readonly boolean[], seat: SeatId): boolean[] {
@@ -143,7 +181,7 @@ function waitingFor(voters: readonly SeatId[], done: (s: SeatId) => boolean): Se
   return voters.filter((s) => !done(s));
 }
 
-function phaseView(state: TraitorsState, insider: boolean, spectator: boolean): PhaseView {
+function phaseView(state: TraitorsState, insider: boolean, spectator: boolean, seat: SeatId | null): PhaseView {
   const phase = state.phase;
   switch (phase.kind) {
     case 'introductions':
@@ -156,16 +194,22 @@ function phaseView(state: TraitorsState, insider: boolean, spectator: boolean): 
       return { kind: 'beliefs', waitingFor: spectator ? waitingFor(phase.asked, (s) => phase.done.includes(s)) : null };
     case 'vote': {
       const waiting = waitingFor(phase.voters, (s) => phase.cast.some((v) => v.seat === s));
-      if (phase.ballot !== 'murder') return { kind: 'roundTable', ballot: phase.ballot, candidates: phase.candidates, waitingFor: waiting };
-      return insider ? { kind: 'nightVote', candidates: phase.candidates, waitingFor: waiting } : { kind: 'night' };
+      if (!isNightBallot(phase.ballot)) return { kind: 'roundTable', ballot: phase.ballot, candidates: phase.candidates, waitingFor: waiting };
+      return insider ? { kind: 'nightVote', candidates: phase.candidates, waitingFor: waiting, ballot: phase.ballot } : { kind: 'night' };
     }
+    case 'offer':
+      // every other faithful seat sees the same opaque night as on any other night
+      return insider || phase.seat === seat ? { kind: 'offer', seat: phase.seat, refusal: state.config.recruitment ? state.config.recruitment.refusal : 'none' } : { kind: 'night' };
+    case 'offering':
+    case 'refused':
+      return insider ? { kind: 'resolving' } : { kind: 'night' };
     case 'nightChat':
       return insider
-        ? { kind: 'nightChat', pass: phase.pass, passes: state.config.traitorChatPasses, order: phase.order, speaker: phase.order[phase.index] }
+        ? { kind: 'nightChat', pass: phase.pass, passes: state.config.traitorChatPasses, order: phase.order, speaker: phase.order[phase.index], ballot: recruitsTonight(state) ? 'recruit' : 'murder' }
         : { kind: 'night' };
     case 'tieBreak':
     case 'eliminating':
-      return phase.ballot === 'murder' && !insider ? { kind: 'night' } : { kind: 'resolving' };
+      return isNightBallot(phase.ballot) && !insider ? { kind: 'night' } : { kind: 'resolving' };
     case 'dawn':
     case 'breakfast':
     case 'biographies':
@@ -190,8 +234,9 @@ function ownVote(state: TraitorsState, seat: SeatId): TraitorsView['myVote'] {
 }
 
 /**
- * Who may see an event besides the spectator (null = everybody). Depends only on the event
- * and the (fixed) roles, so it holds for any state of the same game.
+ * Who may see an event besides the spectator (null = everybody). Depends on the event and the
+ * current traitors (`state` is the game just before or just after the event: a recruit's own
+ * offer events name them explicitly, so either gives the same answer for them).
  */
 export function audience(state: TraitorsState, event: TraitorsEvent): SeatId[] | null {
   const votesShown = ruleSet(state.config).showVotes;
@@ -206,15 +251,19 @@ export function audience(state: TraitorsState, event: TraitorsEvent): SeatId[] |
     case 'timeout':
       // a vote timeout is an abstention: a vote like any other
       if (!votesShown && event.pendingKind === 'vote') return [event.seat];
-      if (event.purpose === 'traitorChat' || event.purpose === 'murder') return state.traitorSeats.slice();
+      if (event.purpose === 'traitorChat' || event.purpose === 'murder' || event.purpose === 'recruit') return state.traitorSeats.slice();
+      if (event.purpose === 'recruitOffer') return withSeat(state.traitorSeats, event.seat);
       if (event.pendingKind === 'speak') return null;
       return [event.seat];
     case 'votesRevealed':
     case 'tieBroken':
       if (!votesShown) return []; // the tally and a tie's candidates are votes too: spectator only
-      return event.ballot === 'murder' ? state.traitorSeats.slice() : null;
+      return isNightBallot(event.ballot) ? state.traitorSeats.slice() : null;
     case 'murdered':
       return state.traitorSeats.slice();
+    case 'recruitOffered':
+    case 'recruitAnswered':
+      return withSeat(state.traitorSeats, event.seat);
     case 'biographiesRead':
     case 'banished':
     case 'murderAnnounced':
@@ -222,4 +271,9 @@ export function audience(state: TraitorsState, event: TraitorsEvent): SeatId[] |
     case 'gameOver':
       return null;
   }
+}
+
+/** The traitors and one more seat, ascending, without duplicates. */
+function withSeat(traitorSeats: readonly SeatId[], seat: SeatId): SeatId[] {
+  return traitorSeats.includes(seat) ? traitorSeats.slice() : [...traitorSeats, seat].sort((a, b) => a - b);
 }

@@ -39,6 +39,8 @@ export function randomAgent(ctx: AgentContext<TraitorsView>): Action {
       for (const t of pending.targets as SeatId[]) suspicion[t] = rng.int(101);
       return { kind: 'beliefs', suspicion };
     }
+    case 'choose':
+      return { kind: 'choose', option: rng.pick(pending.options) };
     default:
       throw new Error(`random agent cannot ${pending.kind}`);
   }

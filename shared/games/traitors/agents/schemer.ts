@@ -14,7 +14,8 @@ import { styledStatement } from './style.ts';
  * Traitor baseline: talks like a sleuth but never accuses a fellow traitor; at the round
  * table votes with the faithful plurality it expects (from this round's accusations by
  * faithful) unless that is a fellow traitor; at night murders the faithful who has voted
- * most accurately. Its round-table and night choices use no randomness, so the traitors agree.
+ * most accurately, or on a recruitment night offers the least suspected faithful. Its
+ * round-table and night choices use no randomness, so the traitors agree.
  */
 export function schemer(ctx: AgentContext<TraitorsView>): Action {
   const { view, pending, rng, seat } = ctx;
@@ -28,13 +29,19 @@ export function schemer(ctx: AgentContext<TraitorsView>): Action {
       if (pending.purpose === 'introduction') text = speech.introduction(rng, view.names[seat], earlierIntroductions(view));
       else if (pending.purpose === 'traitorChat') {
         const { talk, said } = talkOf(rng, seat, view.traitorChat ?? []);
-        text = speech.unrepeated(talk, speech.nightProposal(talk, view.names[murderTarget(view, livingFaithful(view, traitor), traitor, evidence)], votesCast(view)), said);
+        const faithful = livingFaithful(view, traitor);
+        const proposal =
+          view.phase.kind === 'nightChat' && view.phase.ballot === 'recruit'
+            ? speech.recruitProposal(talk, view.names[recruitTarget(faithful, evidence)])
+            : speech.nightProposal(talk, view.names[murderTarget(view, faithful, traitor, evidence)], votesCast(view));
+        text = speech.unrepeated(talk, proposal, said);
       }
       else text = discussionStatement(view, seat, traitor, evidence, rng, ctx.style);
       return { kind: 'speak', text: clip(text, pending.maxChars) };
     }
     case 'vote':
       if (pending.purpose === 'murder') return { kind: 'vote', target: murderTarget(view, pending.options, traitor, evidence) };
+      if (pending.purpose === 'recruit') return { kind: 'vote', target: recruitTarget(pending.options, evidence) };
       return { kind: 'vote', target: roundTableTarget(view, pending.options, traitor, evidence) };
     case 'beliefs': {
       // a private report to the experimenter: a traitor knows the truth
@@ -85,6 +92,14 @@ function roundTableTarget(view: TraitorsView, options: readonly SeatId[], traito
   if (!traitor[expected]) return expected;
   const innocents = options.filter((s) => !traitor[s]);
   return innocents.length === 0 ? expected : argmax(innocents, priority);
+}
+
+/**
+ * Whom to offer recruitment: the faithful the public evidence suspects least (a trusted recruit
+ * is the safest new traitor; ties go to the lowest seat). No randomness, so the traitors agree.
+ */
+function recruitTarget(options: readonly SeatId[], evidence: Evidence): SeatId {
+  return argmax(options, evidence.score.map((score) => -score));
 }
 
 /**

@@ -8,13 +8,18 @@ import { accusationsThisRound, type Evidence, readEvidence, reasonFor } from './
 import type { PersonaStyle } from '../../../personas.ts';
 import { styledStatement, styledSuspicion, suspiciousVote } from './style.ts';
 import { earlierIntroductions, hasVoted, suspectFacts, talkOf } from './facts.ts';
+import { schemer } from './schemer.ts';
 
 /**
  * Faithful baseline: suspicion from the public record (revealed votes, eliminations,
- * statements), accuses and votes for its top suspect, reports its scores as beliefs.
+ * statements), accuses and votes for its top suspect, reports its scores as beliefs; answers
+ * a recruitment offer by a seeded rule and, once recruited, plays as a schemer.
  */
 export function sleuth(ctx: AgentContext<TraitorsView>): Action {
+  // recruited: from now on it plays the traitors' strategy
+  if (ctx.view.role === 'traitor') return schemer(ctx);
   const { view, pending, rng, seat, style } = ctx;
+  if (pending.kind === 'choose') return { kind: 'choose', option: answerOffer(view, rng) };
   const evidence = readEvidence(view, rng);
   switch (pending.kind) {
     case 'speak': {
@@ -53,6 +58,20 @@ function discussionStatement(view: TraitorsView, seat: SeatId, evidence: Evidenc
   const next = ranked[Math.min(1, ranked.length - 1)];
   text = styledStatement(style, text, () => speech.accusation(talk, names[next], reasonFor(evidence, names, next), suspectFacts(view, next)));
   return speech.unrepeated(talk, text, said);
+}
+
+/**
+ * Accept a recruitment offer mostly when the traitors are close to winning: when accepting would
+ * bring the traitors (as far as this seat can count them) to parity, accept with probability 0.9,
+ * else 0.25 — a seeded draw, so the same game answers the same way.
+ */
+function answerOffer(view: TraitorsView, rng: Rng): 'accept' | 'refuse' {
+  const living = view.alive.filter(Boolean).length;
+  const banishedTraitors = view.eliminations.filter((e) => e.role === 'traitor').length;
+  // an offer proves at least one traitor is left; without an announced count assume just one
+  const traitorsLeft = Math.max(1, (view.traitorCount ?? 0) - banishedTraitors);
+  const parityIfAccepted = traitorsLeft + 1 >= living - traitorsLeft - 1;
+  return rng.chance(parityIfAccepted ? 0.9 : 0.25) ? 'accept' : 'refuse';
 }
 
 export function beliefsFrom(targets: readonly SeatId[], evidence: Evidence): Record<string, number> {
