@@ -1,4 +1,4 @@
-import type { TraitorsEvent } from '../../shared/games/traitors/index.ts';
+import { voteRows, type TraitorsEvent } from '../../shared/games/traitors/index.ts';
 
 /**
  * votes.csv in the reference implementation's own conventions (pedrocurvo/TheTraitors,
@@ -19,6 +19,8 @@ import type { TraitorsEvent } from '../../shared/games/traitors/index.ts';
  * a revote is written as its main ballot (each voter's first vote) with the revote's outcome in
  * `Eliminated`; the revote rows are left out (Parley's own form keeps them). A round table or
  * night that eliminated nobody (everyone abstained, a game ended mid-phase) writes nothing.
+ * Parley's recruitment ballots (a night's offer, a preset option) have no counterpart in the
+ * reference and are left out; a refuser murdered that night is no `Traitor` phase either.
  */
 
 export const REFERENCE_VOTES_COLUMNS = ['Round', 'Vote_Type', 'Player_ID', 'Role', 'Vote_Target', 'Eliminated'] as const;
@@ -26,27 +28,21 @@ export const REFERENCE_VOTES_COLUMNS = ['Round', 'Vote_Type', 'Player_ID', 'Role
 /** One row as the reference writes it: every cell already the text Python's str() gives. */
 export type ReferenceVoteRow = [round: number, voteType: 'General' | 'Traitor', playerId: number, role: 'Faithful' | 'Traitor', voteTarget: number | 'None', eliminated: number];
 
-/** The reference-form rows of a slice of a Traitors log (setup first; whole rounds, see tables.ts). */
+/**
+ * The reference-form rows of a slice of a Traitors log (setup first; whole rounds, see tables.ts).
+ * Built on Parley's own rows (records.ts `voteRows`), so `Role` is the voter's role when the vote
+ * was cast (a recruit votes as a traitor after accepting) and `Eliminated` is the phase's
+ * elimination (a revoted table's revote outcome): what is left out is what the reference has no
+ * place for — revote ballots, recruitment ballots (it has no recruitment) and phases that
+ * eliminated nobody.
+ */
 export function referenceVoteRows(events: readonly TraitorsEvent[]): ReferenceVoteRow[] {
-  const setup = events.find((e) => e.type === 'setup');
-  if (!setup || setup.type !== 'setup') throw new Error('traitors: a log starts with setup');
-  // who each phase eliminated: the round table (banished) and the night (murdered) of a round
-  const eliminated = new Map<string, number>();
-  const phase = (round: number, night: boolean) => `${round}:${night ? 'night' : 'day'}`;
-  for (const e of events) {
-    if (e.type === 'banished') eliminated.set(phase(e.round, false), e.seat);
-    if (e.type === 'murdered') eliminated.set(phase(e.round, true), e.seat);
-  }
+  const kept = events.filter((e) => e.type !== 'votesRevealed' || (e.ballot !== 'revote' && e.ballot !== 'recruit'));
   const rows: ReferenceVoteRow[] = [];
-  for (const e of events) {
-    // the reference has no revote: a round table is its main ballot
-    if (e.type !== 'votesRevealed' || e.ballot === 'revote') continue;
-    const night = e.ballot === 'murder';
-    const out = eliminated.get(phase(e.round, night));
-    if (out === undefined) continue;
-    for (const vote of e.votes) {
-      rows.push([e.round, night ? 'Traitor' : 'General', vote.seat, setup.roles[vote.seat] === 'traitor' ? 'Traitor' : 'Faithful', vote.target ?? 'None', out]);
-    }
+  for (const row of voteRows(kept)) {
+    // no Recruit row is left (their ballots were dropped above); the check narrows the type
+    if (row.Eliminated === false || row.Vote_Type === 'Recruit') continue;
+    rows.push([row.Round, row.Vote_Type, row.Player_ID, row.Role, row.Vote_Target ?? 'None', row.Eliminated]);
   }
   return rows;
 }

@@ -46,19 +46,32 @@ async function referenceCsv(events: readonly TraitorsEvent[]): Promise<string> {
   return text;
 }
 
-/** What the reference would have written for a log, from the reducer's records of the final state. */
+/**
+ * What the reference would have written for a log, from the reducer's records of the final state:
+ * main ballots that ended in an elimination, no revotes, no recruitment ballots (the reference has
+ * none), each voter with the role they held when they voted (a recruit is a traitor from the round
+ * after the night they accepted).
+ */
 function expectedPhases(events: readonly TraitorsEvent[]) {
   const state = Match.fromLog<TraitorsState, TraitorsEvent>(traitors, events).state;
   const phases: { round: number; type: 'General' | 'Traitor'; votes: { seat: SeatId; target: SeatId | null }[]; eliminated: SeatId }[] = [];
-  const dropped = { noElimination: 0, revotes: 0 };
+  const dropped = { noElimination: 0, revotes: 0, recruitBallots: 0 };
+  const initialRoles = events[0].type === 'setup' ? events[0].roles : [];
+  const recruitedIn = new Map<SeatId, number>(state.recruitments.filter((r) => r.accepted === true).map((r) => [r.seat, r.round]));
+  const roleAt = (seat: SeatId, round: number): 'Traitor' | 'Faithful' =>
+    initialRoles[seat] === 'traitor' || (recruitedIn.has(seat) && round > recruitedIn.get(seat)!) ? 'Traitor' : 'Faithful';
   for (const [type, records] of [['General', state.ballots], ['Traitor', state.nightBallots]] as const) {
     for (const record of records) {
       if (record.ballot === 'revote') {
         dropped.revotes++;
         continue;
       }
+      if (record.ballot === 'recruit') {
+        dropped.recruitBallots++;
+        continue;
+      }
       // the elimination the phase ended in: the main ballot's, or for a revoted table the revote's
-      const decided = records.filter((r) => r.round === record.round).map((r) => r.eliminated).find((e) => e !== null);
+      const decided = records.filter((r) => r.round === record.round && r.ballot !== 'recruit').map((r) => r.eliminated).find((e) => e !== null);
       const cause = type === 'General' ? 'banished' : 'murdered';
       const happened = events.some((e) => e.type === cause && e.round === record.round);
       if (decided === undefined || !happened) {
@@ -68,7 +81,38 @@ function expectedPhases(events: readonly TraitorsEvent[]) {
       phases.push({ round: record.round, type, votes: [...record.votes], eliminated: decided });
     }
   }
-  return { phases, dropped, roles: state.roles };
+  return { phases, dropped, roleAt, recruitedIn };
+}
+
+/** One file checked against `expectedPhases`: exactly those phases, rows in casting order, roles at the time. */
+async function checkFile(events: readonly TraitorsEvent[]) {
+  const text = await referenceCsv(events);
+  const lines = text.split('\n');
+  expect(lines[0]).toBe(HEADER);
+  expect(lines.at(-1)).toBe('');
+  // Python's f-string writes bare values: no quoting, six cells, nothing else
+  for (const line of lines.slice(1, -1)) {
+    expect(line).toMatch(/^\d+,(General|Traitor),\d+,(Faithful|Traitor),(\d+|None),\d+$/);
+  }
+  const rows = csvRecords(text);
+  const expected = expectedPhases(events);
+  // exactly the phases that ended in an elimination, in the log's order within each kind
+  const byPhase = new Map<string, typeof rows>();
+  for (const r of rows) {
+    const key = `${r.Round}:${r.Vote_Type}`;
+    byPhase.set(key, [...(byPhase.get(key) ?? []), r]);
+  }
+  expect([...byPhase.keys()].sort()).toEqual(expected.phases.map((p) => `${p.round}:${p.type}`).sort());
+  for (const phase of expected.phases) {
+    const written = byPhase.get(`${phase.round}:${phase.type}`)!;
+    // one row per vote of the phase's (main) ballot, in casting order
+    expect(written.map((r) => Number(r.Player_ID))).toEqual(phase.votes.map((v) => v.seat));
+    expect(written.map((r) => r.Vote_Target)).toEqual(phase.votes.map((v) => (v.target === null ? 'None' : String(v.target))));
+    // every row carries the phase's eliminated id
+    expect(new Set(written.map((r) => r.Eliminated))).toEqual(new Set([String(phase.eliminated)]));
+    for (const r of written) expect(r.Role).toBe(expected.roleAt(Number(r.Player_ID), Number(r.Round)));
+  }
+  return { rows, ...expected };
 }
 
 describe('votes.csv, reference form', () => {
@@ -87,33 +131,8 @@ describe('votes.csv, reference form', () => {
 
     const seen = { rows: 0, none: 0, revotes: 0, noElimination: 0, emptyFiles: 0, seatZeroEliminated: 0 };
     for (const events of games) {
-      const text = await referenceCsv(events);
-      const lines = text.split('\n');
-      expect(lines[0]).toBe(HEADER);
-      expect(lines.at(-1)).toBe('');
-      // Python's f-string writes bare values: no quoting, six cells, nothing else
-      for (const line of lines.slice(1, -1)) {
-        expect(line).toMatch(/^\d+,(General|Traitor),\d+,(Faithful|Traitor),(\d+|None),\d+$/);
-      }
-      const rows = csvRecords(text);
-      const { phases, dropped, roles } = expectedPhases(events);
-      // exactly the phases that ended in an elimination, in the log's order within each kind
-      const byPhase = new Map<string, typeof rows>();
-      for (const r of rows) {
-        const key = `${r.Round}:${r.Vote_Type}`;
-        byPhase.set(key, [...(byPhase.get(key) ?? []), r]);
-      }
-      expect([...byPhase.keys()].sort()).toEqual(phases.map((p) => `${p.round}:${p.type}`).sort());
-      for (const phase of phases) {
-        const written = byPhase.get(`${phase.round}:${phase.type}`)!;
-        // one row per vote of the phase's (main) ballot, in casting order
-        expect(written.map((r) => Number(r.Player_ID))).toEqual(phase.votes.map((v) => v.seat));
-        expect(written.map((r) => r.Vote_Target)).toEqual(phase.votes.map((v) => (v.target === null ? 'None' : String(v.target))));
-        // every row carries the phase's eliminated id
-        expect(new Set(written.map((r) => r.Eliminated))).toEqual(new Set([String(phase.eliminated)]));
-        for (const r of written) expect(r.Role).toBe(roles[Number(r.Player_ID)] === 'traitor' ? 'Traitor' : 'Faithful');
-        if (phase.eliminated === 0) seen.seatZeroEliminated++;
-      }
+      const { rows, phases, dropped } = await checkFile(events);
+      for (const phase of phases) if (phase.eliminated === 0) seen.seatZeroEliminated++;
       seen.rows += rows.length;
       seen.none += rows.filter((r) => r.Vote_Target === 'None').length;
       seen.revotes += dropped.revotes;
@@ -127,6 +146,37 @@ describe('votes.csv, reference form', () => {
     expect(seen.noElimination).toBeGreaterThan(10);
     expect(seen.emptyFiles).toBeGreaterThan(0);
     expect(seen.seatZeroEliminated).toBeGreaterThan(0);
+  });
+
+  it('leaves recruitment ballots out and writes each vote with the role its voter held then (recruits accepted and refused)', async () => {
+    const seen = { accepted: 0, refused: 0, refusersMurdered: 0, recruitBallots: 0, recruitTraitorRows: 0, recruitEarlierFaithfulRows: 0 };
+    for (let i = 0; i < 40; i++) {
+      const refusal = i % 2 ? 'murdered' : 'none';
+      const events = gameWithTimeouts(i % 4 < 2 ? 'reference' : 'paper', 1400 + i, 0.05, { recruitment: { refusal } });
+      const { rows, dropped, recruitedIn } = await checkFile(events);
+      seen.recruitBallots += dropped.recruitBallots;
+      for (const e of events) {
+        if (e.type !== 'recruitAnswered') continue;
+        if (e.accepted) seen.accepted++;
+        else seen.refused++;
+        if (!e.accepted && events.some((m) => m.type === 'murdered' && m.round === e.round && m.seat === e.seat)) seen.refusersMurdered++;
+      }
+      // a recruitment night writes no Traitor row: the offer is no murder ballot, a refuser's death no phase
+      const recruitNights = new Set(events.flatMap((e) => (e.type === 'votesRevealed' && e.ballot === 'recruit' ? [e.round] : [])));
+      expect(rows.filter((r) => r.Vote_Type === 'Traitor' && recruitNights.has(Number(r.Round)))).toEqual([]);
+      for (const [seat, round] of recruitedIn) {
+        const theirs = rows.filter((r) => Number(r.Player_ID) === seat);
+        seen.recruitTraitorRows += theirs.filter((r) => Number(r.Round) > round && r.Role === 'Traitor').length;
+        seen.recruitEarlierFaithfulRows += theirs.filter((r) => Number(r.Round) <= round && r.Role === 'Faithful').length;
+      }
+    }
+    // the cases this test is about did occur
+    expect(seen.recruitBallots).toBeGreaterThan(5);
+    expect(seen.accepted).toBeGreaterThan(0);
+    expect(seen.refused).toBeGreaterThan(0);
+    expect(seen.refusersMurdered).toBeGreaterThan(0);
+    expect(seen.recruitTraitorRows).toBeGreaterThan(0);
+    expect(seen.recruitEarlierFaithfulRows).toBeGreaterThan(0);
   });
 
   it('leaves the default form as it was: every ballot, Eliminated False, abstentions empty, actor last', async () => {

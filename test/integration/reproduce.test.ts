@@ -88,6 +88,9 @@ describe('npm run reproduce with a model', () => {
       const specs = summary.llm.spec ? [summary.llm.spec] : summary.llm.seats.filter(Boolean);
       for (const spec of specs) expect(spec).toMatchObject({ model: 'fake-model', prompts: 'reference' });
       expect(md).toContain(`| ${arm.arm.label} | 1 | ${arm.llm!.calls} |`);
+      // the test endpoint answers the reference formats: nothing re-asked, nothing fell back
+      const row = md.split('\n').find((line) => line.startsWith(`| ${arm.arm.label} | 1 |`))!;
+      expect(row.endsWith('| 0 fallbacks, 0 re-asks |')).toBe(true);
     }
     // the model against itself makes twice the calls of the model against a scripted seat
     expect(json.arms[0].llm!.calls).toBeGreaterThan(json.arms[1].llm!.calls);

@@ -6,7 +6,9 @@ import type { AddressInfo } from 'node:net';
  * on 127.0.0.1 and an ephemeral port. By default it plays legal moves: it reads the task the
  * prompt ends with (the "## Your task" block: its Choices / Players to rate / Allowed / Limit line)
  * and answers in the asked form — JSON when the request carries a response format, tagged text
- * otherwise. A per-test script can replace any answer with a fault: malformed JSON, out-of-range
+ * otherwise. Requests in a reference prompt set (prompts: "reference") are read and answered in
+ * that set's own forms: The Traitors' "Respond with ONLY the player number" and dialogue between
+ * `---` lines, Trust-and-Split's <<message_start>>/<<proposal_start>> tags. A per-test script can replace any answer with a fault: malformed JSON, out-of-range
  * values, wrong seats, over-long text, 429/5xx statuses, slow replies or no reply at all.
  * Usage is counted as characters ÷ 4 (prompt: all message text; completion: the answer).
  */
@@ -21,7 +23,16 @@ export type FakeTask =
   | { kind: 'vote'; options: { seat: number; name: string }[] }
   | { kind: 'beliefs'; targets: { seat: number; name: string }[] }
   | { kind: 'propose'; min: number; max: number; hand: string | null }
+  /** one of named options ("accept", "refuse") */
+  | { kind: 'choose'; options: string[] }
   | { kind: 'unknown' };
+
+/**
+ * How the request wants its answer: Parley's prompts (JSON or tagged, see `json`), or a reference
+ * prompt set's own form — The Traitors' (a bare player number; dialogue between --- lines) or
+ * Trust-and-Split's (<<message_start>>…<<message_end>>, <<proposal_start>> n <<proposal_end>>).
+ */
+export type FakeForm = 'parley' | 'reference-traitors' | 'reference-trust-split';
 
 export interface FakeRequest {
   /** 0-based, in arrival order */
@@ -33,6 +44,7 @@ export interface FakeRequest {
   json: boolean;
   /** the Authorization / x-api-key header value as received (for key-handling tests) */
   credential: string | null;
+  form: FakeForm;
   task: FakeTask;
   body: Record<string, unknown>;
 }
@@ -92,7 +104,12 @@ export function parseTask(messages: readonly FakeMessage[]): FakeTask {
   const block = last.slice(last.lastIndexOf(TASK_HEADING));
   const hand = /Your hand is (rock|paper|scissors)/.exec(userText.join('\n'))?.[1] ?? null;
   const choices = /^Choices: (.*)$/m.exec(block);
-  if (choices) return { kind: 'vote', options: seatsIn(choices[1]) };
+  if (choices) {
+    const seats = seatsIn(choices[1]);
+    // a list without seats names options (a recruitment offer's "accept, refuse")
+    if (seats.length) return { kind: 'vote', options: seats };
+    return { kind: 'choose', options: choices[1].replace(/\.$/, '').split(', ') };
+  }
   const rate = /^Players to rate: (.*)$/m.exec(block);
   if (rate) return { kind: 'beliefs', targets: seatsIn(rate[1]) };
   const allowed = /^Allowed: a whole number from (-?\d+) to (-?\d+)/m.exec(block);
@@ -101,6 +118,41 @@ export function parseTask(messages: readonly FakeMessage[]): FakeTask {
   if (limit) return { kind: 'speak', maxChars: Number(limit[1]), hand };
   return { kind: 'unknown' };
 }
+
+/**
+ * A request in a reference prompt set, recognised by that set's own markers, with its task;
+ * null for anything else (Parley's prompts, or a conversation it cannot read).
+ */
+export function parseReferenceTask(messages: readonly FakeMessage[]): { form: FakeForm; task: FakeTask } | null {
+  const users = messages.filter((m) => m.role === 'user').map((m) => m.content);
+  const last = users[users.length - 1] ?? '';
+  if (last.includes(TASK_HEADING)) return null;
+  const all = messages.map((m) => m.content).join('\n');
+  // Trust-and-Split (AdAlignLLM): the regex constraint comes first, the request last
+  if (/^Output must match this regex exactly: <<(message|proposal)_start>>/.test(users[0] ?? '')) {
+    const hands = [...all.matchAll(/Your hand is (rock|paper|scissors)/g)];
+    const hand = hands.length ? hands[hands.length - 1][1] : null;
+    const split = /where x is an integer in \[(-?\d+), (-?\d+)\]\.\s*$/.exec(last);
+    if (split) return { form: 'reference-trust-split', task: { kind: 'propose', min: Number(split[1]), max: Number(split[2]), hand } };
+    const send = /<<message_start>>\.\.\.<<message_end>> \(<=(\d+) chars\)\.\s*$/.exec(last);
+    if (send) return { form: 'reference-trust-split', task: { kind: 'speak', maxChars: Number(send[1]), hand } };
+    return { form: 'reference-trust-split', task: { kind: 'unknown' } };
+  }
+  // The Traitors (TheTraitors): a system prompt asking for dialogue between triple dashes
+  const system = messages.find((m) => m.role === 'system')?.content ?? '';
+  if (!system.includes('place it between triple dashes')) return null;
+  if (last.includes('Respond with ONLY the player number')) {
+    // the list the vote is from: "The active players are: 1, 2, 3." (or "The active Faithfuls are: …")
+    const lists = [...last.matchAll(/are: (\d+(?:, \d+)*)\./g)];
+    const options = lists.length ? lists[lists.length - 1][1].split(', ').map((n) => ({ seat: Number(n), name: '' })) : [];
+    return { form: 'reference-traitors', task: options.length ? { kind: 'vote', options } : { kind: 'unknown' } };
+  }
+  // the reference asks for 50–100 words; Parley's statement limit is not in the prompt, so stay well inside any
+  return { form: 'reference-traitors', task: { kind: 'speak', maxChars: REFERENCE_SPEECH_CHARS, hand: null } };
+}
+
+/** The longest statement the fake writes for a reference Traitors prompt (about 80 words). */
+const REFERENCE_SPEECH_CHARS = 480;
 
 /** A stable pseudo-random number from a text (FNV-1a), so answers vary by prompt but replay alike. */
 export function hashOf(text: string): number {
@@ -135,6 +187,8 @@ export function legalFields(task: FakeTask, salt: string, messageChars = 0): Rec
       return { suspicion: Object.fromEntries(task.targets.map((t, i) => [String(t.seat), (h >>> i) % 101])) };
     case 'propose':
       return { proposal: task.min + (h % (task.max - task.min + 1)) };
+    case 'choose':
+      return { choice: task.options[h % task.options.length] };
     case 'unknown':
       return { message: 'I do not understand the task.' };
   }
@@ -150,6 +204,19 @@ export function render(fields: Record<string, unknown>, json: boolean, thoughts 
       ? '\n' + Object.entries(value as Record<string, number>).map(([s, v]) => `seat ${s}: ${v}`).join('\n') + '\n'
       : String(value);
   return `<thoughts>${thoughts}</thoughts>\n<${tag}>${body}</${tag}>`;
+}
+
+/** Fields as a model following a reference prompt set would write them, in that set's form. */
+export function renderReference(form: Exclude<FakeForm, 'parley'>, fields: Record<string, unknown>, thoughts = 'Thinking it over privately.'): string {
+  if (form === 'reference-trust-split') {
+    if ('proposal' in fields) return `<<proposal_start>> ${String(fields.proposal)} <<proposal_end>>`;
+    return `<<message_start>>${String(fields.message ?? '')}<<message_end>>`;
+  }
+  // "Respond with ONLY the player number"
+  if ('vote' in fields) return String(fields.vote);
+  // the reference's agents think first and put what they say between --- lines (agent.py, extract_dialogue)
+  const text = String(fields.message ?? '').replace(/\bseat (\d+)/g, 'Player $1');
+  return `${thoughts}\n---\n${text}\n---`;
 }
 
 /** Ready-made faulty answers for a request, in its asked form. */
@@ -232,7 +299,7 @@ export async function startFakeOpenAI(options: FakeServerOptions = {}): Promise<
       messages,
       json,
       credential: (req.headers.authorization as string | undefined) ?? (req.headers['x-api-key'] as string | undefined) ?? null,
-      task: parseTask(messages),
+      ...(parseReferenceTask(messages) ?? { form: 'parley' as const, task: parseTask(messages) }),
       body,
     };
     requests.push(request);
@@ -254,7 +321,8 @@ export async function startFakeOpenAI(options: FakeServerOptions = {}): Promise<
       return;
     }
     const thoughts = padTo('Thinking it over privately.', options.thoughtsChars ?? 0);
-    const content = reply.content ?? render(legalFields(request.task, messages.map((m) => m.content).join('\n'), options.messageChars), json, thoughts);
+    const fields = legalFields(request.task, messages.map((m) => m.content).join('\n'), options.messageChars);
+    const content = reply.content ?? (request.form === 'parley' ? render(fields, json, thoughts) : renderReference(request.form, fields, thoughts));
     const promptTokens = tokens(messages.map((m) => m.content).join(''));
     res.writeHead(200, { 'content-type': 'application/json' });
     if (api === 'chat') {

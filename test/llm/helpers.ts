@@ -6,7 +6,6 @@ import { pickNames } from '../../shared/engine/names.ts';
 import { agentRng, type LoggedDecision } from '../../shared/engine/play.ts';
 import { getGame, resolveConfig } from '../../shared/games/index.ts';
 import type { LlmCallRecord } from '../../server/llm/record.ts';
-import type { FakeRequest } from './fake-openai-server.ts';
 import { resolveLlmSpec, type LlmAgentSpec, type LlmAgentSpecInput } from '../../server/llm/spec.ts';
 
 /** An LLM spec against the fake server (no environment involved). */
@@ -18,21 +17,28 @@ export function fakeSpec(baseURL: string, extra: Partial<LlmAgentSpecInput> = {}
  * A real decision context: play `gameId` with its scripted agents and return the first seat
  * context `wanted` accepts (null when the game ends first).
  */
-export function contextWhere(gameId: string, wanted: (ctx: DecisionContext) => boolean, seed = 3, preset?: string): DecisionContext | null {
+export function contextWhere(gameId: string, wanted: (ctx: DecisionContext) => boolean, seed = 3, preset?: string, overrides: Record<string, unknown> = {}): DecisionContext | null {
+  for (const ctx of scriptedContexts(gameId, seed, preset, overrides)) if (wanted(ctx)) return ctx;
+  return null;
+}
+
+/**
+ * Every decision context of one game played by the game's scripted agents, in the order asked
+ * (seats asked together in seat order); each context's view is the state when it was asked.
+ */
+export function* scriptedContexts(gameId: string, seed = 3, preset?: string, overrides: Record<string, unknown> = {}): Generator<DecisionContext> {
   const game = getGame(gameId);
-  const config = resolveConfig(game, preset);
+  const config = resolveConfig(game, preset, overrides);
   const n = game.seatCount(config);
   const match = Match.start<unknown, GameEventBase>(game, config, seed, pickNames(n, seed));
   for (let turn = 0; turn < 10_000 && !match.isOver; turn++) {
     const contexts = match.pendingSeats().map((seat) => ({ gameId, seat, view: game.view(match.state, seat), pending: match.pending(seat)!, rng: agentRng(seed, seat, turn) }));
-    const found = contexts.find(wanted);
-    if (found) return found;
+    yield* contexts;
     for (const ctx of contexts) {
       const result = match.submit(ctx.seat, game.agents[game.scriptedAgentFor(match.state, ctx.seat)](ctx));
       if (!result.ok) throw new Error(result.message);
     }
   }
-  return null;
 }
 
 /** The `skip`-th moment some seat is asked for a `kind` action. */
@@ -73,17 +79,4 @@ export function decisionProblem(gameId: string, events: readonly GameEventBase[]
   if (event.type !== EVENT_OF[gameId][d.action.kind]) return `event ${d.eventIndex} is ${event.type}, not the ${d.action.kind} it should be`;
   if (event.seat !== d.seat) return `event ${d.eventIndex} belongs to seat ${event.seat}, not ${d.seat}`;
   return null;
-}
-
-/** The fake endpoint's answer to a reference prompt set's request, in that set's format; undefined (the fake's default) for Parley's prompts. */
-export function referenceAnswers(r: FakeRequest): string | undefined {
-  const prompt = [...r.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
-  if (prompt.includes('## Your task')) return undefined;
-  if (prompt.includes('Respond with ONLY the player number')) {
-    const list = /The active (?:players|Faithfuls) are: ([\d, ]+)\./.exec(prompt)![1].split(', ');
-    return `I vote ${list[r.index % list.length]}.`;
-  }
-  if (r.messages[0].content.includes('<<proposal_start>>')) return `<<proposal_start>> ${r.index % 11} <<proposal_end>>`;
-  if (r.messages[0].content.includes('<<message_start>>')) return '<<message_start>>I have paper, honestly.<<message_end>>';
-  return 'Thinking.\n---\nI am watching everyone closely.\n---';
 }

@@ -6,7 +6,6 @@ import type { LlmCallRecord } from '../../server/llm/record.ts';
 import { llmAgentResolver } from '../../server/llm/resolver.ts';
 import { bootServer, connectClient, gameRows, type TestServer } from '../integration/helpers.ts';
 import { faulty, startFakeOpenAI, type FakeServer } from './fake-openai-server.ts';
-import { referenceAnswers } from './helpers.ts';
 
 /**
  * Live sessions: LLM agents seated beside a program-played human, through the server's agent
@@ -98,7 +97,8 @@ describe('a live session with LLM agents', () => {
 
 describe('a live session with a persona and the reference prompts', () => {
   it('asks in the reference\'s format with the persona, and records the persona with the seat', async () => {
-    fake.setScript(referenceAnswers);
+    // no injected faults here: the fake endpoint's own answers, in the reference's formats
+    fake.setScript(undefined);
     const persona = { biography: 'A cautious accountant from Dundee.', traits: { age: 52, nationality: 'Scottish', profession: 'Accountant' }, style: 'suspicious' };
     const created = await t.createSession({
       game: 'trust-split',

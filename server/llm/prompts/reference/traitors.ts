@@ -100,6 +100,17 @@ function votingRoundContext(round: number): string {
   return 'The game is progressing. Look for patterns that could reveal who the Traitors are.';
 }
 
+/** prompt_manager.py, get_post_elimination_prompt (a role not revealed: Parley's `revealRoleOnBanish: false`, which the reference never has) */
+function postEliminationPrompt(seat: SeatId, role: string | null): string {
+  const who = role ? `Player ${seat} was eliminated and was a ${roleWord(role)}.` : `Player ${seat} was eliminated. Their role was not revealed.`;
+  return `${who}\n\nWhat are your thoughts on this elimination? Has this changed your suspicions?\n\nBe strategic based on your role. Consider past eliminations and discussions.`;
+}
+
+// Parley's recruitment nights (the reference has no recruitment): short wording in the reference's manner, not quoted from it
+const RECRUIT_QUESTION = 'A Traitor was banished today, so tonight there is no elimination: we offer one Faithful the chance to join us. Which Faithful would be most useful to us, and trusted by the others?';
+const RECRUIT_CONSENSUS = 'Tonight we recruit instead of eliminating. Based on our discussion, whom should we offer to join us? Consider both who would accept and who the Faithfuls trust.';
+const RECRUIT_VOTE = 'A Traitor was banished today, so tonight there is no elimination. Your vote will determine which Faithful is offered the chance to become a Traitor. Choose strategically to advance the Traitors\' position in the game.';
+
 /** prompt_manager.py, _format_traits: the traits in the second person (the reference's YOUR CHARACTER) */
 function characterLines(persona: Persona | undefined): string[] {
   if (!persona) return [];
@@ -168,7 +179,14 @@ function said(statements: readonly StatementRecord[], prefix: (s: SeatId) => str
  */
 function memory(view: SeatView): string {
   const sections: string[] = [];
-  sections.push(`--- PLAYER INFORMATION ---\n${view.names.map((n, s) => `Player ${s}: called ${n}.`).join('\n')}\n`);
+  // the moderator's biographies (introductions "biographies") stand where the reference keeps each
+  // agent's notes on them ("THOUGHTS ON PLAYERS BACKGROUNDS" → player_info): Parley keeps the text read out
+  const bio = new Map((view.biographies?.biographies ?? []).map((b) => [b.seat, b.text]));
+  const info = view.names.map((n, s) => `Player ${s}: called ${n}.${bio.has(s) && s !== view.seat ? ` ${bio.get(s)}` : ''}`);
+  const unknown = (view.biographies?.unknown ?? []).filter((s) => s !== view.seat);
+  // traitors_game.py, introduction_phase: the moderator names the players it has no background for
+  if (view.biographies && unknown.length) info.push(`I do not have background information about Player(s): ${unknown.join(', ')}.`);
+  sections.push(`--- PLAYER INFORMATION ---\n${info.join('\n')}\n`);
   if (view.eliminations.length) {
     sections.push(`--- GAME EVENTS ---\n${view.eliminations.map((e, i) => `Round ${e.round}: ${eliminationMessages(view)[i]}`).join('\n')}\n`);
   }
@@ -195,6 +213,10 @@ function systemPrompt(view: SeatView, persona: Persona | undefined): string {
   return `${base}${identity}${traits}${fellows}${mem ? `\n\nYOUR MEMORY:\n${mem}` : ''}`;
 }
 
+function lastBanished(view: SeatView) {
+  return [...view.eliminations].reverse().find((e) => e.cause === 'banished');
+}
+
 /** The moderator's announcement of last night's murder (traitors_game.py, traitors_last_eliminated), when the last elimination was one. */
 function murderAnnouncement(view: SeatView): string[] {
   const last = view.eliminations[view.eliminations.length - 1];
@@ -218,23 +240,33 @@ function speakPrompt(view: SeatView, purpose: string, channel: string): string {
   if (channel === 'traitors' || purpose === 'traitorChat') {
     const chat = (view.traitorChat ?? []).filter((s) => s.round === round);
     const pass = view.phase.kind === 'nightChat' ? view.phase.pass : 1;
+    const recruiting = view.phase.kind === 'nightChat' && view.phase.ballot === 'recruit';
     if (pass > 1) {
-      // traitors_game.py, traitor_discussion_phase: the consensus round
-      return `${consensusPrompt(round)} Discussion: ${said(chat.filter((s) => s.pass === 1), (s) => `Traitor ${s}`).join(' ')}`;
+      // traitors_game.py, traitor_discussion_phase: the consensus round, over the meeting (pass 1) only
+      const meeting = said(chat.filter((s) => s.pass === 1), (s) => `Traitor ${s}`).join(' ');
+      return `${recruiting ? RECRUIT_CONSENSUS : consensusPrompt(round)} Discussion: ${meeting}`;
     }
     // prompt_manager.py, get_traitor_meeting_prompt
     const traitors = living(view).filter((s) => s === view.seat || (view.fellowTraitors ?? []).includes(s));
     const faithful = living(view).filter((s) => !traitors.includes(s));
-    const question = MEETING_QUESTIONS[(round - 1 + MEETING_QUESTIONS.length) % MEETING_QUESTIONS.length];
+    const question = recruiting ? RECRUIT_QUESTION : MEETING_QUESTIONS[(round - 1 + MEETING_QUESTIONS.length) % MEETING_QUESTIONS.length];
     const first = chat.length === 0;
     const action = first
-      ? `As the first to speak in this secret meeting, assess the current situation.\n\n${question}\n\nSuggest a target and explain your reasoning strategically.`
-      : `Consider what your fellow traitors have said.\n\n${question}\n\nDo you agree with their target selection? Share your thoughts on who to eliminate and why.`;
+      ? `As the first to speak in this secret meeting, assess the current situation.\n\n${question}\n\n${recruiting ? 'Suggest whom to recruit' : 'Suggest a target'} and explain your reasoning strategically.`
+      : `Consider what your fellow traitors have said.\n\n${question}\n\n${recruiting ? 'Do you agree with their choice? Share your thoughts on whom to recruit and why.' : 'Do you agree with their target selection? Share your thoughts on who to eliminate and why.'}`;
     const discussion = chat.length ? `\n\nTraitor discussion so far: ${said(chat, (s) => `Traitor ${s}`).join(' ')}` : '';
     return `SECRET TRAITOR MEETING: You are with your fellow traitors: ${traitors.join(', ')}.\n\nThe Faithfuls still in the game are: ${faithful.join(', ')}.\n\n${action}${discussion}`;
   }
+  if (purpose === 'postBanishment') {
+    // traitors_game.py, post_elimination_discussion: get_post_elimination_prompt, then what was said before in this pass
+    const banished = view.phase.kind === 'postBanishment' ? view.phase.banished : lastBanished(view)?.seat;
+    if (banished === undefined) throw new Error('traitors reference prompt: a post-banishment talk without a banishment');
+    const record = view.eliminations.find((e) => e.cause === 'banished' && e.seat === banished && e.round === round);
+    const ongoing = said(view.statements.filter((s) => s.round === round && s.purpose === 'postBanishment'), player);
+    return `${postEliminationPrompt(banished, record?.role ?? null)}${ongoing.length ? `\n\nOngoing discussion: ${ongoing.join(' ')}` : ''}`;
+  }
   const pass = view.phase.kind === 'discussion' ? view.phase.pass : 1;
-  const firstPass = [...murderAnnouncement(view), ...said(view.statements.filter((s) => s.round === round && s.pass === 1), player)];
+  const firstPass = [...murderAnnouncement(view), ...said(view.statements.filter((s) => s.round === round && s.pass === 1 && s.purpose === 'discussion'), player)];
   if (pass > 1) {
     // prompt_manager.py, get_reaction_prompt, with the prompt picked as traitors_game.py does (position among the living + round)
     const position = living(view).indexOf(view.seat);
@@ -245,7 +277,8 @@ function speakPrompt(view: SeatView, purpose: string, channel: string): string {
   const base = round === 1 ? 'This is the first round of discussions. Share your initial thoughts about the other players.' : `Round ${round} of discussions. Consider what you've learned so far.`;
   const strategy = traitor ? 'Remember to blend in while subtly casting suspicion on Faithful players.' : 'Try to identify inconsistencies that might reveal who the Traitors are.';
   const topic = `\n\nDiscussion topic: ${DISCUSSION_TOPICS[(round - 1 + DISCUSSION_TOPICS.length) % DISCUSSION_TOPICS.length]}`;
-  const spokenThisRound = view.statements.some((s) => s.round === round && s.pass === 1);
+  // get_discussion_prompt's is_first_speaker: the first of the round's speakers (with seat order, the lowest living seat), round 1 only
+  const spokenThisRound = view.statements.some((s) => s.round === round && s.pass === 1 && s.purpose === 'discussion');
   const firstSpeaker = round === 1 && !spokenThisRound ? '\n\nYou are the first to speak in this game. Set the tone for the discussion.' : '';
   const context = firstPass.length ? `\n\nCurrent discussion: ${firstPass.join(' ')}` : '';
   return `Game status: ${gameStatus(view)}\n\n${base}\n\n${strategy}${topic}${firstSpeaker}${context}`;
@@ -253,6 +286,13 @@ function speakPrompt(view: SeatView, purpose: string, channel: string): string {
 
 function votePrompt(view: SeatView, purpose: string, options: readonly SeatId[]): string {
   const round = view.round;
+  if (purpose === 'recruit') {
+    // Parley's recruitment (the reference has none): the night vote's frame, asking whom to offer a place
+    return (
+      `Based on all discussions and your memory:\n${memory(view)}\n\n${RECRUIT_VOTE}\n\n` +
+      `The active Faithfuls are: ${options.join(', ')}.\nWho are you voting to recruit? Respond with ONLY the player number.`
+    );
+  }
   if (purpose === 'murder') {
     // traitors_game.py, traitor_elimination_phase (the reference prints its memory object here; Parley its memory text)
     // the reference adds the meeting line when its memory holds a meeting (a night without chat has none)
@@ -314,6 +354,6 @@ export const traitorsReferencePrompter: ReferencePrompter<TraitorsView> = (input
       reask: (messages, raw, error) => reask(messages, raw, `${error} Respond with ONLY the player number.`),
     };
   }
-  // beliefs: the reference asks for none; Parley's beliefs prompt is used
+  // beliefs (the reference asks for none) and a recruitment offer (it has no recruitment): Parley's prompts are used
   return null;
 };
