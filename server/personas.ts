@@ -10,24 +10,16 @@ import { choicePersona, type AgentChoice } from './llm/spec.ts';
  * seats put the same personas in the same field.
  */
 
-/** The game config field that takes one persona (or null) per seat: The Traitors' moderator introductions. */
-export const CONFIG_PERSONAS_FIELD = 'personas';
-
-/** Whether the game's config declares the per-seat personas field. */
-export function configTakesPersonas(game: AnyGame): boolean {
-  const shape = (game.configSchema as unknown as { shape?: Record<string, unknown> }).shape;
-  return Boolean(shape && Object.hasOwn(shape, CONFIG_PERSONAS_FIELD));
-}
-
 /**
  * Config overrides carrying the seats' personas into the game (e.g. The Traitors' introductions):
  * {} when the game has no such field, no seat has a persona, or the overrides already set it
  * (an experimenter's explicit config wins).
  */
 export function personaConfigOverrides(game: AnyGame, personas: readonly (Persona | null)[], overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  if (!configTakesPersonas(game) || Object.hasOwn(overrides, CONFIG_PERSONAS_FIELD)) return {};
+  const field = game.personasField;
+  if (field === undefined || Object.hasOwn(overrides, field)) return {};
   if (!personas.some((p) => p !== null)) return {};
-  return { [CONFIG_PERSONAS_FIELD]: personas.slice() };
+  return { [field]: personas.slice() };
 }
 
 /**

@@ -114,6 +114,13 @@ export interface GameDefinition<Config, State extends BaseState, Event extends G
    */
   liveMetricsReads?(event: Event): boolean;
 
+  /**
+   * The config field that takes one persona (or null) per seat, for a game whose rules use the
+   * seats' personas (The Traitors' moderator reads their biographies). Absent: personas stay with
+   * the agents (prompts, scripted styles) and never reach the rules.
+   */
+  readonly personasField?: string;
+
   readonly agents: Record<string, ScriptedAgent<View>>;
   /** The scripted agent that fits a seat (e.g. sleuth for faithful, schemer for traitors). */
   scriptedAgentFor(state: State, seat: SeatId): string;

@@ -10,9 +10,7 @@ import { agentRng } from '../../shared/engine/play.ts';
 import { contextWhere } from '../llm/helpers.ts';
 import { extractClaim } from '../../shared/games/trust-split/claims.ts';
 import { STYLE_SENTENCES } from '../../shared/games/trust-split/agents/style.ts';
-import { dealPersonas, describePersona, parsePersonaList, PERSONA_STYLES, PersonaSchema, type Persona, type PersonaStyle } from '../../shared/personas.ts';
-import type { AnyGame } from '../../shared/engine/game.ts';
-import { z } from 'zod';
+import { dealPersonas, describePersona, parsePersonaList, PERSONA_STYLES, type Persona, type PersonaStyle } from '../../shared/personas.ts';
 
 /**
  * Personas: parsed wherever seats are specified, dealt to a batch's seats with the game's seed, and
@@ -147,11 +145,9 @@ describe('persona specs', () => {
 
   it('goes into a game config only where the game declares the field and nobody set it', () => {
     expect(personaConfigOverrides(trustSplit, [persona, null])).toEqual({});
+    // The Traitors declares its `personas` field (the moderator's introductions): one entry per seat
+    expect(personaConfigOverrides(traitors, [persona, null])).toEqual({ personas: [persona, null] });
     expect(personaConfigOverrides(traitors, [null, null])).toEqual({});
-    // a game whose config declares `personas` (The Traitors' introductions) gets one entry per seat
-    const withField = { ...traitors, configSchema: z.object({ personas: z.array(PersonaSchema.nullable()).optional() }) } as unknown as AnyGame;
-    expect(personaConfigOverrides(withField, [persona, null])).toEqual({ personas: [persona, null] });
-    expect(personaConfigOverrides(withField, [null, null])).toEqual({});
-    expect(personaConfigOverrides(withField, [persona, null], { personas: [null, persona] })).toEqual({});
+    expect(personaConfigOverrides(traitors, [persona, null], { personas: [null, persona] })).toEqual({});
   });
 });

@@ -41,6 +41,7 @@ export const traitors: GameDefinition<TraitorsConfig, TraitorsState, TraitorsEve
   headline: traitorsHeadline,
   liveMetrics: (events) => pickLiveMetrics(traitorsHeadline(events), TRAITORS_LIVE_METRICS),
   liveMetricsReads: (event) => HEADLINE_EVENT_TYPES.has(event.type),
+  personasField: 'personas',
   agents: TRAITORS_AGENTS,
   scriptedAgentFor: (state, seat) => (state.roles[seat] === 'traitor' ? 'schemer' : 'sleuth'),
 };
