@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Action, SeatId } from '../../shared/engine/actions.ts';
-import { applyWithConsequences, Match } from '../../shared/engine/match.ts';
+import { Match } from '../../shared/engine/match.ts';
 import { playScripted } from '../../shared/engine/play.ts';
 import { pickNames } from '../../shared/engine/names.ts';
-import { Purpose, Rng } from '../../shared/engine/rng.ts';
-import { resolveConfig } from '../../shared/games/index.ts';
 import {
   eliminationRows,
   recruitmentRows,
@@ -18,48 +16,7 @@ import {
   type TraitorsState,
   type TraitorsView,
 } from '../../shared/games/traitors/index.ts';
-
-const NAMES = ['Ann', 'Bob', 'Cid', 'Dee', 'Eve', 'Fay', 'Gus'];
-const F: Role = 'faithful';
-const T: Role = 'traitor';
-type M = Match<TraitorsState, TraitorsEvent>;
-
-function config(players: number, traitorCount: number, overrides: Partial<TraitorsConfig>): TraitorsConfig {
-  return resolveConfig(traitors, 'table', {
-    players,
-    traitors: traitorCount,
-    introductions: false,
-    beliefs: 'off',
-    discussionPasses: 1,
-    traitorChatPasses: 0,
-    ...overrides,
-  }) as TraitorsConfig;
-}
-
-/** A match with hand-chosen roles (the setup event is what `start` would draw). */
-function matchWith(roles: Role[], overrides: Partial<TraitorsConfig>): M {
-  const cfg = config(roles.length, roles.filter((r) => r === T).length, overrides);
-  const setup: TraitorsEvent = { type: 'setup', config: cfg, seed: 1, names: NAMES.slice(0, roles.length), roles, rng: Rng.stream(1, Purpose.game).state };
-  return Match.fromLog<TraitorsState, TraitorsEvent>(traitors, applyWithConsequences<TraitorsState, TraitorsEvent>(traitors, undefined, setup).events);
-}
-
-function submitOk(m: M, seat: SeatId, action: Action): TraitorsEvent[] {
-  const r = m.submit(seat, action);
-  if (!r.ok) throw new Error(`seat ${seat} ${JSON.stringify(action)} rejected: ${r.code} ${r.message}`);
-  return r.events;
-}
-
-function talkThrough(m: M): void {
-  for (;;) {
-    const seat = m.pendingSeats().find((s) => m.pending(s)?.kind === 'speak');
-    if (seat === undefined) return;
-    submitOk(m, seat, { kind: 'speak', text: `hi from ${seat}` });
-  }
-}
-
-function castVotes(m: M, votes: [SeatId, SeatId][]): TraitorsEvent[] {
-  return votes.flatMap(([seat, target]) => submitOk(m, seat, { kind: 'vote', target }));
-}
+import { castVotes, F, matchWith, submitOk, T, talkThrough, type M } from './traitors-table.ts';
 
 const ROLES_7: Role[] = [T, T, F, F, F, F, F];
 const UNINVOLVED = [2, 4, 5, 6];

@@ -1,18 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { Action, SeatId } from '../../shared/engine/actions.ts';
-import { applyWithConsequences, Match } from '../../shared/engine/match.ts';
-import { Purpose, Rng } from '../../shared/engine/rng.ts';
+import type { SeatId } from '../../shared/engine/actions.ts';
 import { biography, type Persona } from '../../shared/personas.ts';
 import { resolveConfig } from '../../shared/games/index.ts';
 import { readEvidence, WEIGHTS } from '../../shared/games/traitors/agents/evidence.ts';
-import { traitors, TraitorsConfigSchema, type Role, type TraitorsConfig, type TraitorsEvent, type TraitorsState } from '../../shared/games/traitors/index.ts';
+import { traitors, TraitorsConfigSchema, type Role, type TraitorsConfig } from '../../shared/games/traitors/index.ts';
+import { castVotes, F, matchFrom, NAMES, submitOk, T, talkThrough, talkThroughWithPurposes, types, type M } from './traitors-table.ts';
 
 /** The rules the `reference` preset adds to Parley's Traitors, one by one, on hand-dealt tables. */
-
-const NAMES = ['Ann', 'Bob', 'Cid', 'Dee', 'Eve', 'Fay', 'Gus', 'Hal', 'Ivy', 'Jo'];
-const F: Role = 'faithful';
-const T: Role = 'traitor';
-type M = Match<TraitorsState, TraitorsEvent>;
 
 /** The reference preset at the size of `roles`, without beliefs (they are Parley's addition). */
 function matchWith(roles: Role[], overrides: Partial<TraitorsConfig> = {}): M {
@@ -22,33 +16,8 @@ function matchWith(roles: Role[], overrides: Partial<TraitorsConfig> = {}): M {
     beliefs: 'off',
     ...overrides,
   }) as TraitorsConfig;
-  const setup: TraitorsEvent = { type: 'setup', config, seed: 1, names: NAMES.slice(0, roles.length), roles, rng: Rng.stream(1, Purpose.game).state };
-  return Match.fromLog<TraitorsState, TraitorsEvent>(traitors, applyWithConsequences<TraitorsState, TraitorsEvent>(traitors, undefined, setup).events);
+  return matchFrom(config, roles);
 }
-
-function submitOk(m: M, seat: SeatId, action: Action): TraitorsEvent[] {
-  const r = m.submit(seat, action);
-  if (!r.ok) throw new Error(`seat ${seat} ${JSON.stringify(action)} rejected: ${r.code} ${r.message}`);
-  return r.events;
-}
-
-/** Everybody due to speak speaks, in turn; returns who spoke with which purpose. */
-function talkThrough(m: M): { seat: SeatId; purpose: string }[] {
-  const spoken: { seat: SeatId; purpose: string }[] = [];
-  for (;;) {
-    const request = m.pendingRequests().find(([, p]) => p.kind === 'speak');
-    if (!request) return spoken;
-    const [seat, p] = request;
-    spoken.push({ seat, purpose: p.kind === 'speak' ? p.purpose : '' });
-    submitOk(m, seat, { kind: 'speak', text: `hi from ${seat}` });
-  }
-}
-
-function castVotes(m: M, votes: [SeatId, SeatId][]): TraitorsEvent[] {
-  return votes.flatMap(([seat, target]) => submitOk(m, seat, { kind: 'vote', target }));
-}
-
-const types = (events: readonly TraitorsEvent[]) => events.map((e) => e.type);
 
 describe('the reference rules', () => {
   it('checks for a winner only after the night: a banishment that reaches parity is still followed by a murder', () => {
@@ -59,7 +28,7 @@ describe('the reference rules', () => {
     expect(types(day)).toContain('banished');
     expect(types(day)).not.toContain('gameOver');
     expect(m.state.phase.kind).toBe('postBanishment');
-    const after = talkThrough(m);
+    const after = talkThroughWithPurposes(m);
     // one statement each, in seat order, then the traitors' meeting and consensus
     expect(after.filter((s) => s.purpose === 'postBanishment').map((s) => s.seat)).toEqual([0, 1, 3, 4]);
     expect(after.filter((s) => s.purpose === 'traitorChat').map((s) => s.seat)).toEqual([0, 1, 0, 1]);
@@ -73,7 +42,7 @@ describe('the reference rules', () => {
     const m = matchWith([T, F, F, F, F]);
     talkThrough(m);
     castVotes(m, [[0, 1], [1, 0], [2, 0], [3, 0], [4, 0]]);
-    const after = talkThrough(m);
+    const after = talkThroughWithPurposes(m);
     expect(after.map((s) => s.purpose)).toEqual(['postBanishment', 'postBanishment', 'postBanishment', 'postBanishment']);
     expect(m.state.phase).toEqual({ kind: 'over', winner: 'faithful', reason: 'noTraitorsLeft' });
     expect(m.log.some((e) => e.type === 'murdered' || (e.type === 'statement' && e.channel === 'traitors'))).toBe(false);
@@ -107,13 +76,13 @@ describe('the reference rules', () => {
 
   it('speaks in seat order every round instead of starting one seat later', () => {
     const m = matchWith([F, F, T, F, F, F, F]);
-    expect(talkThrough(m).filter((s) => s.purpose === 'discussion').map((s) => s.seat)).toEqual([0, 1, 2, 3, 4, 5, 6, 0, 1, 2, 3, 4, 5, 6]);
+    expect(talkThroughWithPurposes(m).filter((s) => s.purpose === 'discussion').map((s) => s.seat)).toEqual([0, 1, 2, 3, 4, 5, 6, 0, 1, 2, 3, 4, 5, 6]);
     castVotes(m, [[0, 1], [1, 0], [2, 1], [3, 1], [4, 1], [5, 1], [6, 1]]);
     talkThrough(m);
     castVotes(m, [[2, 4]]);
     // round 2 (the rotating order would start at seat 1): seat order again, the dead left out
     expect(m.state.round).toBe(2);
-    expect(talkThrough(m).filter((s) => s.purpose === 'discussion').map((s) => s.seat)).toEqual([0, 2, 3, 5, 6, 0, 2, 3, 5, 6]);
+    expect(talkThroughWithPurposes(m).filter((s) => s.purpose === 'discussion').map((s) => s.seat)).toEqual([0, 2, 3, 5, 6, 0, 2, 3, 5, 6]);
   });
 
   it('never shows a seat the votes, only the eliminations; the spectator sees them all', () => {

@@ -1,69 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Action, SeatId } from '../../shared/engine/actions.ts';
-import { applyWithConsequences, Match } from '../../shared/engine/match.ts';
-import { Purpose, Rng } from '../../shared/engine/rng.ts';
-import { resolveConfig } from '../../shared/games/index.ts';
-import {
-  traitors,
-  TraitorsConfigSchema,
-  type Role,
-  type TraitorsConfig,
-  type TraitorsEvent,
-  type TraitorsState,
-} from '../../shared/games/traitors/index.ts';
+import type { SeatId } from '../../shared/engine/actions.ts';
+import { traitors, TraitorsConfigSchema, type TraitorsEvent } from '../../shared/games/traitors/index.ts';
+import { castVotes, config, F, matchWith, NAMES, submitOk, T, talkThrough, types, type M } from './traitors-table.ts';
 
-const NAMES = ['Ann', 'Bob', 'Cid', 'Dee', 'Eve', 'Fay', 'Gus', 'Hal', 'Ivy', 'Jo'];
-
-/** A compact config: no introductions, no beliefs, one discussion pass, no night chat. */
-function config(players: number, traitorCount: number, overrides: Partial<TraitorsConfig> = {}): TraitorsConfig {
-  return resolveConfig(traitors, 'table', {
-    players,
-    traitors: traitorCount,
-    introductions: false,
-    beliefs: 'off',
-    discussionPasses: 1,
-    traitorChatPasses: 0,
-    ...overrides,
-  }) as TraitorsConfig;
-}
-
-type M = Match<TraitorsState, TraitorsEvent>;
-
-/** A match with hand-chosen roles (the setup event is what `start` would draw). */
-function matchWith(roles: Role[], overrides: Partial<TraitorsConfig> = {}, seed = 1): M {
-  const cfg = config(roles.length, roles.filter((r) => r === 'traitor').length, overrides);
-  const setup: TraitorsEvent = { type: 'setup', config: cfg, seed, names: NAMES.slice(0, roles.length), roles, rng: Rng.stream(seed, Purpose.game).state };
-  return Match.fromLog<TraitorsState, TraitorsEvent>(traitors, applyWithConsequences<TraitorsState, TraitorsEvent>(traitors, undefined, setup).events);
-}
-
-const F: Role = 'faithful';
-const T: Role = 'traitor';
-
-function submitOk(m: M, seat: SeatId, action: Action): TraitorsEvent[] {
-  const r = m.submit(seat, action);
-  if (!r.ok) throw new Error(`seat ${seat} ${JSON.stringify(action)} rejected: ${r.code} ${r.message}`);
-  return r.events;
-}
-
-/** Everybody due to speak says something short until nobody is due to speak. */
-function talkThrough(m: M): SeatId[] {
-  const speakers: SeatId[] = [];
-  for (;;) {
-    const seat = m.pendingSeats().find((s) => m.pending(s)?.kind === 'speak');
-    if (seat === undefined) return speakers;
-    speakers.push(seat);
-    submitOk(m, seat, { kind: 'speak', text: `hi from ${seat}` });
-  }
-}
-
-/** Cast votes in this order; null = let that seat time out (abstain). */
-function castVotes(m: M, votes: [SeatId, SeatId | null][]): TraitorsEvent[] {
-  const events: TraitorsEvent[] = [];
-  for (const [seat, target] of votes) events.push(...(target === null ? m.timeout(seat) : submitOk(m, seat, { kind: 'vote', target })));
-  return events;
-}
-
-const types = (events: TraitorsEvent[]) => events.map((e) => e.type);
 const last = <T>(xs: readonly T[]) => xs[xs.length - 1];
 
 describe('traitors config', () => {
