@@ -10,8 +10,11 @@ export interface MeanCI {
   hi: number | null;
 }
 
-/** The mean of independent values with its 95% Student-t interval. */
-export function meanCI(values: readonly number[]): MeanCI {
+/**
+ * The mean of independent values with its 95% Student-t interval. `range`: the values' possible
+ * range (a rate: [0, 1]); the interval is cut to it, as a rate's interval cannot leave it.
+ */
+export function meanCI(values: readonly number[], range?: readonly [number, number]): MeanCI {
   const n = values.length;
   if (n === 0) return { n, mean: null, lo: null, hi: null };
   let sum = 0;
@@ -21,7 +24,8 @@ export function meanCI(values: readonly number[]): MeanCI {
   let ss = 0;
   for (const v of values) ss += (v - mean) ** 2;
   const half = tQuantile(0.975, n - 1) * Math.sqrt(ss / (n - 1) / n);
-  return { n, mean, lo: mean - half, hi: mean + half };
+  if (!range) return { n, mean, lo: mean - half, hi: mean + half };
+  return { n, mean, lo: Math.max(range[0], mean - half), hi: Math.min(range[1], mean + half) };
 }
 
 /** Running mean per key, for aggregating over many games without keeping them. */

@@ -46,7 +46,11 @@ export interface Arm {
 export interface MetricRow {
   key: string;
   label: string;
+  /** the values' possible range (rates: [0, 1]); the interval is cut to it */
+  range?: readonly [number, number];
 }
+
+const RATE = [0, 1] as const;
 
 export interface Experiment {
   id: string;
@@ -88,17 +92,17 @@ const traitors: Experiment = {
   arms: (models) => models.map((m, i) => ({ id: `model-${i + 1}`, label: m.label, agents: typeof m.agent === 'string' ? m.agent : JSON.stringify(m.agent) })),
   scriptedModel: { agent: 'scripted', label: 'scripted (sleuth / schemer)' },
   metrics: [
-    { key: 'faithfulWinRate', label: 'Faithful win rate' },
+    { key: 'faithfulWinRate', label: 'Faithful win rate', range: RATE },
     { key: 'rounds', label: 'Rounds' },
-    { key: 'TSR', label: 'Traitor survival rate (TSR)' },
-    { key: 'FSR', label: 'Faithful survival rate (FSR)' },
-    { key: 'TAS', label: 'Traitor agreement (TAS)' },
-    { key: 'FAS', label: 'Faithful agreement (FAS)' },
-    { key: 'FCR', label: 'Faithful correctness (FCR)' },
-    { key: 'DES_night', label: 'Deception success, night (DES_night)' },
-    { key: 'DES_banish', label: 'Deception success, day (DES_banish)' },
-    { key: 'BRR', label: 'Betrayal recognition (BRR)' },
-    { key: 'VSF', label: 'Vote switching (VSF)' },
+    { key: 'TSR', label: 'Traitor survival rate (TSR)', range: RATE },
+    { key: 'FSR', label: 'Faithful survival rate (FSR)', range: RATE },
+    { key: 'TAS', label: 'Traitor agreement (TAS)', range: RATE },
+    { key: 'FAS', label: 'Faithful agreement (FAS)', range: RATE },
+    { key: 'FCR', label: 'Faithful correctness (FCR)', range: RATE },
+    { key: 'DES_night', label: 'Deception success, night (DES_night)', range: RATE },
+    { key: 'DES_banish', label: 'Deception success, day (DES_banish)', range: RATE },
+    { key: 'BRR', label: 'Betrayal recognition (BRR)', range: RATE },
+    { key: 'VSF', label: 'Vote switching (VSF)', range: RATE },
   ],
   published: [
     { condition: 'GPT-4o', metric: 'TSR', value: 0.93, source: 'T2' },
@@ -146,13 +150,13 @@ const trustSplit: Experiment = {
     { key: 'pointsPerRound0', label: 'Model seat: points per round' },
     { key: 'pointsPerRound1', label: 'Opponent: points per round' },
     { key: 'welfarePerRound', label: 'Joint welfare per round' },
-    { key: 'splitEfficiency', label: 'Split efficiency' },
-    { key: 'welfareOptimalRate', label: 'Welfare-optimal rounds' },
-    { key: 'exploitationRate', label: 'Exploitation rate' },
+    { key: 'splitEfficiency', label: 'Split efficiency', range: RATE },
+    { key: 'welfareOptimalRate', label: 'Welfare-optimal rounds', range: RATE },
+    { key: 'exploitationRate', label: 'Exploitation rate', range: RATE },
     { key: 'meanProposalUpper', label: 'Coins asked, upper hand' },
     { key: 'meanProposalLower', label: 'Coins asked, lower hand' },
-    { key: 'claimRate0', label: 'Model seat: hand claim rate' },
-    { key: 'lieRate0', label: 'Model seat: lie rate' },
+    { key: 'claimRate0', label: 'Model seat: hand claim rate', range: RATE },
+    { key: 'lieRate0', label: 'Model seat: lie rate', range: RATE },
   ],
   published: [],
   unsourced: [

@@ -70,8 +70,8 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
     const dir = join(options.outDir, 'arms', arm.id);
     const batch = await simulateToDir(spec, dir, { concurrency: options.concurrency, exports: true });
     const metrics: Record<string, MeanCI> = {};
-    for (const { key } of experiment.metrics) {
-      metrics[key] = meanCI(batch.rows.map((r) => headlineValue(r.headline, key)).filter((v): v is number => v !== null));
+    for (const { key, range } of experiment.metrics) {
+      metrics[key] = meanCI(batch.rows.map((r) => headlineValue(r.headline, key)).filter((v): v is number => v !== null), range);
     }
     const llm = (batch.summary as { llm?: LlmUsage }).llm ?? null;
     results.push({ arm, games: batch.games, metrics, llm, dir: join('arms', arm.id) });

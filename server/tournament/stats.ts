@@ -23,8 +23,6 @@ export class Clustered {
   /** `range`: the values' possible range (a rate: [0, 1]); the interval is cut to it. */
   interval(range?: readonly [number, number]): Interval {
     const keys = [...this.units.keys()].sort((a, b) => a - b);
-    const t = meanCI(keys.map((k) => this.units.get(k)!.sum / this.units.get(k)!.n));
-    if (!range || t.lo === null || t.hi === null) return t;
-    return { ...t, lo: Math.max(range[0], t.lo), hi: Math.min(range[1], t.hi) };
+    return meanCI(keys.map((k) => this.units.get(k)!.sum / this.units.get(k)!.n), range);
   }
 }

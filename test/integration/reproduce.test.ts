@@ -25,7 +25,7 @@ async function reproduce(args: string[], env: Record<string, string> = {}) {
   const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/reproduce.ts', ...args, '--out', out], { env: { ...process.env, ...env }, cwd: process.cwd() });
   const json = JSON.parse(readFileSync(join(out, 'reproduce.json'), 'utf8')) as {
     games: number;
-    arms: { arm: { id: string; label: string; agents: string }; games: number; metrics: Record<string, { n: number; mean: number | null }>; llm: { calls: number; inputTokens: number; outputTokens: number } | null; dir: string }[];
+    arms: { arm: { id: string; label: string; agents: string }; games: number; metrics: Record<string, { n: number; mean: number | null; lo: number | null; hi: number | null }>; llm: { calls: number; inputTokens: number; outputTokens: number } | null; dir: string }[];
   };
   return { out, stdout, json, md: readFileSync(join(out, 'report.md'), 'utf8'), html: readFileSync(join(out, 'report.html'), 'utf8') };
 }
@@ -47,12 +47,18 @@ describe('npm run reproduce, scripted (no model)', () => {
       expect(arm.llm).toBeNull();
       const gamesCsv = join(out, arm.dir, 'games.csv');
       // every reported mean is the mean of the arm's own games.csv column
-      for (const { key } of experiment.metrics) {
+      for (const { key, range } of experiment.metrics) {
         const column = key === 'faithfulWinRate' ? 'faithfulWin' : key;
         const expected = meanOfColumn(gamesCsv, column);
         if (expected === null) expect(arm.metrics[key].mean).toBeNull();
         else expect(arm.metrics[key].mean).toBeCloseTo(expected, 12);
+        // a rate's interval stays a rate (four games give wide intervals)
+        if (range && arm.metrics[key].lo !== null) {
+          expect(arm.metrics[key].lo).toBeGreaterThanOrEqual(range[0]);
+          expect(arm.metrics[key].hi).toBeLessThanOrEqual(range[1]);
+        }
       }
+      expect(experiment.metrics.some((m) => m.range)).toBe(true);
       if (experiment.game === 'traitors') {
         expect(readFileSync(join(out, arm.dir, 'games', '0', 'votes.csv'), 'utf8').split('\n')[0]).toBe('Round,Vote_Type,Player_ID,Role,Vote_Target,Eliminated');
       }
