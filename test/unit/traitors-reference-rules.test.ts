@@ -3,7 +3,8 @@ import type { SeatId } from '../../shared/engine/actions.ts';
 import { biography, type Persona } from '../../shared/personas.ts';
 import { resolveConfig } from '../../shared/games/index.ts';
 import { readEvidence, WEIGHTS } from '../../shared/games/traitors/agents/evidence.ts';
-import { traitors, TraitorsConfigSchema, type Role, type TraitorsConfig } from '../../shared/games/traitors/index.ts';
+import { traitors, TraitorsConfigSchema, type Role, type TraitorsConfig, type TraitorsEvent } from '../../shared/games/traitors/index.ts';
+import { playScripted } from '../../shared/engine/play.ts';
 import { castVotes, F, matchFrom, NAMES, submitOk, T, talkThrough, talkThroughWithPurposes, types, type M } from './traitors-table.ts';
 
 /** The rules the `reference` preset adds to Parley's Traitors, one by one, on hand-dealt tables. */
@@ -134,6 +135,28 @@ describe('scripted sleuths with hidden votes', () => {
       }
       expect(ev.score[5]).toBe(showVotes ? 50 + WEIGHTS.votedForBanishedFaithful : 50);
     }
+  });
+});
+
+describe('scripted talk after a banishment', () => {
+  it('reacts to the player just banished, with their revealed role, and asks for no vote', () => {
+    let statements = 0;
+    for (let seed = 1; seed <= 20; seed++) {
+      const config = resolveConfig(traitors, 'reference', {});
+      const { events } = playScripted<TraitorsEvent>(traitors, config, seed, NAMES.slice(0, 10), Array(10).fill('scripted'));
+      let banished: { name: string; role: Role | null } | null = null;
+      for (const e of events) {
+        if (e.type === 'banished') banished = { name: NAMES[e.seat], role: e.role ?? null };
+        if (e.type !== 'statement' || e.purpose !== 'postBanishment') continue;
+        statements++;
+        expect(banished, 'a banishment came first').not.toBeNull();
+        expect(e.text).toContain(banished!.name);
+        if (banished!.role) expect(e.text).toContain(banished!.role === 'traitor' ? 'traitor' : 'faithful');
+        // the talk after a banishment has no vote to call for
+        expect(e.text).not.toMatch(/voting for|vote for/i);
+      }
+    }
+    expect(statements).toBeGreaterThan(50);
   });
 });
 

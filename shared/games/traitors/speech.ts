@@ -246,6 +246,21 @@ export function recruitProposal(talk: Talk, target: string): string {
 }
 
 /**
+ * The talk after a banishment (the `reference` preset's post-elimination discussion): a reaction to
+ * who went and what they were (null: the role was not revealed), then who the speaker suspects next.
+ */
+export function afterBanishment(talk: Talk, banished: string, role: 'traitor' | 'faithful' | null, nextSuspect: string | null): string {
+  const reaction =
+    role === 'traitor'
+      ? pick(talk, [`${banished} was a traitor. Good, but there are more of them.`, `One traitor fewer. I want to know who stood by ${banished}.`, `So ${banished} was a traitor all along. Let's keep going.`])
+      : role === 'faithful'
+        ? pick(talk, [`${banished} was faithful. That one is on all of us.`, `We sent a faithful player home. Whoever pushed for ${banished} has some explaining to do.`, `${banished} was faithful, one of us. The traitors will be pleased.`])
+        : pick(talk, [`${banished} is gone, and we still don't know what they were.`, `With ${banished} gone, we have to keep our eyes open.`]);
+  if (nextSuspect === null) return reaction;
+  return join(reaction, pick(talk, [`Next I suspect ${nextSuspect}.`, `My doubts now are about ${nextSuspect}.`, `I would look at ${nextSuspect} next; I suspect them.`]));
+}
+
+/**
  * When the composed statement is one the speaker already made word for word (every pool spent),
  * a lead-in keeps it from repeating.
  */

@@ -1,4 +1,5 @@
 import type { SeatId } from '../../../engine/actions.ts';
+import * as speech from '../speech.ts';
 import type { SuspectFacts, Talk } from '../speech.ts';
 import type { StatementRecord } from '../types.ts';
 import type { TraitorsView } from '../view.ts';
@@ -52,4 +53,17 @@ export function earlierIntroductions(view: TraitorsView): { name: string; text: 
   const out: { name: string; text: string }[] = [];
   for (const st of view.statements) if (st.purpose === 'introduction' && st.text !== '') out.push({ name: view.names[st.seat], text: st.text });
   return out;
+}
+
+/**
+ * The talk after a banishment: a reaction to the latest banishment (with the role when it was
+ * revealed), then whom the speaker suspects next (a seat, or null for nobody).
+ */
+export function afterBanishmentStatement(view: TraitorsView, seat: SeatId, rng: Rng, nextSuspect: SeatId | null): string {
+  const { talk, said } = talkOf(rng, seat, view.statements);
+  let last = null;
+  for (const e of view.eliminations) if (e.cause === 'banished') last = e;
+  if (last === null) return speech.filler(talk, votesCast(view));
+  const next = nextSuspect === null ? null : view.names[nextSuspect];
+  return speech.unrepeated(talk, speech.afterBanishment(talk, view.names[last.seat], last.role, next), said);
 }

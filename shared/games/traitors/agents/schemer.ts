@@ -5,7 +5,7 @@ import * as speech from '../speech.ts';
 import type { TraitorsView } from '../view.ts';
 import { argmax, clip, othersThan } from './common.ts';
 import { accusationsThisRound, type Evidence, readEvidence, reasonFor } from './evidence.ts';
-import { earlierIntroductions, hasVoted, suspectFacts, talkOf, votesCast } from './facts.ts';
+import { afterBanishmentStatement, earlierIntroductions, hasVoted, suspectFacts, talkOf, votesCast } from './facts.ts';
 import { digestStatements } from './reading.ts';
 import type { PersonaStyle } from '../../../personas.ts';
 import { styledStatement } from './style.ts';
@@ -36,7 +36,11 @@ export function schemer(ctx: AgentContext<TraitorsView>): Action {
             : speech.nightProposal(talk, view.names[murderTarget(view, faithful, traitor, evidence)], votesCast(view));
         text = speech.unrepeated(talk, proposal, said);
       }
-      else text = discussionStatement(view, seat, traitor, evidence, rng, ctx.style);
+      else if (pending.purpose === 'postBanishment') {
+        // the scapegoat is the faithful the public evidence points at
+        const faithful = livingFaithful(view, traitor);
+        text = afterBanishmentStatement(view, seat, rng, faithful.length ? argmax(faithful, evidence.score) : null);
+      } else text = discussionStatement(view, seat, traitor, evidence, rng, ctx.style);
       return { kind: 'speak', text: clip(text, pending.maxChars) };
     }
     case 'vote':

@@ -7,7 +7,7 @@ import { argmax, clip, livingOthers, othersThan } from './common.ts';
 import { accusationsThisRound, type Evidence, readEvidence, reasonFor } from './evidence.ts';
 import type { PersonaStyle } from '../../../personas.ts';
 import { styledStatement, styledSuspicion, suspiciousVote } from './style.ts';
-import { earlierIntroductions, hasVoted, suspectFacts, talkOf } from './facts.ts';
+import { afterBanishmentStatement, earlierIntroductions, hasVoted, suspectFacts, talkOf } from './facts.ts';
 import { schemer } from './schemer.ts';
 
 /**
@@ -23,7 +23,12 @@ export function sleuth(ctx: AgentContext<TraitorsView>): Action {
   const evidence = readEvidence(view, rng);
   switch (pending.kind) {
     case 'speak': {
-      const text = pending.purpose === 'introduction' ? speech.introduction(rng, view.names[seat], earlierIntroductions(view)) : discussionStatement(view, seat, evidence, rng, style);
+      const text =
+        pending.purpose === 'introduction'
+          ? speech.introduction(rng, view.names[seat], earlierIntroductions(view))
+          : pending.purpose === 'postBanishment'
+            ? afterBanishmentStatement(view, seat, rng, topSuspect(view, seat, evidence))
+            : discussionStatement(view, seat, evidence, rng, style);
       return { kind: 'speak', text: clip(text, pending.maxChars) };
     }
     case 'vote': {
@@ -39,6 +44,12 @@ export function sleuth(ctx: AgentContext<TraitorsView>): Action {
     default:
       throw new Error(`sleuth cannot ${pending.kind}`);
   }
+}
+
+/** The living player (not this seat) the evidence points at most; null when nobody else is alive. */
+function topSuspect(view: TraitorsView, seat: SeatId, evidence: Evidence): SeatId | null {
+  const others = livingOthers(view, seat);
+  return others.length ? argmax(others, evidence.score) : null;
 }
 
 /** Accuse the top suspect (or agree with the table's suspect when it is high on our own list); sometimes vouch for the least suspected. */
