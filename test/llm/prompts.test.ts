@@ -149,5 +149,16 @@ describe('The Traitors prompts with recruitment', () => {
     expect(answerForm(pending, view.names).constraints).toBe('Choices: accept, refuse.');
     const recruiter = prompterFor('traitors')({ view: recruitVote.view, seat: recruitVote.seat, pending: recruitVote.pending });
     expect(recruiter.task).toMatch(/offer to join them \(instead of a murder tonight\)/);
+    // the rule itself is public: every seat's rules say it, with what refusing costs at this table
+    for (const rules of [system, recruiter.system]) {
+      expect(rules).toContain('they may instead offer one faithful player a place among them');
+      expect(rules).toContain('refuses and is murdered that night');
+    }
+  });
+
+  it('say nothing of recruitment where the table does not play it', () => {
+    const ctx = traitorsContext((v) => v.role === 'faithful');
+    expect((ctx.view as TraitorsView).recruitmentRule).toBeNull();
+    expect(promptOf(ctx).system).not.toMatch(/place among them|recruit/i);
   });
 });

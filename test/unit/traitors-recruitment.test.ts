@@ -200,7 +200,9 @@ describe('traitors recruitment: secrecy', () => {
       expect(v.phase).toEqual({ kind: 'night' });
       expect(v.recruitments).toEqual([]);
       expect(base.pending(seat)).toBeNull();
-      expect(JSON.stringify({ ...v, recruitments: undefined })).not.toMatch(/recruit|offer/i);
+      // the table's rule is public (every seat's view carries it, offer or not); nothing else may speak of recruiting
+      expect(v.recruitmentRule).toEqual({ refusal: 'none' });
+      expect(JSON.stringify({ ...v, recruitments: undefined, recruitmentRule: undefined })).not.toMatch(/recruit|offer/i);
     }
     // the offered seat is told of an offer, and of no traitor
     const offered = traitors.view(base.state, 3);

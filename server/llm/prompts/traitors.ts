@@ -26,6 +26,14 @@ function count(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+/** The recruitment rule, when the table plays it (the rules are public; an offer itself is secret). */
+function recruitmentLine(view: SeatView): string {
+  const rule = view.recruitmentRule;
+  if (!rule) return '';
+  const refusal = rule.refusal === 'murdered' ? 'refuses and is murdered that night' : 'refuses and stays faithful';
+  return ` After a day on which a traitor was banished (while traitors remain), the traitors do not murder that night: they may instead offer one faithful player a place among them. The offered player either accepts and is a traitor from then on, or ${refusal}. Nobody else is told of the offer.`;
+}
+
 function systemPrompt(view: SeatView, persona: PersonaInput | undefined): string {
   const n = view.names.length;
   const me = seatLabel(view.seat, view.names);
@@ -45,7 +53,7 @@ You do not know who the traitors are; you know only that you are faithful. You w
 2. Discussion: every living player speaks in turn, in one or more passes (first statements, then reactions). Statements are public.
 3. Beliefs (some rounds): you privately rate, for every other living player, how likely they are a traitor. Nobody but the experimenter ever sees these numbers.
 4. Round table: every living player votes, secretly and at the same time, for one other living player. ${view.votesRevealed ? 'The votes are revealed together and the' : 'The votes are never shown to anyone; only the result is announced. The'} player with the most votes is banished (ties are settled by the game's tie-break rule: a revote among the tied players, a draw, or the earliest vote). When a banished player's role is revealed, everybody sees it.
-5. Night: the traitors talk privately, then choose a faithful player to murder.
+5. Night: the traitors talk privately, then choose a faithful player to murder.${recruitmentLine(view)}
 The game ends when no traitor is alive (the faithful win) or when the living traitors are at least as many as the living faithful (the traitors win).
 Players are identified as "seat N (Name)". Everything you say in the discussion is seen by every player; your thoughts are private.
 

@@ -86,6 +86,8 @@ export interface TraitorsView {
   biographies: BiographiesRecord | null;
   /** the table's rule: are votes revealed to the players (false: only the eliminations are) */
   votesRevealed: boolean;
+  /** the table's rule: recruitment after a banished traitor, and what refusing costs (null: off) */
+  recruitmentRule: { refusal: RefusalCost } | null;
   /** tonight's victim before breakfast announces it (traitors and spectator) */
   pendingMurder: SeatId | null;
   /** the viewer's vote on the ballot in progress, once cast */
@@ -133,6 +135,7 @@ export function view(state: TraitorsState, viewer: Viewer): TraitorsView {
     nightBallots: insider ? (votesShown ? fromRound(state.nightBallots, since) : []) : null,
     biographies: state.biographies,
     votesRevealed: ruleSet(state.config).showVotes,
+    recruitmentRule: state.config.recruitment === false ? null : { refusal: state.config.recruitment.refusal },
     pendingMurder: insider || over ? state.pendingMurder : null,
     myVote: seat === null ? null : ownVote(state, seat),
     myBeliefs: seat === null ? null : state.latestBeliefs[seat],
