@@ -1,4 +1,5 @@
 import { traitorsMetrics, type Role, type TraitorsEvent } from '../../shared/games/traitors/index.ts';
+import { RoleTracker } from '../../shared/games/traitors/records.ts';
 import { esc, figure, plots, table, type Section } from './html.ts';
 import { Averager } from './stats.ts';
 import { heatmap, lineChart, voteFlow } from './svg.ts';
@@ -100,28 +101,36 @@ export class TraitorsBatchAggregate {
     this.games++;
     const { roles } = setupOf(events);
     const m = traitorsMetrics(events);
+    // roles as they were in each round's day (a recruit turns traitor at night), for the suspicion charts
+    const dayRoles = new Map<number, Role[]>();
+    const tracker = new RoleTracker(roles);
+    for (const e of events) {
+      tracker.see(e);
+      if (e.type === 'beliefs' && !dayRoles.has(e.round)) dayRoles.set(e.round, tracker.roles());
+    }
     this.reasons.set(m.outcome.reason ?? 'unfinished', (this.reasons.get(m.outcome.reason ?? 'unfinished') ?? 0) + 1);
     for (const { round, matrix } of m.beliefs.suspicionByRound) {
       this.maxRound = Math.max(this.maxRound, round);
       // per game first: mean per role pair, so big games do not outweigh small ones
       const perGame = new Averager();
-      matrix.forEach((row, observer) => row.forEach((v, target) => observer !== target && perGame.add(`${roles[observer]}>${roles[target]}`, v)));
+      const then = dayRoles.get(round) ?? roles;
+      matrix.forEach((row, observer) => row.forEach((v, target) => observer !== target && perGame.add(`${then[observer]}>${then[target]}`, v)));
       for (const o of ROLES) for (const t of ROLES) this.suspicion.add(`${round}:${o}>${t}`, perGame.mean(`${o}>${t}`));
       const faithfulView = new Averager();
       m.beliefs.trustDynamics.forEach((d) => {
         const i = m.beliefs.suspicionByRound.findIndex((r) => r.round === round);
-        faithfulView.add(roles[d.seat], d.meanByRound[i]);
+        faithfulView.add(then[d.seat], d.meanByRound[i]);
       });
       for (const t of ROLES) this.trust.add(`${round}:${t}`, faithfulView.mean(t));
     }
     // votes count by the roles when cast (a recruit's change at the night they accept)
-    let now = roles;
+    const now = new RoleTracker(roles);
     for (const e of events) {
-      if (e.type === 'recruitAnswered' && e.accepted) now = now.map((role, seat) => (seat === e.seat ? 'traitor' : role));
+      now.see(e);
       if (e.type !== 'votesRevealed' || e.ballot === 'murder' || e.ballot === 'recruit') continue;
       this.maxRound = Math.max(this.maxRound, e.round);
       const perBallot = new Averager();
-      for (const v of e.votes) if (now[v.seat] === 'faithful' && v.target !== null) perBallot.add('f', now[v.target] === 'traitor' ? 1 : 0);
+      for (const v of e.votes) if (now.role(v.seat) === 'faithful' && v.target !== null) perBallot.add('f', now.role(v.target) === 'traitor' ? 1 : 0);
       this.votes.add(`${e.round}`, perBallot.mean('f'));
     }
     const faithfulWin = m.outcome.winner === null ? null : m.outcome.winner === 'faithful' ? 1 : 0;

@@ -74,7 +74,7 @@ function setupOf(events: readonly TraitorsEvent[]): { names: string[]; roles: Ro
  * Each seat's role as the log goes: the setup's roles, then a recruit's from the moment they
  * accept. Call `see(event)` for every event in order before reading `role(seat)`.
  */
-class RoleTracker {
+export class RoleTracker {
   private current: Role[];
   constructor(readonly initial: readonly Role[]) {
     this.current = initial.slice();
@@ -84,6 +84,10 @@ class RoleTracker {
   }
   role(seat: SeatId): Role {
     return this.current[seat];
+  }
+  /** every seat's role now (a copy) */
+  roles(): Role[] {
+    return this.current.slice();
   }
 }
 
