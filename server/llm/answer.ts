@@ -160,6 +160,26 @@ export function answerSchema(pending: Pending): z.ZodType {
 // ----------------------------------------------------------------------------------------------
 // the four forms
 
+/**
+ * The parse of a form whose answer is one field besides the thoughts: `field` in the JSON object,
+ * or `<field>…</field>` in tags; `check` turns the field's value into an action or says why not.
+ */
+function oneFieldParser(field: string, check: (value: unknown, thoughts: string | undefined) => ParsedAnswer): AnswerForm['parse'] {
+  return (text, mode) => {
+    if (mode === 'json') {
+      const json = extractJsonObject(text);
+      if (!json.ok) return { ok: false, kind: 'format', error: json.error };
+      const thoughts = thoughtsOf(json.value[THOUGHTS_FIELD]);
+      if (!(field in json.value)) return { ok: false, kind: 'format', error: `Your JSON has no "${field}" field.`, thoughts };
+      return check(json.value[field], thoughts);
+    }
+    const thoughts = thoughtsOf(extractTag(text, 'thoughts'));
+    const value = extractTag(text, field);
+    if (value === null) return { ok: false, kind: 'format', error: `Your answer has no <${field}>…</${field}>.`, thoughts };
+    return check(value, thoughts);
+  };
+}
+
 /** A message as a legal speak action (cleaned like a player's text), or why not. Shared by every prompt set. */
 export function checkMessage(text: unknown, max: number, thoughts?: string): ParsedAnswer {
   if (typeof text !== 'string') return { ok: false, kind: 'format', error: 'The message must be text.', thoughts };
@@ -182,19 +202,7 @@ function speakForm(pending: Extract<Pending, { kind: 'speak' }>): AnswerForm {
       mode === 'json'
         ? `Answer with one JSON object: {"thoughts": "<${THOUGHTS_HELP}>", "message": "<what you say, at most ${max} characters>"}`
         : `Answer in this form:\n<thoughts>${THOUGHTS_HELP}</thoughts>\n<message>what you say, at most ${max} characters</message>`,
-    parse(text, mode) {
-      if (mode === 'json') {
-        const json = extractJsonObject(text);
-        if (!json.ok) return { ok: false, kind: 'format', error: json.error };
-        const thoughts = thoughtsOf(json.value[THOUGHTS_FIELD]);
-        if (!('message' in json.value)) return { ok: false, kind: 'format', error: 'Your JSON has no "message" field.', thoughts };
-        return check(json.value.message, thoughts);
-      }
-      const thoughts = thoughtsOf(extractTag(text, 'thoughts'));
-      const message = extractTag(text, 'message');
-      if (message === null) return { ok: false, kind: 'format', error: 'Your answer has no <message>…</message>.', thoughts };
-      return check(message, thoughts);
-    },
+    parse: oneFieldParser('message', check),
     fallback: () => ({ kind: 'speak', text: '' }),
   };
 }
@@ -222,19 +230,7 @@ function voteForm(pending: Extract<Pending, { kind: 'vote' }>, names: readonly s
       mode === 'json'
         ? `Answer with one JSON object: {"thoughts": "<${THOUGHTS_HELP}>", "vote": <the seat number>}`
         : `Answer in this form:\n<thoughts>${THOUGHTS_HELP}</thoughts>\n<vote>the seat number</vote>`,
-    parse(text, mode) {
-      if (mode === 'json') {
-        const json = extractJsonObject(text);
-        if (!json.ok) return { ok: false, kind: 'format', error: json.error };
-        const thoughts = thoughtsOf(json.value[THOUGHTS_FIELD]);
-        if (!('vote' in json.value)) return { ok: false, kind: 'format', error: 'Your JSON has no "vote" field.', thoughts };
-        return check(json.value.vote, thoughts);
-      }
-      const thoughts = thoughtsOf(extractTag(text, 'thoughts'));
-      const vote = extractTag(text, 'vote');
-      if (vote === null) return { ok: false, kind: 'format', error: 'Your answer has no <vote>…</vote>.', thoughts };
-      return check(vote, thoughts);
-    },
+    parse: oneFieldParser('vote', check),
     fallback: (rng) => ({ kind: 'vote', target: rng.pick(options) }),
   };
 }
@@ -321,19 +317,7 @@ function proposeForm(pending: Extract<Pending, { kind: 'propose' }>): AnswerForm
       mode === 'json'
         ? `Answer with one JSON object: {"thoughts": "<${THOUGHTS_HELP}>", "proposal": <a whole number from ${min} to ${max}>}`
         : `Answer in this form:\n<thoughts>${THOUGHTS_HELP}</thoughts>\n<proposal>a whole number from ${min} to ${max}</proposal>`,
-    parse(text, mode) {
-      if (mode === 'json') {
-        const json = extractJsonObject(text);
-        if (!json.ok) return { ok: false, kind: 'format', error: json.error };
-        const thoughts = thoughtsOf(json.value[THOUGHTS_FIELD]);
-        if (!('proposal' in json.value)) return { ok: false, kind: 'format', error: 'Your JSON has no "proposal" field.', thoughts };
-        return check(json.value.proposal, thoughts);
-      }
-      const thoughts = thoughtsOf(extractTag(text, 'thoughts'));
-      const proposal = extractTag(text, 'proposal');
-      if (proposal === null) return { ok: false, kind: 'format', error: 'Your answer has no <proposal>…</proposal>.', thoughts };
-      return check(proposal, thoughts);
-    },
+    parse: oneFieldParser('proposal', check),
     // the midpoint: the fair split, as the trust-split deadline default
     fallback: () => ({ kind: 'propose', coins: Math.floor((min + max) / 2) }),
   };
@@ -360,19 +344,7 @@ function chooseForm(pending: Extract<Pending, { kind: 'choose' }>): AnswerForm {
       mode === 'json'
         ? `Answer with one JSON object: {"thoughts": "<${THOUGHTS_HELP}>", "choice": "<one of: ${options.join(', ')}>"}`
         : `Answer in this form:\n<thoughts>${THOUGHTS_HELP}</thoughts>\n<choice>one of: ${options.join(', ')}</choice>`,
-    parse(text, mode) {
-      if (mode === 'json') {
-        const json = extractJsonObject(text);
-        if (!json.ok) return { ok: false, kind: 'format', error: json.error };
-        const thoughts = thoughtsOf(json.value[THOUGHTS_FIELD]);
-        if (!('choice' in json.value)) return { ok: false, kind: 'format', error: 'Your JSON has no "choice" field.', thoughts };
-        return check(json.value.choice, thoughts);
-      }
-      const thoughts = thoughtsOf(extractTag(text, 'thoughts'));
-      const choice = extractTag(text, 'choice');
-      if (choice === null) return { ok: false, kind: 'format', error: 'Your answer has no <choice>…</choice>.', thoughts };
-      return check(choice, thoughts);
-    },
+    parse: oneFieldParser('choice', check),
     fallback: () => ({ kind: 'choose', option: options[options.length - 1] }),
   };
 }
