@@ -116,7 +116,8 @@ export function view(state: TraitorsState, viewer: Viewer): TraitorsView {
   const over = state.phase.kind === 'over';
   const hideMurder = !insider && !over && state.pendingMurder !== null;
   // hidden votes: a seat never sees a ballot, only its own vote and the eliminations
-  const votesShown = spectator || ruleSet(state.config).showVotes;
+  const votesRevealed = ruleSet(state.config).showVotes;
+  const votesShown = spectator || votesRevealed;
   return {
     viewer,
     seat,
@@ -134,7 +135,7 @@ export function view(state: TraitorsState, viewer: Viewer): TraitorsView {
     ballots: votesShown ? state.ballots : [],
     nightBallots: insider ? (votesShown ? fromRound(state.nightBallots, since) : []) : null,
     biographies: state.biographies,
-    votesRevealed: ruleSet(state.config).showVotes,
+    votesRevealed,
     recruitmentRule: state.config.recruitment === false ? null : { refusal: state.config.recruitment.refusal },
     pendingMurder: insider || over ? state.pendingMurder : null,
     myVote: seat === null ? null : ownVote(state, seat),
