@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { isLlmSpec } from '../llm/spec.ts';
 import type { LlmCallLine } from './llm.ts';
 import type { GameRow } from './serialize.ts';
-import { batchGames, readShardManifest, SHARD_ROWS_FILE, shardLabel, type ShardManifest } from './shard.ts';
+import { batchGames, clearShardMarks, decodeRow, readShardManifest, SHARD_ROWS_FILE, shardLabel, type ShardManifest } from './shard.ts';
 import { BatchWriter, type BatchTotals } from './writer.ts';
 
 /**
@@ -24,6 +24,7 @@ export async function mergeShards(
   const calls = shards.map((s) => (llm ? new GameLines(join(s.dir, 'llm_calls.jsonl')) : null));
 
   const writer = new BatchWriter(resolve(outDir), { spec, choices, exports });
+  clearShardMarks(resolve(outDir)); // the merged folder is a whole batch, even where a shard was once written
   const count = shards.length;
   for (let game = 0; game < spec.games; game++) {
     const s = game % count;
@@ -98,7 +99,7 @@ function checkShards(dirs: string[], outDir: string): CheckedShard[] {
 function readRows(dir: string): GameRow[] {
   const file = join(dir, SHARD_ROWS_FILE);
   try {
-    return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as GameRow);
+    return readFileSync(file, 'utf8').split('\n').filter(Boolean).map(decodeRow);
   } catch (error) {
     throw new Error(`${file}: ${error instanceof Error ? error.message : String(error)}`);
   }

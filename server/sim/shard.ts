@@ -107,9 +107,30 @@ export function startShard(dir: string, output: BatchOutputSpec, shard: Shard): 
   return manifest;
 }
 
+/**
+ * A games.jsonl line. Plain JSON would turn a NaN or infinite metric into null and drop an undefined
+ * one, and games.csv and the means would then differ from the unsharded run's: those are tagged.
+ */
+export function encodeRow(row: GameRow): string {
+  return JSON.stringify(row, (_key, value: unknown) => {
+    if (value === undefined) return { $undefined: true };
+    if (typeof value === 'number' && !Number.isFinite(value)) return { $number: String(value) };
+    return value;
+  });
+}
+
+export function decodeRow(line: string): GameRow {
+  const tagged = (value: unknown, tag: string): value is Record<string, unknown> =>
+    !!value && typeof value === 'object' && !Array.isArray(value) && Object.hasOwn(value, tag);
+  const row = JSON.parse(line, (_key, value: unknown) => (tagged(value, '$number') ? Number(value.$number) : value)) as GameRow;
+  // set in place, not returned from the reviver (which would delete the key and change the column order)
+  for (const [key, value] of Object.entries(row.headline)) if (tagged(value, '$undefined')) row.headline[key] = undefined as never;
+  return row;
+}
+
 /** After every file of the shard is written: its rows, then the mark that it is complete. */
 export function finishShard(dir: string, manifest: ShardManifest, rows: readonly GameRow[]): void {
-  writeFileSync(join(dir, SHARD_ROWS_FILE), rows.map((row) => JSON.stringify(row) + '\n').join(''));
+  writeFileSync(join(dir, SHARD_ROWS_FILE), rows.map((row) => encodeRow(row) + '\n').join(''));
   writeManifest(dir, { ...manifest, complete: true });
 }
 

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mergeShards } from '../../server/sim/merge.ts';
 import { simulateToDir } from '../../server/sim/run.ts';
-import { parseShard } from '../../server/sim/shard.ts';
+import { decodeRow, encodeRow, parseShard } from '../../server/sim/shard.ts';
 import type { BatchSpec } from '../../server/sim/batch.ts';
 import { parsePersonaList } from '../../shared/personas.ts';
 import { startFakeOpenAI, type FakeServer } from '../llm/fake-openai-server.ts';
@@ -151,12 +151,25 @@ describe('merge refuses, writing nothing', () => {
     expectSameContents(filesOf(shards[0]), before);
   });
 
-  it('an unsharded run into a shard folder leaves no shard record behind', async () => {
+  it('an unsharded run or a merge into an old shard folder leaves no shard record behind', async () => {
     const dir = freshDir('reused');
     cpSync(shards[0], dir, { recursive: true });
     await simulateToDir(spec, dir, { concurrency: 1, exports: false });
     expect(existsSync(join(dir, 'shard.json'))).toBe(false);
     expect(existsSync(join(dir, 'games.jsonl'))).toBe(false);
+
+    const mergedHere = freshDir('reused');
+    cpSync(shards[1], mergedHere, { recursive: true });
+    await mergeShards(shards, mergedHere);
+    expectSameFiles(mergedHere, unsharded);
+  });
+
+  it('records a game row losslessly, odd metric values included (games.csv and the means are rebuilt from it)', () => {
+    const row = { game: 3, seed: 9, agents: 'a;b', outcome: 'x', headline: { nan: NaN, inf: Infinity, neg: -Infinity, none: undefined, nil: null, text: 'faithful', n: 0.1 } };
+    const back = decodeRow(encodeRow(row as never));
+    expect(Object.keys(back.headline)).toEqual(Object.keys(row.headline));
+    for (const [key, value] of Object.entries(row.headline)) expect(Object.is(back.headline[key], value), key).toBe(true);
+    expect({ ...back, headline: null }).toEqual({ ...row, headline: null });
   });
 
   it('parses i/n (0-based) and refuses anything else', () => {
@@ -165,6 +178,9 @@ describe('merge refuses, writing nothing', () => {
     for (const bad of ['3/3', '0/0', 'a/b', '-1/3', '1/', '1.5/3', '']) expect(() => parseShard(bad), bad).toThrow(/0 <= i < n/);
   });
 });
+
+/** Several real processes each start tsx and load the game code: on a shared 2-core machine that alone can take most of a minute. */
+const CLI_TIMEOUT = 180_000;
 
 /** The real command, as a user runs it (`npm run simulate -- …` is `tsx scripts/simulate.ts …`). */
 function cli(args: string[], env: NodeJS.ProcessEnv = process.env) {
@@ -178,8 +194,9 @@ describe('npm run simulate -- --shard … and merge, end to end', () => {
     const shards = [0, 1, 2].map(() => freshDir('cli-shard'));
     const bad = ['3/3', '0/0', 'a/b'].map((value) => ({ value, out: freshDir('cli-bad') }));
     const badRuns = bad.map(({ value, out }) => cli([...batch, '--shard', value, '--out', out]).then(() => null, (error: unknown) => error));
+    // the unsharded batch in this process (the CLI writes the same bytes: test/integration/simulate.test.ts)
     const [, ...shardRuns] = await Promise.all([
-      cli([...batch, '--out', whole]),
+      simulateToDir({ game: 'traitors', preset: 'paper', games: 7, seed: 21, agents: 'scripted', votesFormat: 'reference' }, whole, { concurrency: 1 }),
       ...shards.map((out, i) => cli([...batch, '--shard', `${i}/3`, '--concurrency', i === 1 ? '2' : '1', '--out', out])),
     ]);
     expect(shardRuns[1].stdout).toContain('shard 1/3 of the batch');
@@ -196,7 +213,7 @@ describe('npm run simulate -- --shard … and merge, end to end', () => {
     const refusedOut = freshDir('cli-refused');
     await expect(cli(['merge', '--out', refusedOut, shards[0], shards[2]])).rejects.toMatchObject({ stderr: expect.stringMatching(/merge refused: missing shard 1 of 3/) });
     expect(existsSync(refusedOut)).toBe(false);
-  });
+  }, CLI_TIMEOUT);
 });
 
 describe('an LLM batch in shards', () => {
@@ -232,5 +249,5 @@ describe('an LLM batch in shards', () => {
     expect(seats).toContain('fake-model');
     expect(seats).not.toContain('another-model');
     expect(readFileSync(join(merged, 'games/1/llm_calls.jsonl'), 'utf8')).toBe(lines(shards[1], 'llm_calls.jsonl').map((l) => l + '\n').join(''));
-  });
+  }, CLI_TIMEOUT);
 });
