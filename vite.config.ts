@@ -10,7 +10,7 @@ export default defineConfig({
   plugins: [precompress()],
   test: {
     root: '.',
-    include: ['test/unit/**/*.test.ts', 'test/property/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/llm/**/*.test.ts', 'test/export/**/*.test.ts', 'test/security/**/*.test.ts', 'test/replay/**/*.test.ts', 'test/studies/**/*.test.ts', 'test/console/**/*.test.ts', 'test/tournament/**/*.test.ts'],
+    include: ['test/unit/**/*.test.ts', 'test/property/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/llm/**/*.test.ts', 'test/export/**/*.test.ts', 'test/security/**/*.test.ts', 'test/replay/**/*.test.ts', 'test/studies/**/*.test.ts', 'test/console/**/*.test.ts', 'test/tournament/**/*.test.ts', 'test/cluster/**/*.test.ts'],
     // most test files spend their time waiting on servers, sockets and timers, so one file more than
     // there are cores keeps the cores busy (vitest's default is one fewer: a single worker on 2 cores)
     maxWorkers: availableParallelism() + 1,

@@ -2,7 +2,8 @@
 // Sections: sim (simulation throughput), server (live rooms over Socket.io: Parley against boardgame.io,
 // bytes and CPU per action, human pace; bench/server.ts), client (bundle, first frame),
 // llm (concurrent LLM games against a 200 ms fake endpoint), export (batch export + report),
-// console (the experimenter console's live table with 500 live sessions).
+// console (the experimenter console's live table with 500 live sessions),
+// cluster (PostgreSQL: actions/s and act→state for 1 vs 2 processes, failover time; bench/cluster.ts).
 // Run one section with `npm run bench -- sim`.
 import { existsSync } from 'node:fs';
 
@@ -14,6 +15,7 @@ const SECTIONS: Section[] = [
   { name: 'llm', module: './llm.ts', fn: 'benchLlm' },
   { name: 'export', module: './export.ts', fn: 'benchExport' },
   { name: 'console', module: './console.ts', fn: 'benchConsole' },
+  { name: 'cluster', module: './cluster.ts', fn: 'benchCluster' },
 ];
 
 // section names only: flags and their values (`--part peer`, `--clients 20000`) go to the sections

@@ -89,7 +89,7 @@ function parseArgs(args: string[]): Partial<BenchServerOptions> {
   return out;
 }
 
-const BASE_JOB: Omit<LoadJob, 'tables' | 'seedBase' | 'target' | 'url'> = {
+export const BASE_JOB: Omit<LoadJob, 'tables' | 'seedBase' | 'target' | 'url'> = {
   adminToken: ADMIN_TOKEN,
   game: 'traitors',
   preset: 'table',

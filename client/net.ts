@@ -31,6 +31,8 @@ export interface Connection {
 
 const ACK_TIMEOUT_MS = 8_000;
 const MAX_ATTEMPTS = 4;
+/** how long an act answered `unavailable` (a session moving to another server process) is sent again */
+const UNAVAILABLE_RETRY_FOR_MS = 30_000;
 /** how long to wait before connecting again after the server refused a connection as rate_limited */
 const RATE_LIMITED_RETRY_MS = 1_500;
 
@@ -114,10 +116,18 @@ export function connect(token: string, handlers: ConnectionHandlers): Connection
     async act(action: Action): Promise<Ack> {
       const clientActionId = newClientActionId();
       let lastError: unknown = null;
+      let unavailableSince: number | null = null;
       for (let attempt = 0; attempt < MAX_ATTEMPTS && !finished; attempt++) {
         try {
           if (!socket.connected) await waitForConnect(socket);
-          return await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('act', { action, clientActionId });
+          const ack = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('act', { action, clientActionId });
+          // several server processes: the session is being taken over; the same id again after the pause named
+          if (!ack.ok && ack.code === 'unavailable' && Date.now() - (unavailableSince ??= Date.now()) < UNAVAILABLE_RETRY_FOR_MS) {
+            await new Promise((resolve) => setTimeout(resolve, ack.retryAfterMs ?? 1000));
+            attempt--;
+            continue;
+          }
+          return ack;
         } catch (err) {
           lastError = err; // lost ack or dropped connection: resend the same id, it cannot apply twice
         }

@@ -199,7 +199,9 @@ export function apiRoutes(options: ApiOptions): Route[] {
         const room = await sessionOr404(ctx.params[0]);
         const note = await endNote(ctx.req);
         const before = room.status;
-        const status = await room.end('experimenter', note);
+        // a live session is ended where it runs (with several processes, maybe another one)
+        const status = before === 'active' ? await sessions.end(room.id, 'experimenter', note) : before;
+        if (status === null) throw new HttpError(503, 'No server process runs this session at this moment (it is being taken over after a process stopped); try again in a few seconds.');
         return { id: room.id, status, ended: before === 'active' };
       },
     },

@@ -19,6 +19,9 @@ import { createRequestHandler, type Route } from './http.ts';
 import { DEFAULT_LIMITS, type Limits } from './limits.ts';
 import { Sessions } from './sessions.ts';
 import { attachSockets } from './socket.ts';
+import { setupWorker } from '@socket.io/sticky';
+import { ClusterNode } from './cluster/node.ts';
+import { clusterTimings, newOwnerId } from './cluster/timings.ts';
 import { openStore, type EventStore } from './store/index.ts';
 import { createStudies, type Studies } from './studies/index.ts';
 
@@ -36,6 +39,14 @@ export interface ServerOptions {
   dataDir?: string;
   /** postgres://… keeps the event log in PostgreSQL instead of SQLite (PARLEY_DATABASE_URL) */
   databaseUrl?: string;
+  /**
+   * With PostgreSQL, processes sharing the database run each live session in one of them
+   * (docs/deploy-cluster.md): the lease ttl (how long after a process dies its sessions are taken
+   * over; PARLEY_LEASE_TTL_MS, default 5000) and this process's owner id (default: random).
+   */
+  cluster?: { leaseTtlMs?: number; owner?: string };
+  /** a `--workers` worker: the primary accepts the connections and hands them over (@socket.io/sticky); nothing listens here */
+  sticky?: boolean;
   /** default: generated once and kept in <dataDir>/admin-token */
   adminToken?: string;
   /** POST /api/quickplay without a token (default true) */
@@ -104,6 +115,8 @@ export interface RunningServer {
   recovered: string[];
   /** ids of the unfinished quick-play sessions ended at start ("server restart") instead of rebuilt */
   endedAtStart: string[];
+  /** with PostgreSQL: this process among the others on the database (its owner id, its leases) */
+  cluster: ClusterNode | null;
   close(): Promise<void>;
 }
 
@@ -150,12 +163,22 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const quickplayAgentDelayMs = options.quickplayAgentDelayMs ?? 1200;
   const games = options.games ?? GAMES;
   const store = await openStore({ dataDir, databaseUrl: options.databaseUrl, durability: options.durability, writer: options.storeWriter });
+  // PostgreSQL: other processes may share the database; each live session runs in the one holding its lease
+  const cluster = store.engine === 'postgres' ? new ClusterNode(store, options.cluster?.owner ?? newOwnerId(), clusterTimings(options.cluster?.leaseTtlMs), log) : null;
   // the console's hub needs Socket.io, which needs the sessions: rooms report to it once it exists
   let hub: ConsoleHub | null = null;
+  let transport: ReturnType<typeof attachSockets> | null = null;
   const sessions = new Sessions({
     store,
     games,
     onChange: (room) => hub?.changed(room),
+    ...(cluster
+      ? {
+          ownership: cluster.ownership,
+          onFenced: (room) => cluster.fenced(room),
+          endElsewhere: async (id, reason, note) => (transport?.relay ? transport.relay.endRemote(id, reason, note) : null),
+        }
+      : {}),
     resolvers: [...(options.agentResolvers ?? []), scriptedAgentResolver],
     now: options.now ?? Date.now,
     log,
@@ -217,7 +240,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   );
   // many clients per room on one host (bench, classrooms): no artificial limit
   httpServer.maxConnections = Infinity;
-  const io = attachSockets(httpServer, sessions, log, limits);
+  transport = attachSockets(httpServer, sessions, log, limits, cluster ? { replyTimeoutMs: cluster.timings.replyTimeoutMs } : undefined);
+  const { io } = transport;
+  if (cluster) {
+    await cluster.start(sessions, { io, relay: transport.relay!, reseat: transport.reseat }, options.databaseUrl!);
+    log(`cluster mode (PostgreSQL): this process is owner ${cluster.owner}; lease ttl ${cluster.timings.leaseTtlMs} ms`);
+  }
   hub = new ConsoleHub({
     io,
     sessions,
@@ -233,14 +261,21 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
   const consoleHub = hub;
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(options.port ?? 3000, options.host, () => {
-      httpServer.off('error', reject);
-      resolve();
+  let port: number;
+  if (options.sticky) {
+    // the primary listens on the port and hands each connection to a worker (server/cluster/workers.ts)
+    setupWorker(io);
+    port = options.port ?? 3000;
+  } else {
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(options.port ?? 3000, options.host, () => {
+        httpServer.off('error', reject);
+        resolve();
+      });
     });
-  });
-  const port = (httpServer.address() as AddressInfo).port;
+    port = (httpServer.address() as AddressInfo).port;
+  }
   url = `http://localhost:${port}`;
 
   let closing: Promise<void> | null = null;
@@ -255,15 +290,19 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     console: { auth: consoleAuth, hub: consoleHub },
     recovered,
     endedAtStart,
+    cluster,
     close() {
       closing ??= (async () => {
         await studies.stop();
         consoleHub.close();
         await sessions.closeAll();
+        // the rooms are closed: give their leases up, so the other processes take them over at once
+        await cluster?.leave();
         await new Promise<void>((resolve) => {
           io.close(() => resolve());
           httpServer.closeAllConnections();
         });
+        await cluster?.closeAdapterPool();
         // commits what the rooms still had in flight and stops the writer thread
         await store.close();
       })();

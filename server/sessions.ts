@@ -7,7 +7,8 @@ import type { AgentSpec, CreateSession, LogRow, SessionStatus } from '../shared/
 import { agentSpecPersona, resolveAgent, UnknownAgentError, type AgentResolver } from './agents.ts';
 import { personaConfigOverrides } from './personas.ts';
 import { Room } from './room/room.ts';
-import type { NewRow, SeatRecord, SessionRecord, EventStore } from './store/index.ts';
+import { SeqConflictError, type EventStore, type NewRow, type SeatRecord, type SessionRecord } from './store/index.ts';
+import type { Ownership } from './cluster/ownership.ts';
 import { ownValue } from '../shared/own.ts';
 import { StateFeed } from './live/feed.ts';
 
@@ -24,6 +25,15 @@ export interface SessionsDeps {
   quickplayAbandon?: { joinMs: number; goneMs: number };
   /** a session was created or changed (the console's live table); called synchronously, must be cheap */
   onChange?: (room: Room) => void;
+  /**
+   * Cluster mode (server/cluster): a live session's room runs here only while this process holds
+   * its lease. Without it (one process) every session runs here.
+   */
+  ownership?: Ownership;
+  /** cluster mode: a room was closed because another process owns its session now */
+  onFenced?: (room: Room) => void;
+  /** cluster mode: end a session run by another process (its new status; null when none answered) */
+  endElsewhere?: (id: string, reason: string, note?: string) => Promise<SessionStatus | null>;
 }
 
 /** 192 random bits, URL-safe: unguessable, and each opens exactly one seat of one session. */
@@ -161,7 +171,15 @@ export class Sessions {
     if (origin.quickplay) this.quickplayCreating++;
     let written: LogRow[];
     try {
-      written = await this.deps.store.createSession(record, rows);
+      // cluster mode: the lease first, so no other process ever sees the new session as an orphan
+      const { ownership } = this.deps;
+      if (ownership && !(await ownership.acquire(id))) throw new Error(`session ${id}: another process holds its lease`);
+      try {
+        written = await this.deps.store.createSession(record, rows);
+      } catch (err) {
+        await ownership?.release(id);
+        throw err;
+      }
     } finally {
       if (origin.quickplay) this.quickplayCreating--;
     }
@@ -181,9 +199,39 @@ export class Sessions {
   }
 
   private roomDeps(game: AnyGame, record: SessionRecord) {
-    const { store, resolvers, now, log, quickplayAbandon } = this.deps;
+    const { resolvers, now, log, quickplayAbandon, ownership } = this.deps;
     const abandon = record.options.quickplay ? quickplayAbandon : undefined;
-    return { store, game, resolvers, now, log, abandon, feed: this.feed, onSettled: (room: Room) => this.evictIfIdle(room.id), onChange: this.deps.onChange };
+    const onSettled = (room: Room) => {
+      // nothing more is written to a finished session: its lease can go at once
+      if (ownership?.holds(room.id)) void ownership.release(room.id).catch((err: unknown) => log(`session ${room.id}: lease release failed: ${String(err)}`));
+      this.evictIfIdle(room.id);
+    };
+    return { store: this.roomStore(), game, resolvers, now, log, abandon, feed: this.feed, onSettled, onChange: this.deps.onChange };
+  }
+
+  /**
+   * Where rooms write. In cluster mode an append refused because its seq is taken means another
+   * process owns the session now: the room is closed at once (fenced) and writes nothing more.
+   */
+  private roomStore(): Pick<EventStore, 'append'> {
+    const { store, ownership } = this.deps;
+    if (!ownership) return store;
+    return {
+      append: async (sessionId, firstSeq, rows, status) => {
+        try {
+          return await store.append(sessionId, firstSeq, rows, status);
+        } catch (err) {
+          if (err instanceof SeqConflictError) {
+            this.deps.log(`session ${sessionId}: another process wrote seq ${firstSeq}; closing the room here`);
+            this.fence([sessionId]);
+            // if the lease is still this process's (the other writer was an ex-owner that had not noticed yet),
+            // letting it go now lets the session be taken over — and rebuilt with that write — without waiting for it to expire
+            void ownership.release(sessionId).catch(() => undefined);
+          }
+          throw err;
+        }
+      },
+    };
   }
 
   private gameOf(record: SessionRecord): AnyGame {
@@ -231,8 +279,56 @@ export class Sessions {
     if (loaded) return loaded;
     const record = await this.deps.store.session(id);
     if (!record) return null;
-    if (record.status === 'active') return this.room(id);
-    return this.fromLog(record, false);
+    if (record.status !== 'active') return this.fromLog(record, false);
+    const here = await this.here(id);
+    // run by another process: what its log says (presence lives with the owner)
+    return here === 'elsewhere' ? this.fromLog(record, false) : here;
+  }
+
+  /**
+   * Where a session runs, for a connection: its room here (loaded; or loaded now — a finished
+   * session anywhere, an active one once this process has taken its lease), 'elsewhere' when
+   * another process holds the lease, null for an unknown session.
+   */
+  async here(id: string): Promise<Room | 'elsewhere' | null> {
+    const { ownership } = this.deps;
+    if (!ownership) return this.room(id);
+    const loaded = this.rooms.get(id);
+    if (loaded) return loaded;
+    const record = await this.deps.store.session(id);
+    if (!record) return null;
+    if (record.status === 'active') {
+      if (!(await ownership.acquire(id))) return 'elsewhere';
+      // nobody held it: its owner died (or left); this rebuild is a takeover
+      if (!this.rooms.has(id) && !this.loading.has(id)) this.deps.log(`took over session ${id} (a connection asked for it)`);
+    }
+    return this.room(id);
+  }
+
+  /** The room loaded here now, if any (cluster mode: a session this process runs, or a finished one). */
+  loadedRoom(id: string): Room | undefined {
+    return this.rooms.get(id);
+  }
+
+  /** Cluster mode: the room of a session this process runs (waiting for a load under way), else null. */
+  async owned(id: string): Promise<Room | null> {
+    const room = this.rooms.get(id) ?? (await this.loading.get(id)) ?? null;
+    if (!room) return null;
+    return room.status !== 'active' || this.deps.ownership?.holds(id) ? room : null;
+  }
+
+  /**
+   * Cluster mode: another process owns these sessions now. Their rooms close at once, writing
+   * nothing (no presence rows, no agents' acts), and leave memory; the sockets follow (onFenced).
+   */
+  fence(ids: string[]): void {
+    for (const id of ids) {
+      const room = this.rooms.get(id);
+      if (!room || room.status !== 'active') continue;
+      room.close();
+      this.rooms.delete(id);
+      this.deps.onFenced?.(room);
+    }
   }
 
   /** Live quick-play tables now (they are always loaded while active), counting those being created. */
@@ -250,6 +346,8 @@ export class Sessions {
   async recoverAll(): Promise<{ recovered: string[]; ended: string[] }> {
     const recovered: string[] = [];
     const ended: string[] = [];
+    // cluster mode: the other processes may be running them; orphans are taken over one by one (server/cluster)
+    if (this.deps.ownership) return { recovered, ended };
     for (const id of await this.deps.store.sessionIdsWithStatus('active')) {
       try {
         const record = await this.deps.store.session(id);
@@ -267,16 +365,22 @@ export class Sessions {
     return { recovered, ended };
   }
 
-  /** Which session and seat a token opens (seat null = the spectator). */
+  /** Which session and seat a token opens (seat null = the spectator), without loading the session. */
+  target(token: string): Promise<{ sessionId: string; seat: number | null } | null> {
+    return this.deps.store.resolveToken(token);
+  }
+
+  /** Which session and seat a token opens (seat null = the spectator), with its room; null too when another process runs it. */
   async resolveToken(token: string): Promise<{ room: Room; seat: number | null } | null> {
     const target = await this.deps.store.resolveToken(token);
     if (!target) return null;
-    const room = await this.room(target.sessionId);
-    return room ? { room, seat: target.seat } : null;
+    const room = await this.here(target.sessionId);
+    return room && room !== 'elsewhere' ? { room, seat: target.seat } : null;
   }
 
   async end(id: string, reason: string, note?: string): Promise<SessionStatus | null> {
-    const room = await this.room(id);
+    const room = await this.here(id);
+    if (room === 'elsewhere') return this.deps.endElsewhere ? this.deps.endElsewhere(id, reason, note) : null;
     return room ? room.end(reason, note) : null;
   }
 

@@ -17,7 +17,8 @@ export type { Peer } from './fanout.ts';
 export type { SessionEvent } from './log.ts';
 
 export interface RoomDeps {
-  store: EventStore;
+  /** where the room's rows are written (only appends: a room reads its log once, before it is built) */
+  store: Pick<EventStore, 'append'>;
   game: AnyGame;
   resolvers: readonly AgentResolver[];
   now: () => number;

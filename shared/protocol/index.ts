@@ -49,6 +49,9 @@ export const ACT_ERROR_CODES = [
   'invalid',
   // too many acts from this seat per second (the server's limit); nothing was applied, send again later
   'rate_limited',
+  // several server processes: no process runs this session right now (its owner stopped and another
+  // is taking it over); send the same act (same clientActionId) again after retryAfterMs
+  'unavailable',
   // a bug on the server; the action was not applied
   'internal',
 ] as const;
@@ -61,7 +64,7 @@ export const AckSchema = z.discriminatedUnion('ok', [
     ok: z.literal(false),
     code: ActErrorCodeSchema,
     message: z.string(),
-    /** with `rate_limited`: send the same act (same clientActionId) again after this many ms */
+    /** with `rate_limited` or `unavailable`: send the same act (same clientActionId) again after this many ms */
     retryAfterMs: z.number().int().positive().optional(),
   }),
 ]);

@@ -137,24 +137,34 @@ const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
  * It runs node itself with tsx's loader, not the tsx wrapper (which would leave its node child
  * running when it is SIGKILLed): a kill must hit the process that holds the database.
  */
-export function startServerProcess(dataDir: string, adminToken: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+export function startServerProcess(
+  dataDir: string,
+  adminToken: string,
+  env: Record<string, string> = {},
+  /** command-line arguments, e.g. `--workers 2` */
+  args: string[] = [],
+): Promise<{ child: ChildProcess; url: string; /** what it printed until it listened */ output: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, PORT: '0', PARLEY_DATA_DIR: dataDir, PARLEY_ADMIN_TOKEN: adminToken, PARLEY_BUILD_CLIENT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  let listening = false;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`server did not start:\n${output}`));
     }, 30_000);
     const onData = (chunk: Buffer) => {
+      // still drained once it listens (a full pipe would block the server), but no longer kept or searched
+      if (listening) return;
       output += chunk.toString();
       const m = /Parley listening on (http:\/\/\S+)/.exec(output);
       if (m) {
+        listening = true;
         clearTimeout(timer);
-        resolve({ child, url: m[1].replace('localhost', '127.0.0.1') });
+        resolve({ child, url: m[1].replace('localhost', '127.0.0.1'), output });
       }
     };
     child.stdout!.on('data', onData);
