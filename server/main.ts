@@ -1,4 +1,5 @@
-// `npm start`: build the client if needed, then serve Parley on one port.
+// `npm start` (through tsx): build the client if needed, then serve Parley on one port.
+// `npm run serve` runs this file as bundled by `npm run build` (dist/server/main.js): no tsx, no vite, no build.
 // Environment: PORT (default 3000; 0 = any free port), PARLEY_DATA_DIR (./data), PARLEY_ADMIN_TOKEN,
 // PARLEY_QUICKPLAY=0 (turn quick play off), PARLEY_PUBLIC_URL, PARLEY_AGENT_DELAY_MS (quick-play pacing),
 // PARLEY_DURABILITY=normal (skip the fsync per commit), PARLEY_STORE_WRITER=thread (commit on a writer thread),
@@ -48,7 +49,9 @@ function envPublicUrl(): string | undefined {
 }
 
 const publicUrlSetting = envPublicUrl();
-await buildClientIfMissing();
+// the built server (`npm run serve`) never builds: vite is a development tool, and the install may be read-only
+if (typeof PARLEY_BUNDLED === 'undefined') await buildClientIfMissing();
+else if (!existsSync(path.join(DEFAULT_CLIENT_DIR, 'index.html'))) console.error(`No browser client in ${DEFAULT_CLIENT_DIR}: run \`npm run build\`; serving the API and Socket.io only.`);
 const durability = process.env.PARLEY_DURABILITY === 'normal' ? 'normal' : 'full';
 const storeWriter = process.env.PARLEY_STORE_WRITER === 'thread' ? 'thread' : 'inline';
 const server = await startServer({

@@ -143,6 +143,11 @@ export function startServerProcess(dataDir: string, adminToken: string, env: Rec
     env: { ...process.env, PORT: '0', PARLEY_DATA_DIR: dataDir, PARLEY_ADMIN_TOKEN: adminToken, PARLEY_BUILD_CLIENT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return listeningUrl(child).then((url) => ({ child, url }));
+}
+
+/** The URL a server child process (stdout and stderr piped) prints once it listens; rejects (and kills it) if it exits or stays silent 30 s. */
+export function listeningUrl(child: ChildProcess): Promise<string> {
   let output = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -154,7 +159,7 @@ export function startServerProcess(dataDir: string, adminToken: string, env: Rec
       const m = /Parley listening on (http:\/\/\S+)/.exec(output);
       if (m) {
         clearTimeout(timer);
-        resolve({ child, url: m[1].replace('localhost', '127.0.0.1') });
+        resolve(m[1].replace('localhost', '127.0.0.1'));
       }
     };
     child.stdout!.on('data', onData);
