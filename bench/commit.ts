@@ -2,13 +2,14 @@
 // fsynced) with the writer inline on the main thread (the earlier design) vs on the writer thread.
 // Figures: main-thread busy time per committed append (event-loop utilization), commits/s,
 // appends per fsync, commit latency, event-loop delay (what every other room's messages wait), and
-// how long a session's creation (a synchronous write on the main connection) waits meanwhile.
+// how long a session's creation (a write on the main connection, synchronous under SQLite) waits meanwhile.
 // `npx tsx bench/commit.ts [--seconds=3]`
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { Store, type NewRow } from '../server/store.ts';
+import { SqliteStore } from '../server/store/sqlite.ts';
+import type { NewRow } from '../server/store/index.ts';
 import { sessionRecordFixture } from '../test/integration/helpers.ts';
 
 interface Scenario {
@@ -56,12 +57,12 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 
 async function run(writer: 'inline' | 'thread', scenario: Scenario, seconds: number): Promise<Result> {
   const dir = mkdtempSync(join(tmpdir(), 'parley-bench-commit-'));
-  const store = new Store(dir, { durability: 'full', writer });
+  const store = new SqliteStore(dir, { durability: 'full', writer });
   try {
     const ids = Array.from({ length: scenario.rooms }, (_, i) => `room${i}`);
-    for (const id of ids) store.createSession(sessionRecordFixture(id), [{ at: 0, kind: 'game', seat: null, clientActionId: null, event: { type: 'start' } as never }]);
+    for (const id of ids) await store.createSession(sessionRecordFixture(id), [{ at: 0, kind: 'game', seat: null, clientActionId: null, event: { type: 'start' } as never }]);
     // warm up (starts the writer thread), outside the measurement
-    await Promise.all(ids.map((id) => store.appendDurable(id, 2, actionRows(0, 0))));
+    await Promise.all(ids.map((id) => store.append(id, 2, actionRows(0, 0))));
     const seqs = new Map(ids.map((id) => [id, 4]));
     const statsBefore = store.writerStats;
     const latencies: number[] = [];
@@ -77,7 +78,7 @@ async function run(writer: 'inline' | 'thread', scenario: Scenario, seconds: num
       for (let n = 0; performance.now() < until; n++) {
         await new Promise((r) => setTimeout(r, 50));
         const asked = performance.now();
-        store.createSession(sessionRecordFixture(`new${n}`), [{ at: 0, kind: 'game', seat: null, clientActionId: null, event: { type: 'start' } as never }]);
+        await store.createSession(sessionRecordFixture(`new${n}`), [{ at: 0, kind: 'game', seat: null, clientActionId: null, event: { type: 'start' } as never }]);
         syncWrites.push(performance.now() - asked);
       }
     })();
@@ -90,7 +91,7 @@ async function run(writer: 'inline' | 'thread', scenario: Scenario, seconds: num
           const rows = actionRows(room, i);
           const seq = seqs.get(id)!;
           const asked = performance.now();
-          await store.appendDurable(id, seq, rows);
+          await store.append(id, seq, rows);
           latencies.push(performance.now() - asked);
           seqs.set(id, seq + rows.length);
           if (scenario.pauseMs) await new Promise((r) => setTimeout(r, scenario.pauseMs));

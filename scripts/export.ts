@@ -1,5 +1,5 @@
 #!/usr/bin/env tsx
-// Export one session's or one study's data from the server's SQLite log.
+// Export one session's or one study's data from the server's event store (SQLite, or PostgreSQL with PARLEY_DATABASE_URL).
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
@@ -9,8 +9,7 @@ import { sessionExportFiles } from '../server/export/session.ts';
 import { writeExportDir } from '../server/export/write.ts';
 import { VOTES_FORMATS, type VotesFormat } from '../server/export/tables.ts';
 import { studyExportFileNames, studyExportFiles } from '../server/studies/export.ts';
-import { StudyStore } from '../server/studies/store.ts';
-import { Store } from '../server/store.ts';
+import { openStore } from '../server/store/index.ts';
 
 const program = new Command()
   .name('npm run export --')
@@ -40,31 +39,31 @@ if (opts.study !== undefined && opts.votesFormat !== 'parley') {
   process.exit(2);
 }
 
-const store = new Store(resolve(opts.data), { durability: 'normal' });
+const store = await openStore({ dataDir: resolve(opts.data), databaseUrl: process.env.PARLEY_DATABASE_URL || undefined, durability: 'normal' });
 try {
   const out = resolve(opts.out);
   if (opts.study !== undefined) {
-    const studies = new StudyStore(store.db);
-    const study = studies.study(opts.study) ?? studies.studyBySlug(opts.study);
+    const studies = store.studies;
+    const study = (await studies.study(opts.study)) ?? (await studies.studyBySlug(opts.study));
     if (!study) {
-      console.error(`No study "${opts.study}" in ${resolve(opts.data)}.`);
+      console.error(`No study "${opts.study}" in ${store.location}.`);
       process.exitCode = 1;
     } else {
-      await writeExportDir(studyExportFiles(studies, store, study), out);
+      await writeExportDir(await studyExportFiles(studies, store, study), out);
       console.log(`wrote ${out}/{${studyExportFileNames(study.game).join(',')}}`);
     }
   } else {
     const session = opts.session!;
-    const files = sessionExportFiles(store, session, { votes: opts.votesFormat });
+    const files = await sessionExportFiles(store, session, { votes: opts.votesFormat });
     if (!files) {
-      console.error(`No session "${session}" in ${resolve(opts.data)}.`);
+      console.error(`No session "${session}" in ${store.location}.`);
       process.exitCode = 1;
     } else {
       await writeExportDir(files, out);
       writeFileSync(join(out, 'report.html'), (await sessionReportHtml(store, session))!);
-      console.log(`wrote ${out}/{${[...exportFileNames(store.session(session)!.game), 'report.html'].join(',')}}`);
+      console.log(`wrote ${out}/{${[...exportFileNames((await store.session(session))!.game), 'report.html'].join(',')}}`);
     }
   }
 } finally {
-  store.close();
+  await store.close();
 }

@@ -12,18 +12,18 @@ import { EndSessionSchema, type SessionSummary } from '../shared/protocol/consol
 import { HttpError, readBodyText, streamLines, withStatus, zodMessage, type Route } from './http.ts';
 import { clientAddress, RateLimit, type Limits } from './limits.ts';
 import { BadRequest, type Sessions } from './sessions.ts';
-import type { SessionRecord, Store } from './store.ts';
+import type { SessionRecord, EventStore } from './store/index.ts';
 
 export interface ApiOptions {
   sessions: Sessions;
-  store: Store;
+  store: EventStore;
   /** quick play (no token) is on; off for study deployments */
   quickplay: boolean;
   /** agents' pacing in quick-play sessions, so a human can follow */
   quickplayAgentDelayMs: number;
   limits: Limits;
   /** the console's session table (server/console/hub.ts), answered by GET /api/sessions as `summaries` */
-  summaries?: () => SessionSummary[];
+  summaries?: () => Promise<SessionSummary[]>;
 }
 
 /** When a full server asks quick players to come back (tables free up as games end or are abandoned). */
@@ -40,9 +40,9 @@ function watchUrl(baseUrl: string, token: string): string {
 }
 
 /** Wrap a BadRequest from the session registry as a 400. */
-function badRequest<T>(fn: () => T): T {
+async function badRequest<T>(fn: () => T | Promise<T>): Promise<T> {
   try {
-    return fn();
+    return await fn();
   } catch (err) {
     if (err instanceof BadRequest) throw new HttpError(400, err.message);
     throw err;
@@ -88,8 +88,8 @@ export function apiRoutes(options: ApiOptions): Route[] {
   loopDelay.enable();
 
   // reads never load a finished session's room for good (see Sessions.inspect)
-  const sessionOr404 = (id: string) => {
-    const room = sessions.inspect(id);
+  const sessionOr404 = async (id: string) => {
+    const room = await sessions.inspect(id);
     if (!room) throw new HttpError(404, `No session "${id}".`);
     return room;
   };
@@ -134,7 +134,7 @@ export function apiRoutes(options: ApiOptions): Route[] {
       admin: true,
       async handle(ctx) {
         const input = await ctx.body(CreateSessionSchema);
-        const record = badRequest(() => sessions.create(input, { quickplay: false }));
+        const record = await badRequest(() => sessions.create(input, { quickplay: false }));
         return withStatus(201, created(record, ctx.baseUrl));
       },
     },
@@ -142,8 +142,8 @@ export function apiRoutes(options: ApiOptions): Route[] {
       method: 'GET',
       pattern: /^\/api\/sessions$/,
       admin: true,
-      handle: () => ({
-        sessions: store.sessions().map((record) => ({
+      handle: async () => ({
+        sessions: (await store.sessions()).map((record) => ({
           id: record.id,
           game: record.game,
           preset: record.preset,
@@ -156,15 +156,15 @@ export function apiRoutes(options: ApiOptions): Route[] {
           summary: (record.outcome as { summary?: string } | null)?.summary ?? null,
         })),
         // the console's rows: every active session and the most recently settled ones
-        ...(options.summaries ? { summaries: options.summaries() } : {}),
+        ...(options.summaries ? { summaries: await options.summaries() } : {}),
       }),
     },
     {
       method: 'GET',
       pattern: new RegExp(`^/api/sessions/${SESSION}$`),
       admin: true,
-      handle(ctx) {
-        const room = sessionOr404(ctx.params[0]);
+      async handle(ctx) {
+        const room = await sessionOr404(ctx.params[0]);
         const record = room.record;
         const live = room.seatInfo();
         const spectatorView = room.statePayload(null).view as { phase?: unknown } | null;
@@ -196,7 +196,7 @@ export function apiRoutes(options: ApiOptions): Route[] {
       pattern: new RegExp(`^/api/sessions/${SESSION}/end$`),
       admin: true,
       async handle(ctx) {
-        const room = sessionOr404(ctx.params[0]);
+        const room = await sessionOr404(ctx.params[0]);
         const note = await endNote(ctx.req);
         const before = room.status;
         const status = await room.end('experimenter', note);
@@ -209,7 +209,7 @@ export function apiRoutes(options: ApiOptions): Route[] {
       admin: true,
       async handle(ctx) {
         const id = ctx.params[0];
-        if (!store.session(id)) throw new HttpError(404, `No session "${id}".`);
+        if (!(await store.session(id))) throw new HttpError(404, `No session "${id}".`);
         // a plain link in a signed-in console downloads the log
         ctx.res.setHeader('content-disposition', `attachment; filename="parley-${id}-events.jsonl"`);
         await streamLines(ctx.res, store.logLines(id));
@@ -225,13 +225,13 @@ export function apiRoutes(options: ApiOptions): Route[] {
         }
         await checkQuickplayRate(ctx.req);
         const input = await ctx.body(QuickplaySchema);
-        const seatCount = badRequest(() => sessions.seatCount(input.game, input.preset));
+        const seatCount = await badRequest(() => sessions.seatCount(input.game, input.preset));
         checkQuickplayCapacity();
         const humanSeat = randomInt(seatCount);
         const seats: SeatSpec[] = Array.from({ length: seatCount }, (_, seat) =>
           seat === humanSeat ? { kind: 'human' } : { kind: 'agent', agent: 'scripted' },
         );
-        const record = badRequest(() =>
+        const record = await badRequest(() =>
           // the clock starts when the player who pressed Play connects (the abandon rule ends a table nobody joins)
           sessions.create({ game: input.game, preset: input.preset, seats, agentDelayMs: options.quickplayAgentDelayMs, waitForHumans: true }, { quickplay: true }),
         );

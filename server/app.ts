@@ -19,7 +19,7 @@ import { createRequestHandler, type Route } from './http.ts';
 import { DEFAULT_LIMITS, type Limits } from './limits.ts';
 import { Sessions } from './sessions.ts';
 import { attachSockets } from './socket.ts';
-import { Store } from './store.ts';
+import { openStore, type EventStore } from './store/index.ts';
 import { createStudies, type Studies } from './studies/index.ts';
 
 // the install's root: this file is server/app.ts in the sources, dist/server/main.js (or a sibling) when built
@@ -35,6 +35,8 @@ export interface ServerOptions {
   host?: string;
   /** where the SQLite log and the generated admin token live (default ./data) */
   dataDir?: string;
+  /** postgres://… keeps the event log in PostgreSQL instead of SQLite (PARLEY_DATABASE_URL) */
+  databaseUrl?: string;
   /** default: generated once and kept in <dataDir>/admin-token */
   adminToken?: string;
   /** POST /api/quickplay without a token (default true) */
@@ -47,16 +49,16 @@ export interface ServerOptions {
   publicUrl?: string;
   /** abuse limits (quick play, sockets, proxies); each field defaults to DEFAULT_LIMITS */
   limits?: Partial<Limits>;
-  /** SQLite durability (see Store) */
+  /** SQLite durability (see OpenStoreOptions) */
   durability?: 'full' | 'normal';
-  /** where the store commits appends (see StoreOptions.writer) */
+  /** where the SQLite store commits appends (see OpenStoreOptions.writer) */
   storeWriter?: 'inline' | 'thread';
   /** extra agent resolvers (e.g. LLM agents), tried before the scripted agents */
   agentResolvers?: AgentResolver[];
   /** the games this server runs (default: all of shared/games) */
   games?: Record<string, AnyGame>;
   /** extra HTTP routes (exports, reports …), matched before the built-in ones */
-  routes?: (context: { sessions: Sessions; store: Store }) => Route[];
+  routes?: (context: { sessions: Sessions; store: EventStore }) => Route[];
   /** studies (server/studies): pacing of their agents and the public entry limit */
   studies?: {
     /** agents' fixed pacing in disclosed arms (default: quickplayAgentDelayMs) */
@@ -95,7 +97,7 @@ export interface RunningServer {
   port: number;
   adminToken: string;
   dataDir: string;
-  store: Store;
+  store: EventStore;
   sessions: Sessions;
   studies: Studies;
   console: { auth: ConsoleAuth; hub: ConsoleHub };
@@ -137,7 +139,7 @@ export function parsePublicUrl(text: string): string {
 }
 
 /**
- * Boot Parley on one port: REST API, Socket.io and the static client, over one SQLite store.
+ * Boot Parley on one port: REST API, Socket.io and the static client, over one event store (SQLite, or PostgreSQL with `databaseUrl`).
  * Unfinished sessions are recovered from the log before the port opens.
  */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
@@ -148,7 +150,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const quickplayAgentDelayMs = options.quickplayAgentDelayMs ?? 1200;
   const games = options.games ?? GAMES;
-  const store = new Store(dataDir, { durability: options.durability, writer: options.storeWriter });
+  const store = await openStore({ dataDir, databaseUrl: options.databaseUrl, durability: options.durability, writer: options.storeWriter });
   // the console's hub needs Socket.io, which needs the sessions: rooms report to it once it exists
   let hub: ConsoleHub | null = null;
   const sessions = new Sessions({
@@ -199,7 +201,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       quickplay: options.quickplay ?? true,
       quickplayAgentDelayMs,
       limits,
-      summaries: () => hub?.summaries() ?? [],
+      summaries: async () => (hub ? hub.summaries() : []),
     }),
   ];
   // links use the configured public URL, else this server's own origin (known once it listens)
@@ -223,7 +225,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     store,
     games,
     auth: consoleAuth,
-    study: studyLookup(studies.studies),
+    study: studyLookup(store.studies),
     now: options.console?.now ?? Date.now,
     log,
     flushMs: options.console?.flushMs,
@@ -256,7 +258,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     endedAtStart,
     close() {
       closing ??= (async () => {
-        studies.stop();
+        await studies.stop();
         consoleHub.close();
         await sessions.closeAll();
         await new Promise<void>((resolve) => {

@@ -304,9 +304,9 @@ export function precompressedEncoding(file: string, acceptEncoding: string | und
 }
 
 /** Write JSON lines with backpressure. */
-export async function streamLines(res: ServerResponse, lines: Iterable<string>): Promise<void> {
+export async function streamLines(res: ServerResponse, lines: AsyncIterable<string> | Iterable<string>): Promise<void> {
   res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store' });
-  for (const line of lines) {
+  for await (const line of lines) {
     if (!res.write(line)) await once(res, 'drain');
   }
   res.end();

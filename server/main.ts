@@ -3,7 +3,8 @@
 // Environment: PORT (default 3000; 0 = any free port), PARLEY_DATA_DIR (./data), PARLEY_ADMIN_TOKEN,
 // PARLEY_QUICKPLAY=0 (turn quick play off), PARLEY_PUBLIC_URL, PARLEY_AGENT_DELAY_MS (quick-play pacing),
 // PARLEY_DURABILITY=normal (skip the fsync per commit), PARLEY_STORE_WRITER=thread (commit on a writer thread),
-// PARLEY_BUILD_CLIENT=0 (never build the client).
+// PARLEY_BUILD_CLIENT=0 (never build the client), PARLEY_DATABASE_URL=postgres://… (keep the event log in
+// PostgreSQL instead of the SQLite file under PARLEY_DATA_DIR, which still holds the admin token).
 // Limits (server/limits.ts; 0 turns one off): PARLEY_QUICKPLAY_PER_MIN, PARLEY_QUICKPLAY_MAX_LIVE,
 // PARLEY_QUICKPLAY_JOIN_SEC, PARLEY_QUICKPLAY_GONE_SEC, PARLEY_SOCKET_CONNECTS_PER_SEC,
 // PARLEY_SOCKET_ACTS_PER_SEC, PARLEY_STUDY_ENTERS_PER_MIN; PARLEY_TRUST_PROXY=1 reads client addresses from X-Forwarded-For.
@@ -57,6 +58,7 @@ const storeWriter = process.env.PARLEY_STORE_WRITER === 'thread' ? 'thread' : 'i
 const server = await startServer({
   port: envNumber('PORT', 3000),
   dataDir: process.env.PARLEY_DATA_DIR || 'data',
+  databaseUrl: process.env.PARLEY_DATABASE_URL || undefined,
   adminToken: process.env.PARLEY_ADMIN_TOKEN || undefined,
   quickplay: process.env.PARLEY_QUICKPLAY !== '0',
   quickplayAgentDelayMs: envNumber('PARLEY_AGENT_DELAY_MS', 1200),
@@ -83,7 +85,7 @@ console.log(`Parley listening on ${server.url}`);
 if (publicUrl !== server.url) console.log(`Public URL: ${publicUrl}`);
 console.log(`Admin token: ${server.adminToken}`);
 console.log(`Experimenter console: ${publicUrl}/console (sign in with the admin token)`);
-console.log(`Data: ${server.dataDir}${server.recovered.length ? ` (recovered ${server.recovered.length} unfinished session(s))` : ''}`);
+console.log(`Data: ${server.store.engine === 'sqlite' ? server.dataDir : server.store.location}${server.recovered.length ? ` (recovered ${server.recovered.length} unfinished session(s))` : ''}`);
 if (server.endedAtStart.length) console.log(`Ended ${server.endedAtStart.length} unfinished quick-play session(s) (reason "server restart")`);
 
 let stopping = false;

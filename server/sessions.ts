@@ -3,11 +3,11 @@ import type { AnyGame } from '../shared/engine/game.ts';
 import { Match } from '../shared/engine/match.ts';
 import { pickNames } from '../shared/engine/names.ts';
 import { resolveConfig } from '../shared/games/index.ts';
-import type { AgentSpec, CreateSession, SessionStatus } from '../shared/protocol/index.ts';
+import type { AgentSpec, CreateSession, LogRow, SessionStatus } from '../shared/protocol/index.ts';
 import { agentSpecPersona, resolveAgent, UnknownAgentError, type AgentResolver } from './agents.ts';
 import { personaConfigOverrides } from './personas.ts';
 import { Room } from './room/room.ts';
-import type { NewRow, SeatRecord, SessionRecord, Store } from './store.ts';
+import type { NewRow, SeatRecord, SessionRecord, EventStore } from './store/index.ts';
 import { ownValue } from '../shared/own.ts';
 import { StateFeed } from './live/feed.ts';
 
@@ -15,7 +15,7 @@ import { StateFeed } from './live/feed.ts';
 export class BadRequest extends Error {}
 
 export interface SessionsDeps {
-  store: Store;
+  store: EventStore;
   games: Record<string, AnyGame>;
   resolvers: readonly AgentResolver[];
   now: () => number;
@@ -54,6 +54,10 @@ function configHasField(game: AnyGame, preset: string, field: string): boolean {
  */
 export class Sessions {
   private readonly rooms = new Map<string, Room>();
+  /** quick-play sessions being written now: they count against the live cap before their rooms exist */
+  private quickplayCreating = 0;
+  /** rooms being rebuilt from their logs: a second request for one waits for the same build */
+  private readonly loading = new Map<string, Promise<Room | null>>();
   /** how every room's states reach the connections (the transport opens each connection in it) */
   readonly feed = new StateFeed();
 
@@ -86,7 +90,7 @@ export class Sessions {
     return game.seatCount(game.presets[preset]);
   }
 
-  create(input: CreateSession, origin: { quickplay: boolean }): SessionRecord {
+  async create(input: CreateSession, origin: { quickplay: boolean }): Promise<SessionRecord> {
     const { now } = this.deps;
     const { game, preset } = this.gameAndPreset(input.game, input.preset);
     const overrides: Record<string, unknown> = { ...(input.config ?? {}) };
@@ -154,7 +158,13 @@ export class Sessions {
       const waiting = { type: 'waiting', seats: humans, maxWaitSec: gate.maxWaitSec ?? null, then: gate.then ?? 'timeout' };
       rows.push({ at: createdAt, kind: 'session', seat: null, clientActionId: null, event: waiting });
     }
-    const written = this.deps.store.createSession(record, rows);
+    if (origin.quickplay) this.quickplayCreating++;
+    let written: LogRow[];
+    try {
+      written = await this.deps.store.createSession(record, rows);
+    } finally {
+      if (origin.quickplay) this.quickplayCreating--;
+    }
     const room = Room.fromLog(this.roomDeps(game, record), record, written, { live: true, recovered: false });
     this.rooms.set(id, room);
     this.deps.onChange?.(room);
@@ -183,18 +193,31 @@ export class Sessions {
   }
 
   /** A session's room rebuilt from its log: live (kept, with clocks and agents) or a read-only snapshot. */
-  private fromLog(record: SessionRecord, live: boolean): Room {
+  private async fromLog(record: SessionRecord, live: boolean): Promise<Room> {
     const recovered = live && record.status === 'active';
-    return Room.fromLog(this.roomDeps(this.gameOf(record), record), record, this.deps.store.log(record.id), { live, recovered });
+    const game = this.gameOf(record);
+    return Room.fromLog(this.roomDeps(game, record), record, await this.deps.store.log(record.id), { live, recovered });
   }
 
-  /** The live room of a session, loading it from its log if needed; null for an unknown id. */
-  room(id: string): Room | null {
+  /**
+   * The live room of a session, loading it from its log if needed; null for an unknown id.
+   * Concurrent calls for a session not yet loaded share one load, so a room is never built twice.
+   */
+  room(id: string): Promise<Room | null> {
     const loaded = this.rooms.get(id);
-    if (loaded) return loaded;
-    const record = this.deps.store.session(id);
+    if (loaded) return Promise.resolve(loaded);
+    let loading = this.loading.get(id);
+    if (!loading) {
+      loading = this.load(id).finally(() => this.loading.delete(id));
+      this.loading.set(id, loading);
+    }
+    return loading;
+  }
+
+  private async load(id: string): Promise<Room | null> {
+    const record = await this.deps.store.session(id);
     if (!record) return null;
-    const room = this.fromLog(record, true);
+    const room = await this.fromLog(record, true);
     this.rooms.set(id, room);
     return room;
   }
@@ -203,18 +226,18 @@ export class Sessions {
    * A session's room for reading (REST): the live one when loaded, else — for a finished or ended
    * session — one built from the log and not kept, so reads never grow memory; null for an unknown id.
    */
-  inspect(id: string): Room | null {
+  async inspect(id: string): Promise<Room | null> {
     const loaded = this.rooms.get(id);
     if (loaded) return loaded;
-    const record = this.deps.store.session(id);
+    const record = await this.deps.store.session(id);
     if (!record) return null;
     if (record.status === 'active') return this.room(id);
     return this.fromLog(record, false);
   }
 
-  /** Live quick-play tables now (they are always loaded while active). */
+  /** Live quick-play tables now (they are always loaded while active), counting those being created. */
   get liveQuickplayRooms(): number {
-    let n = 0;
+    let n = this.quickplayCreating;
     for (const room of this.rooms.values()) if (room.status === 'active' && room.record.options.quickplay) n++;
     return n;
   }
@@ -227,15 +250,15 @@ export class Sessions {
   async recoverAll(): Promise<{ recovered: string[]; ended: string[] }> {
     const recovered: string[] = [];
     const ended: string[] = [];
-    for (const id of this.deps.store.sessionIdsWithStatus('active')) {
+    for (const id of await this.deps.store.sessionIdsWithStatus('active')) {
       try {
-        const record = this.deps.store.session(id);
+        const record = await this.deps.store.session(id);
         if (record?.options.quickplay) {
-          await this.fromLog(record, false).end('server restart');
+          await (await this.fromLog(record, false)).end('server restart');
           ended.push(id);
           continue;
         }
-        this.room(id);
+        await this.room(id);
         recovered.push(id);
       } catch (err) {
         this.deps.log(`could not recover session ${id}: ${err instanceof Error ? err.stack : String(err)}`);
@@ -245,15 +268,15 @@ export class Sessions {
   }
 
   /** Which session and seat a token opens (seat null = the spectator). */
-  resolveToken(token: string): { room: Room; seat: number | null } | null {
-    const target = this.deps.store.resolveToken(token);
+  async resolveToken(token: string): Promise<{ room: Room; seat: number | null } | null> {
+    const target = await this.deps.store.resolveToken(token);
     if (!target) return null;
-    const room = this.room(target.sessionId);
+    const room = await this.room(target.sessionId);
     return room ? { room, seat: target.seat } : null;
   }
 
   async end(id: string, reason: string, note?: string): Promise<SessionStatus | null> {
-    const room = this.room(id);
+    const room = await this.room(id);
     return room ? room.end(reason, note) : null;
   }
 

@@ -83,7 +83,7 @@ export function attachSockets(
     }
     let target;
     try {
-      target = sessions.resolveToken(auth.data.token);
+      target = await sessions.resolveToken(auth.data.token);
     } catch (err) {
       logFailure('token lookup failed')(err);
       next(new Error('internal: the session for this token could not be loaded'));
@@ -114,7 +114,7 @@ export function attachSockets(
      */
     async function seatSocket(): Promise<void> {
       if (await room.connect(socket, seat)) return;
-      const again = sessions.resolveToken(socket.data.token);
+      const again = await sessions.resolveToken(socket.data.token);
       if (!again) {
         socket.disconnect(true);
         return;

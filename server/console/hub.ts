@@ -3,7 +3,7 @@ import type { AnyGame } from '../../shared/engine/game.ts';
 import type { ConsoleServerToClient, SessionSummary } from '../../shared/protocol/console.ts';
 import type { Room } from '../room/room.ts';
 import type { Sessions } from '../sessions.ts';
-import type { Store } from '../store.ts';
+import type { EventStore } from '../store/index.ts';
 import type { ConsoleAuth } from './auth.ts';
 import { DEFAULT_STUCK_GRACE_MS, isStuck, summarize, type StudyLookup } from './summary.ts';
 
@@ -12,7 +12,7 @@ export interface ConsoleHubOptions {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   io: Server<any, any, any, any>;
   sessions: Sessions;
-  store: Store;
+  store: EventStore;
   games: Record<string, AnyGame>;
   auth: ConsoleAuth;
   study: StudyLookup;
@@ -55,6 +55,8 @@ export class ConsoleHub {
   private readonly recentLimit: number;
   /** the table as consoles have it; null while none is connected */
   private table: Map<string, SessionSummary> | null = null;
+  /** the table being read for the first console: changes meanwhile are kept for it */
+  private building: Promise<void> | null = null;
   /** settled sessions in the table, most recently settled first */
   private settledOrder: string[] = [];
   /** settled sessions never change: their summaries are computed once (bounded by recentLimit) */
@@ -79,19 +81,26 @@ export class ConsoleHub {
       }
     });
     this.nsp.on('connection', (socket) => {
-      try {
-        this.ensureTable();
-        this.flush(); // everyone else first gets what is pending, so the new console starts from the same table
-        socket.emit('sessions', { full: true, sessions: this.rows(), serverNow: this.options.now() });
-      } catch (err) {
-        options.log(`console table failed: ${err instanceof Error ? err.stack : String(err)}`);
-        socket.disconnect(true);
-        return;
-      }
       socket.on('disconnect', () => {
         if (this.nsp.sockets.size === 0) this.dropTable();
       });
+      void this.sendTable(socket).catch((err: unknown) => {
+        options.log(`console table failed: ${err instanceof Error ? err.stack : String(err)}`);
+        socket.disconnect(true);
+      });
     });
+    // a study found after its session's row was pushed: push the row again
+    options.study.onFound = (sessionId) => {
+      for (const room of options.sessions.loaded()) if (room.id === sessionId) this.changed(room);
+    };
+  }
+
+  private async sendTable(socket: { connected: boolean; emit: ConsoleNamespace['emit'] }): Promise<void> {
+    await this.ensureTable();
+    if (!this.table) return;
+    this.flush(); // everyone else first gets what is pending, so the new console starts from the same table
+    if (!socket.connected) return;
+    socket.emit('sessions', { full: true, sessions: this.rows(), serverNow: this.options.now() });
   }
 
   /** A console signs in with its session cookie (browser) or `auth: { adminToken }` (scripts). */
@@ -122,9 +131,9 @@ export class ConsoleHub {
 
   /** Called by every room after a change (and by Sessions when one is created). */
   changed(room: Room): void {
-    if (!this.table) return;
+    if (!this.table && !this.building) return;
     this.dirty.set(room.id, room);
-    if (this.flushTimer) return;
+    if (!this.table || this.flushTimer) return;
     const wait = Math.max(0, this.lastFlushAt + this.flushMs - this.options.now());
     this.flushTimer = setTimeout(() => {
       this.flushTimer = null;
@@ -137,12 +146,14 @@ export class ConsoleHub {
   }
 
   /** The table's rows now: active sessions (newest first), then the recently settled ones. */
-  summaries(): SessionSummary[] {
+  async summaries(): Promise<SessionSummary[]> {
     if (this.table) {
       this.flush();
       return this.rows();
     }
-    return [...this.activeSummaries(), ...this.recentSettled().map((id) => this.settledSummary(id)).filter((s) => s !== null)];
+    const settled = await this.settledSummaries();
+    await this.options.study.load(this.activeRooms().map((room) => room.id));
+    return [...this.activeSummaries(), ...settled];
   }
 
   private rows(): SessionSummary[] {
@@ -152,30 +163,40 @@ export class ConsoleHub {
     return [...active, ...settled];
   }
 
+  private activeRooms(): Room[] {
+    return [...this.options.sessions.loaded()].filter((room) => room.status === 'active');
+  }
+
   private activeSummaries(): SessionSummary[] {
     const now = this.options.now();
-    const out: SessionSummary[] = [];
-    for (const room of this.options.sessions.loaded()) {
-      if (room.status === 'active') out.push(this.summarize(room, now));
-    }
-    return out.sort((a, b) => b.createdAt - a.createdAt);
+    return this.activeRooms()
+      .map((room) => this.summarize(room, now))
+      .sort((a, b) => b.createdAt - a.createdAt);
   }
 
   private summarize(room: Room, now = this.options.now()): SessionSummary {
     return summarize(room, this.options.games, this.options.study, now, this.graceMs);
   }
 
-  private recentSettled(): string[] {
-    return this.options.store.recentlySettledIds(this.recentLimit);
+  /** The most recently settled sessions' summaries, newest first (those that could be read). */
+  private async settledSummaries(): Promise<SessionSummary[]> {
+    const ids = await this.options.store.recentlySettledIds(this.recentLimit);
+    await this.options.study.load(ids.filter((id) => !this.settledCache.has(id)));
+    const summaries: SessionSummary[] = [];
+    for (const id of ids) {
+      const summary = await this.settledSummary(id);
+      if (summary) summaries.push(summary);
+    }
+    return summaries;
   }
 
   /** A settled session's summary: cached, else read once from its room (rebuilt from the log when not loaded). */
-  private settledSummary(id: string): SessionSummary | null {
+  private async settledSummary(id: string): Promise<SessionSummary | null> {
     const cached = this.settledCache.get(id);
     if (cached) return cached;
     let room: Room | null;
     try {
-      room = this.options.sessions.inspect(id);
+      room = await this.options.sessions.inspect(id);
     } catch (err) {
       this.options.log(`console: session ${id} could not be read: ${err instanceof Error ? err.message : String(err)}`);
       return null;
@@ -186,18 +207,32 @@ export class ConsoleHub {
     return summary;
   }
 
-  private ensureTable(): void {
-    if (this.table) return;
+  /** Build the table for the first console (the others wait for the same build). */
+  private ensureTable(): Promise<void> {
+    if (this.table) return Promise.resolve();
+    this.building ??= this.buildTable().finally(() => {
+      this.building = null;
+    });
+    return this.building;
+  }
+
+  private async buildTable(): Promise<void> {
+    const settled = await this.settledSummaries();
+    await this.options.study.load(this.activeRooms().map((room) => room.id));
+    // every console left while the table was read
+    if (this.nsp.sockets.size === 0) {
+      this.dirty.clear();
+      return;
+    }
     const table = new Map<string, SessionSummary>();
     for (const summary of this.activeSummaries()) table.set(summary.id, summary);
     this.settledOrder = [];
     const keep = new Set<string>();
-    for (const id of this.recentSettled()) {
-      const summary = this.settledSummary(id);
-      if (!summary || table.has(id)) continue;
-      table.set(id, summary);
-      this.settledOrder.push(id);
-      keep.add(id);
+    for (const summary of settled) {
+      if (table.has(summary.id)) continue;
+      table.set(summary.id, summary);
+      this.settledOrder.push(summary.id);
+      keep.add(summary.id);
     }
     for (const id of this.settledCache.keys()) if (!keep.has(id)) this.settledCache.delete(id);
     this.table = table;

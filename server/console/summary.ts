@@ -4,7 +4,14 @@ import { ownValue } from '../../shared/own.ts';
 import type { Room } from '../room/room.ts';
 
 /** The study a session's table belongs to, or null (server/console/studies.ts looks it up). */
-export type StudyLookup = (sessionId: string) => SessionSummary['study'];
+export interface StudyLookup {
+  /** as known now: null for no study, or while it is being read (then `onFound` follows if it has one) */
+  get(sessionId: string): SessionSummary['study'];
+  /** read these sessions' studies now, so summaries built next show them */
+  load(sessionIds: readonly string[]): Promise<void>;
+  /** called when a read in the background found a session's study */
+  onFound: ((sessionId: string) => void) | null;
+}
 
 /**
  * How long past its earliest deadline an active session may go without anything happening before
@@ -57,7 +64,7 @@ export function summarize(room: Room, games: Record<string, AnyGame>, study: Stu
     endedAt: record.endedAt,
     lastActivityAt: room.lastActivityAt,
     quickplay: record.options.quickplay,
-    study: study(record.id),
+    study: study.get(record.id),
     summary: outcome && typeof outcome.summary === 'string' ? outcome.summary : null,
     endReason: room.endReason,
     nextDeadline,

@@ -31,11 +31,11 @@ export function withActor(event: LoggedEvent, actor: Actor): LoggedEvent {
  * human/external seat between a `takeover` and a `handback` row is played by the takeover agent
  * (the room refuses the player's own actions then, so every action of that seat is the agent's).
  */
-export function* eventsWithActors(rows: Iterable<LogRow>, seatKinds: readonly SeatKind[]): Generator<LoggedEvent> {
+export async function* eventsWithActors(rows: AsyncIterable<LogRow> | Iterable<LogRow>, seatKinds: readonly SeatKind[]): AsyncGenerator<LoggedEvent> {
   const takenOver = new Set<number>();
   let batch = -1;
   let acted = false;
-  for (const row of rows) {
+  for await (const row of rows) {
     if (row.batch !== batch) {
       batch = row.batch;
       acted = false;

@@ -3,7 +3,7 @@ import { appendFileSync, createReadStream, createWriteStream, existsSync, mkdirS
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { getGame, resolveConfig } from '../../shared/games/index.ts';
-import { parseAgentList } from '../llm/spec.ts';
+import { parseAgentList, type AgentChoice } from '../llm/spec.ts';
 import { BatchReport } from '../report/report.ts';
 import { gameSeed, presetName, type BatchSpec } from '../sim/batch.ts';
 import { gameSeatPersonas } from '../personas.ts';
@@ -18,11 +18,17 @@ import { withActor } from './actors.ts';
  * (DIR/games/<index>/ with the same files as a session export), combined tables in DIR with a
  * leading `game` column, and DIR/report.html. Reads events.jsonl a game at a time.
  */
-export async function exportBatch(spec: BatchSpec, outDir: string, rows: readonly GameRow[]): Promise<{ games: number }> {
+export async function exportBatch(
+  spec: BatchSpec,
+  outDir: string,
+  rows: readonly GameRow[],
+  /** the seats' resolved agent specs when they were played (a merge of shards must not re-read today's LLM defaults) */
+  resolvedChoices?: readonly AgentChoice[],
+): Promise<{ games: number }> {
   const gameId = spec.game;
   const game = getGame(gameId);
   const config = resolveConfig(game, spec.preset, spec.config);
-  const choices = parseAgentList(spec.agents, game.seatCount(config));
+  const choices = resolvedChoices ?? parseAgentList(spec.agents, game.seatCount(config));
   const requested = choices.map((c) => (c.type === 'scripted' ? c.name : JSON.stringify(c)));
   const rowByGame = new Map(rows.map((r) => [r.game, r]));
   const tables = tablesFor(gameId, { votes: spec.votesFormat });

@@ -2,7 +2,7 @@ import { getGame } from '../../shared/games/index.ts';
 import { HttpError, type Route } from '../http.ts';
 import { seatAttendance } from '../report/attendance.ts';
 import { gameReportHtml } from '../report/report.ts';
-import type { Store } from '../store.ts';
+import type { EventStore } from '../store/index.ts';
 import { slimEventsOf } from './files.ts';
 import { sessionExportFiles, sessionGameEvents } from './session.ts';
 import { parseVotesFormat, type VotesFormat } from './tables.ts';
@@ -14,8 +14,8 @@ const SESSION = '([0-9a-f]{6,32})';
  * The HTML report of one session, built from the compact skeleton of its log. It names the
  * session's replay: at `baseUrl` when the server's public address is known, else as a path.
  */
-export async function sessionReportHtml(store: Store, sessionId: string, baseUrl = ''): Promise<string | null> {
-  const record = store.session(sessionId);
+export async function sessionReportHtml(store: EventStore, sessionId: string, baseUrl = ''): Promise<string | null> {
+  const record = await store.session(sessionId);
   if (!record) return null;
   const slim = await slimEventsOf(record.game, () => sessionGameEvents(store, sessionId));
   const game = getGame(record.game);
@@ -23,7 +23,7 @@ export async function sessionReportHtml(store: Store, sessionId: string, baseUrl
     title: `${game.title} — session ${sessionId}`,
     subtitle: `preset ${record.preset} · seed ${record.seed} · ${record.status} · ${record.seats.map((s) => `${s.name}: ${s.kind === 'agent' ? (s.agentName ?? 'agent') : s.kind}`).join(', ')}`,
     link: { label: 'Replay (experimenter console sign-in)', href: `${baseUrl}/replay/${sessionId}` },
-    attendance: seatAttendance(store.log(sessionId), record.seats),
+    attendance: seatAttendance(await store.log(sessionId), record.seats),
   });
 }
 
@@ -39,7 +39,7 @@ function votesFormatOf(requestUrl: string | undefined): VotesFormat {
 }
 
 /** Researcher endpoints (admin token): GET /api/sessions/:id/export (zip) and /report (HTML). */
-export function exportRoutes({ store }: { store: Store }): Route[] {
+export function exportRoutes({ store }: { store: EventStore }): Route[] {
   return [
     {
       method: 'GET',
@@ -47,7 +47,7 @@ export function exportRoutes({ store }: { store: Store }): Route[] {
       admin: true,
       async handle(ctx) {
         const id = ctx.params[0];
-        const files = sessionExportFiles(store, id, { votes: votesFormatOf(ctx.req.url) });
+        const files = await sessionExportFiles(store, id, { votes: votesFormatOf(ctx.req.url) });
         if (!files) throw new HttpError(404, `No session "${id}".`);
         ctx.res.writeHead(200, {
           'content-type': 'application/zip',

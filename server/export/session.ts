@@ -1,25 +1,25 @@
 import type { LogRow } from '../../shared/protocol/index.ts';
-import type { SessionRecord, Store } from '../store.ts';
+import type { SessionRecord, EventStore } from '../store/index.ts';
 import { gameExportFiles, type ExportFile, type SeatInfo } from './files.ts';
 import type { LoggedEvent, TableOptions } from './tables.ts';
 import { agentSpecPersona } from '../agents.ts';
 import { eventsWithActors } from './actors.ts';
 
-/** Rows per page read from SQLite: small pages keep long statements' memory low. */
+/** Rows per page read from the store: small pages keep long statements' memory low. */
 const PAGE_ROWS = 200;
 
 /** A session's log rows, parsed one at a time from the store's paged reader. */
-export function* sessionRows(store: Store, sessionId: string): Generator<LogRow> {
-  for (const line of store.logLines(sessionId, PAGE_ROWS)) yield JSON.parse(line) as LogRow;
+export async function* sessionRows(store: EventStore, sessionId: string): AsyncGenerator<LogRow> {
+  for await (const line of store.logLines(sessionId, PAGE_ROWS)) yield JSON.parse(line) as LogRow;
 }
 
 /** The game events of a session, in order. */
-export function* sessionGameEvents(store: Store, sessionId: string): Generator<LoggedEvent> {
-  for (const row of sessionRows(store, sessionId)) if (row.kind === 'game') yield row.event;
+export async function* sessionGameEvents(store: EventStore, sessionId: string): AsyncGenerator<LoggedEvent> {
+  for await (const row of sessionRows(store, sessionId)) if (row.kind === 'game') yield row.event;
 }
 
 /** The game events of a session, each action marked with its actor (server/export/actors.ts), for the tables. */
-export function sessionActedEvents(store: Store, record: SessionRecord): Generator<LoggedEvent> {
+export function sessionActedEvents(store: EventStore, record: SessionRecord): AsyncGenerator<LoggedEvent> {
   return eventsWithActors(sessionRows(store, record.id), record.seats.map((s) => s.kind));
 }
 
@@ -45,8 +45,8 @@ function seatPersonaJson(record: SessionRecord, seat: number): string {
 }
 
 /** llm_calls.jsonl of a session: every model call recorded with an agent's decision, tied to its log row. */
-export function* sessionLlmCallLines(store: Store, sessionId: string): Generator<string> {
-  for (const row of sessionRows(store, sessionId)) {
+export async function* sessionLlmCallLines(store: EventStore, sessionId: string): AsyncGenerator<string> {
+  for await (const row of sessionRows(store, sessionId)) {
     if (row.kind !== 'session' || row.event.type !== 'agent_decision' || !Array.isArray(row.event.calls)) continue;
     for (const call of row.event.calls as Record<string, unknown>[]) {
       yield JSON.stringify({ sessionId, seq: row.seq, seat: row.event.seat, agent: row.event.agent, clientActionId: row.event.clientActionId, ...call }) + '\n';
@@ -55,8 +55,8 @@ export function* sessionLlmCallLines(store: Store, sessionId: string): Generator
 }
 
 /** The export of one session, or null when there is no such session. */
-export function sessionExportFiles(store: Store, sessionId: string, tables: TableOptions = {}): ExportFile[] | null {
-  const record = store.session(sessionId);
+export async function sessionExportFiles(store: EventStore, sessionId: string, tables: TableOptions = {}): Promise<ExportFile[] | null> {
+  const record = await store.session(sessionId);
   if (!record) return null;
   return gameExportFiles({
     gameId: record.game,

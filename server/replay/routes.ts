@@ -5,7 +5,7 @@ import type { LogRow } from '../../shared/protocol/index.ts';
 import { REPLAY_AS_PATTERN, type ReplayPayload, type ReplayViewpoint } from '../../shared/protocol/replay.ts';
 import { replayFrames } from '../../shared/replay/frames.ts';
 import { HttpError, type Route, type RouteContext } from '../http.ts';
-import type { SessionRecord, Store } from '../store.ts';
+import type { SessionRecord, EventStore } from '../store/index.ts';
 
 const SESSION = '([0-9a-f]{6,32})';
 /** bigger answers are worth compressing (a whole game's frames gzip about tenfold) */
@@ -15,18 +15,18 @@ const GZIP_FROM_BYTES = 1024;
  * Replay routes (docs/console.md "Replay"). The frames are built here, on the server, for one
  * viewer at a time: a browser never receives the log, which holds every seat's secrets.
  */
-export function replayRoutes({ store }: { store: Store }): Route[] {
+export function replayRoutes({ store }: { store: EventStore }): Route[] {
   return [
     {
       method: 'GET',
       pattern: new RegExp(`^/api/sessions/${SESSION}/replay$`),
       admin: true,
-      handle(ctx) {
+      async handle(ctx) {
         const id = ctx.params[0];
-        const record = store.session(id);
+        const record = await store.session(id);
         if (!record) throw new HttpError(404, `No session "${id}".`);
         const viewer = parseAs(ctx, record) ?? 'spectator';
-        const rows = store.log(record.id);
+        const rows = await store.log(record.id);
         sendReplay(ctx, buildReplay(record, viewer, allViewpoints(record, rows), rows));
       },
     },
@@ -34,9 +34,9 @@ export function replayRoutes({ store }: { store: Store }): Route[] {
       method: 'GET',
       pattern: /^\/api\/replay\/([^/]{1,200})$/,
       admin: false,
-      handle(ctx) {
-        const target = store.resolveToken(ctx.params[0]);
-        const record = target && store.session(target.sessionId);
+      async handle(ctx) {
+        const target = await store.resolveToken(ctx.params[0]);
+        const record = target && (await store.session(target.sessionId));
         if (!target || !record) throw new HttpError(404, 'This replay link does not open any session. Ask the experimenter for a new one.');
         const own: Viewer = target.seat ?? 'spectator';
         const asked = parseAs(ctx, record);
@@ -46,7 +46,7 @@ export function replayRoutes({ store }: { store: Store }): Route[] {
         if (own !== 'spectator' && record.status === 'active') {
           throw new HttpError(403, 'This game is still being played: its replay opens once the game is over.');
         }
-        const rows = store.log(record.id);
+        const rows = await store.log(record.id);
         sendReplay(ctx, buildReplay(record, own, [viewpointOf(record, own, finalState(record, rows))], rows));
       },
     },

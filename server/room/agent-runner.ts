@@ -5,7 +5,7 @@ import { agentRng } from '../../shared/engine/play.ts';
 import { Purpose, Rng, type RngKey } from '../../shared/engine/rng.ts';
 import type { Ack } from '../../shared/protocol/index.ts';
 import { visibleLength } from '../../shared/text.ts';
-import type { SessionOptions } from '../store.ts';
+import type { SessionOptions } from '../store/index.ts';
 import { humanThinkMs, humanTypingMs, pacingBudgetMs } from '../studies/pacing.ts';
 import type { AgentNotes, SessionEvent } from './log.ts';
 import type { Inflight, Seat } from './seat.ts';

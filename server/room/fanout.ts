@@ -4,7 +4,7 @@ import type { ServerToClientEvents, StatePayload } from '../../shared/protocol/i
 import { describeTakeoverAction } from '../../shared/replay/labels.ts';
 import type { FeedSend, StateFeed } from '../live/feed.ts';
 import { LiveMetricsCache } from '../../shared/engine/live-metrics.ts';
-import type { SessionRecord } from '../store.ts';
+import type { SessionRecord } from '../store/index.ts';
 import type { StartGate } from './clock.ts';
 import { slotsOf, type Seat } from './seat.ts';
 

@@ -1,6 +1,6 @@
 import type { AgentDecision } from '../../shared/engine/agent.ts';
 import type { GameEventBase } from '../../shared/engine/game.ts';
-import type { NewRow, StatusChange, Store } from '../store.ts';
+import type { NewRow, StatusChange, EventStore } from '../store/index.ts';
 
 /** Session rows are not game events: they record presence, takeovers and agent notes. */
 export type SessionEvent =
@@ -55,7 +55,7 @@ export class SessionLog {
   lastRowAt = 0;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: Pick<EventStore, 'append'>,
     private readonly sessionId: string,
   ) {}
 
@@ -67,7 +67,7 @@ export class SessionLog {
 
   /** Append rows all written at `at` (with the session's new status, if it changes). */
   async append(rows: NewRow[], at: number, status?: StatusChange): Promise<void> {
-    await this.store.appendDurable(this.sessionId, this.version + 1, rows, status);
+    await this.store.append(this.sessionId, this.version + 1, rows, status);
     this.version += rows.length;
     this.lastRowAt = at;
   }

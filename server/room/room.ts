@@ -5,7 +5,7 @@ import { Match, type Change } from '../../shared/engine/match.ts';
 import { RngKey } from '../../shared/engine/rng.ts';
 import type { Ack, LogRow, SessionStatus, StatePayload } from '../../shared/protocol/index.ts';
 import { resolveAgent, type AgentResolver } from '../agents.ts';
-import type { NewRow, SessionRecord, Store } from '../store.ts';
+import type { NewRow, SessionRecord, EventStore } from '../store/index.ts';
 import type { StateFeed } from '../live/feed.ts';
 import { AgentRunner } from './agent-runner.ts';
 import { RoomClock, type AbandonRule, type StartGate } from './clock.ts';
@@ -17,7 +17,7 @@ export type { Peer } from './fanout.ts';
 export type { SessionEvent } from './log.ts';
 
 export interface RoomDeps {
-  store: Store;
+  store: EventStore;
   game: AnyGame;
   resolvers: readonly AgentResolver[];
   now: () => number;

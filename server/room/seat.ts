@@ -1,7 +1,7 @@
 import type { SeatAgent } from '../../shared/engine/agent.ts';
 import type { AnyGame, BaseState, GameEventBase } from '../../shared/engine/game.ts';
 import { refreshSlots, type Slot } from '../../shared/engine/slots.ts';
-import type { SeatRecord } from '../store.ts';
+import type { SeatRecord } from '../store/index.ts';
 import { Alarm } from './clock.ts';
 import type { Peer } from './fanout.ts';
 

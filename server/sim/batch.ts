@@ -55,15 +55,23 @@ export function seatAgents(spec: string, seats: number): string[] {
   });
 }
 
-/** Play games [from, to) of a batch. Pure function of the spec: workers call this on their share. */
+/** Play games [from, to) of a batch. */
 export function playRange(spec: BatchSpec, from: number, to: number): GameResult[] {
+  return playGames(spec, Array.from({ length: Math.max(0, to - from) }, (_, k) => from + k));
+}
+
+/**
+ * Play the listed games of a batch, in the order given. Pure function of the spec and each game's
+ * index (never of its position in the list): workers call this on their share, shards on theirs.
+ */
+export function playGames(spec: BatchSpec, indices: readonly number[]): GameResult[] {
   const game = getGame(spec.game);
   const config = resolveConfig(game, spec.preset, spec.config);
   const seats = game.seatCount(config);
   const requested = seatAgents(spec.agents, seats);
   const choices = parseAgentList(spec.agents, seats);
   const results: GameResult[] = [];
-  for (let index = from; index < to; index++) {
+  for (const index of indices) {
     const seed = gameSeed(spec.seed, index);
     const names = pickNames(seats, seed);
     const personas = gameSeatPersonas(choices, spec.personas, seed);

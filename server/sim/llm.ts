@@ -64,7 +64,7 @@ export async function playLlmGame(spec: BatchSpec, index: number, limits: Provid
  * game order. The process-wide provider limits (PARLEY_LLM_CONCURRENCY) cap requests per endpoint.
  * `from` > 0 skips games already played (a resumed tournament).
  */
-export async function playLlmBatch(
+export function playLlmBatch(
   spec: BatchSpec,
   concurrency: number,
   onGame: (result: LlmGameResult) => void | Promise<void>,
@@ -72,9 +72,23 @@ export async function playLlmBatch(
   env: Env = process.env,
   from = 0,
 ): Promise<void> {
+  const indices = Array.from({ length: Math.max(0, spec.games - from) }, (_, k) => from + k);
+  return playLlmGames(spec, indices, concurrency, onGame, limits, env);
+}
+
+/** Play the listed games of a batch (a shard's share), `concurrency` at once, delivering them in the listed order. */
+export async function playLlmGames(
+  spec: BatchSpec,
+  indices: readonly number[],
+  concurrency: number,
+  onGame: (result: LlmGameResult) => void | Promise<void>,
+  limits: ProviderLimits = sharedProviderLimits(),
+  env: Env = process.env,
+): Promise<void> {
+  // keyed by position in the list, so the delivery order is the list's order
   const ready = new Map<number, LlmGameResult>();
-  let nextToStart = from;
-  let nextToDeliver = from;
+  let nextToStart = 0;
+  let nextToDeliver = 0;
   let delivering = Promise.resolve();
   const deliver = () => {
     delivering = delivering.then(async () => {
@@ -87,13 +101,13 @@ export async function playLlmBatch(
     return delivering;
   };
   const lane = async () => {
-    while (nextToStart < spec.games) {
-      const index = nextToStart++;
-      ready.set(index, await playLlmGame(spec, index, limits, env));
+    while (nextToStart < indices.length) {
+      const position = nextToStart++;
+      ready.set(position, await playLlmGame(spec, indices[position], limits, env));
       await deliver();
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, spec.games - from)) }, lane));
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, indices.length)) }, lane));
   await delivering;
 }
 

@@ -1,16 +1,14 @@
-import { once } from 'node:events';
-import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { getGame, resolveConfig } from '../../shared/games/index.ts';
-import { playRange, presetName, type BatchSpec } from './batch.ts';
-import { serializeChunk, type GameRow, type SerializedChunk } from './serialize.ts';
-import { batchMetrics } from './summary.ts';
+import { playGames, type BatchSpec } from './batch.ts';
+import { serializeChunk, type SerializedChunk } from './serialize.ts';
 import { simWorkerUrl } from './worker-bundle.ts';
-import { addLlmUsage, batchUsesLlm, emptyLlmUsage, playLlmBatch, type LlmUsage } from './llm.ts';
+import { playLlmGames } from './llm.ts';
 import { isLlmSpec, parseAgentList } from '../llm/spec.ts';
-import { exportBatch } from '../export/batch.ts';
-import { csvLine, csvRows } from '../export/csv.ts';
+import { batchGames, clearShardMarks, finishShard, startShard, type Shard } from './shard.ts';
+import { BatchWriter, type BatchTotals } from './writer.ts';
+
+export { gamesCsv, type BatchTotals } from './writer.ts';
 
 export interface RunOptions {
   /** worker threads; 1 plays in this thread. With LLM seats: games played at once in this thread */
@@ -20,6 +18,8 @@ export interface RunOptions {
   onProgress?: (gamesDone: number) => void;
   /** the first game index to play (games before it are already done elsewhere: a resumed tournament) */
   from?: number;
+  /** play only this shard's games (i, i+n, …) and mark the folder as that shard (server/sim/shard.ts) */
+  shard?: Shard;
   /**
    * worker threads (sim worker) to use instead of starting `concurrency` new ones; they keep running
    * afterwards: a tournament plays many small batches, and starting workers costs more than a batch
@@ -27,12 +27,6 @@ export interface RunOptions {
   workers?: Worker[];
   /** write DIR/games/<index>/, the combined tables and DIR/report.html (default true) */
   exports?: boolean;
-}
-
-export interface BatchTotals {
-  games: number;
-  events: number;
-  rows: GameRow[];
 }
 
 /**
@@ -44,17 +38,17 @@ export async function playBatch(
   options: RunOptions,
   onChunk: (chunk: SerializedChunk) => void | Promise<void>,
 ): Promise<void> {
-  const chunkSize = options.chunkSize ?? Math.max(1, Math.min(50, Math.ceil(spec.games / (options.concurrency * 8))));
-  const starts: number[] = [];
-  for (let from = options.from ?? 0; from < spec.games; from += chunkSize) starts.push(from);
-  if (starts.length === 0) return; // nothing left to play (the workers would never answer)
+  const indices = batchGames(spec.games, options.shard, options.from);
+  const chunkSize = options.chunkSize ?? Math.max(1, Math.min(50, Math.ceil(indices.length / (options.concurrency * 8))));
+  const chunks: number[][] = [];
+  for (let k = 0; k < indices.length; k += chunkSize) chunks.push(indices.slice(k, k + chunkSize));
+  if (chunks.length === 0) return; // nothing left to play (the workers would never answer)
   let done = 0;
 
   if (options.concurrency <= 1) {
-    for (const from of starts) {
-      const to = Math.min(spec.games, from + chunkSize);
-      await onChunk(serializeChunk(playRange(spec, from, to)));
-      done += to - from;
+    for (const games of chunks) {
+      await onChunk(serializeChunk(playGames(spec, games)));
+      done += games.length;
       options.onProgress?.(done);
     }
     return;
@@ -65,34 +59,33 @@ export async function playBatch(
   let nextToDispatch = 0;
   let writing = Promise.resolve();
   const workerUrl = options.workers ? undefined : await simWorkerUrl();
-  const workers = options.workers ?? Array.from({ length: Math.min(options.concurrency, starts.length) }, () =>
+  const workers = options.workers ?? Array.from({ length: Math.min(options.concurrency, chunks.length) }, () =>
     new Worker(workerUrl!),
   );
   const detach: (() => void)[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
       const dispatch = (worker: Worker) => {
-        if (nextToDispatch >= starts.length) return;
-        const from = starts[nextToDispatch++];
-        worker.postMessage({ spec, from, to: Math.min(spec.games, from + chunkSize) });
+        if (nextToDispatch >= chunks.length) return;
+        const chunk = nextToDispatch++;
+        worker.postMessage({ spec, chunk, games: chunks[chunk] });
       };
       for (const worker of workers) {
-        const onMessage = (msg: { ok: true; from: number; chunk: SerializedChunk } | { ok: false; from: number; message: string }) => {
-          if (!msg.ok) return reject(new Error(`game chunk starting at ${msg.from}: ${msg.message}`));
-          ready.set(msg.from, msg.chunk);
+        const onMessage = (msg: { ok: true; chunk: number; result: SerializedChunk } | { ok: false; chunk: number; message: string }) => {
+          if (!msg.ok) return reject(new Error(`game chunk starting at ${chunks[msg.chunk][0]}: ${msg.message}`));
+          ready.set(msg.chunk, msg.result);
           dispatch(worker);
           // write every chunk that is next in order
           writing = writing.then(async () => {
-            while (nextToWrite < starts.length && ready.has(starts[nextToWrite])) {
-              const from = starts[nextToWrite];
-              const chunk = ready.get(from)!;
-              ready.delete(from);
+            while (nextToWrite < chunks.length && ready.has(nextToWrite)) {
+              const chunk = ready.get(nextToWrite)!;
+              ready.delete(nextToWrite);
               await onChunk(chunk);
               done += chunk.rows.length;
               options.onProgress?.(done);
               nextToWrite++;
             }
-            if (nextToWrite === starts.length) resolve();
+            if (nextToWrite === chunks.length) resolve();
           }, reject);
         };
         worker.on('error', reject);
@@ -109,75 +102,29 @@ export async function playBatch(
 }
 
 /**
- * Play a batch and write DIR/events.jsonl, DIR/games.csv and DIR/summary.json; with LLM seats also
- * DIR/llm_calls.jsonl (one line per model call, its attempts inside, linked to game and event).
+ * Play a batch (or one shard of it) and write DIR/events.jsonl, DIR/games.csv and DIR/summary.json;
+ * with LLM seats also DIR/llm_calls.jsonl (one line per model call, its attempts inside, linked to
+ * game and event); and the exports unless switched off.
  */
 export async function simulateToDir(spec: BatchSpec, outDir: string, options: RunOptions): Promise<BatchTotals & { summary: unknown }> {
   const game = getGame(spec.game);
-  mkdirSync(outDir, { recursive: true });
-  const events = createWriteStream(join(outDir, 'events.jsonl'));
-  const totals: BatchTotals = { games: 0, events: 0, rows: [] };
-  const addChunk = async (chunk: SerializedChunk) => {
-    if (!events.write(chunk.eventLines)) await once(events, 'drain');
-    totals.games += chunk.rows.length;
-    totals.events += chunk.eventCount;
-    totals.rows.push(...chunk.rows);
-  };
-  let llm: LlmUsage | null = null;
-  if (batchUsesLlm(spec)) {
-    llm = emptyLlmUsage();
-    const usage = llm;
-    const calls = createWriteStream(join(outDir, 'llm_calls.jsonl'));
+  const choices = parseAgentList(spec.agents, game.seatCount(resolveConfig(game, spec.preset, spec.config)));
+  const output = { spec, choices, exports: options.exports ?? true };
+  const writer = new BatchWriter(outDir, output);
+  // a shard's folder says which batch it is part of; a whole batch's folder must not look like a shard
+  const shard = options.shard ? startShard(outDir, output, options.shard) : null;
+  if (!shard) clearShardMarks(outDir);
+  if (choices.some(isLlmSpec)) {
     let done = 0;
-    await playLlmBatch(spec, options.concurrency, async (result) => {
-      await addChunk(serializeChunk([result]));
-      for (const call of result.calls) {
-        addLlmUsage(usage, call);
-        if (!calls.write(JSON.stringify(call) + '\n')) await once(calls, 'drain');
-      }
+    await playLlmGames(spec, batchGames(spec.games, options.shard, options.from), options.concurrency, async (result) => {
+      await writer.addChunk(serializeChunk([result]));
+      await writer.addCalls(result.calls);
       options.onProgress?.(++done);
     });
-    calls.end();
-    await once(calls, 'finish');
   } else {
-    await playBatch(spec, options, addChunk);
+    await playBatch(spec, options, (chunk) => writer.addChunk(chunk));
   }
-  events.end();
-  await once(events, 'finish');
-
-  writeFileSync(join(outDir, 'games.csv'), gamesCsv(totals.rows));
-  const summary = {
-    game: game.id,
-    preset: presetName(game, spec.preset),
-    games: spec.games,
-    seed: spec.seed,
-    agents: spec.agents,
-    ...(spec.config && Object.keys(spec.config).length ? { config: spec.config } : {}),
-    ...(spec.personas?.length ? { personas: spec.personas } : {}),
-    ...(llm ? { llm: { ...llm, ...llmAgentSpecs(spec) } } : {}),
-    metrics: batchMetrics(game.id, totals.rows),
-  };
-  writeFileSync(join(outDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-  // study data: per-game folders, combined tables with a game column, report.html (docs/study-data.md)
-  if (options.exports ?? true) await exportBatch(spec, outDir, totals.rows);
-  return { ...totals, summary };
-}
-
-/**
- * The resolved LLM specs of a batch (environment defaults filled in, never a key): one `spec` when
- * every seat has the same, else `seats` with one entry per seat (null for scripted seats).
- */
-function llmAgentSpecs(spec: BatchSpec): { spec: unknown } | { seats: unknown[] } {
-  const game = getGame(spec.game);
-  const count = game.seatCount(resolveConfig(game, spec.preset, spec.config));
-  const seats = parseAgentList(spec.agents, count).map((choice) => (isLlmSpec(choice) ? choice : null));
-  const first = JSON.stringify(seats[0]);
-  return seats.every((s) => JSON.stringify(s) === first) ? { spec: seats[0] } : { seats };
-}
-
-export function gamesCsv(rows: GameRow[]): string {
-  const metricKeys = rows.length ? Object.keys(rows[0].headline) : [];
-  const header = ['game', 'seed', 'agents', 'outcome', ...metricKeys];
-  const records = rows.map((r) => [r.game, r.seed, r.agents, r.outcome, ...metricKeys.map((k) => r.headline[k] ?? '')]);
-  return csvLine(header) + csvRows(records);
+  const result = await writer.finish();
+  if (shard) finishShard(outDir, shard, result.rows);
+  return result;
 }

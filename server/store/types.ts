@@ -89,6 +89,12 @@ export class SeqConflictError extends Error {
   }
 }
 
+/** A lease's time to live as given to Leases: a positive whole number of ms, else a clear error. */
+export function checkLeaseTtl(ttlMs: number): number {
+  if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0) throw new Error(`a lease's ttl must be a positive whole number of ms, not ${ttlMs}`);
+  return ttlMs;
+}
+
 /**
  * Which process runs a live session. A lease is held by one owner until `expiresAt`; the owner
  * renews it by heartbeat, and anyone may take it once it has expired. Times are the database's

@@ -3,9 +3,8 @@ import { csvLine, csvRows } from '../export/csv.ts';
 import { SEAT_COLUMNS, seatRow, type ExportFile } from '../export/files.ts';
 import { sessionActedEvents, sessionLlmCallLines, sessionSeats } from '../export/session.ts';
 import { slicesOf, tablesFor } from '../export/tables.ts';
-import type { Store } from '../store.ts';
+import type { EventStore, ParticipantEvent, ParticipantRecord, SessionRecord, StudyRecord, StudyStore, TableRecord } from '../store/index.ts';
 import { round2 } from './payment.ts';
-import type { ParticipantEvent, ParticipantRecord, StudyRecord, StudyStore } from './store.ts';
 
 /**
  * A study's export (issue 10, item 6): every table of the session exports joined across the
@@ -22,19 +21,30 @@ const STAGE_ORDER = ['consent', 'instructions', 'quiz', 'waiting', 'game', 'surv
 const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? '' : new Date(ms).toISOString());
 
 interface Context {
-  studies: StudyStore;
-  store: Store;
+  store: EventStore;
   study: StudyRecord;
   participants: ParticipantRecord[];
   events: ParticipantEvent[];
+  /** the study's tables in the order they formed */
+  tableList: TableRecord[];
   /** session id → arm and the participant id of each seat */
   tables: Map<string, { arm: string; seats: (string | null)[] }>;
 }
 
-function context(studies: StudyStore, store: Store, study: StudyRecord): Context {
+async function context(studies: StudyStore, store: EventStore, study: StudyRecord): Promise<Context> {
+  const tableList = await studies.tables(study.id);
   const tables = new Map<string, { arm: string; seats: (string | null)[] }>();
-  for (const t of studies.tables(study.id)) tables.set(t.sessionId, { arm: t.arm, seats: t.seats });
-  return { studies, store, study, participants: studies.participants(study.id), events: studies.events(study.id), tables };
+  for (const t of tableList) tables.set(t.sessionId, { arm: t.arm, seats: t.seats });
+  return { store, study, participants: await studies.participants(study.id), events: await studies.events(study.id), tableList, tables };
+}
+
+/** The session records of the participants' tables (null for one that no longer exists). */
+async function sessionRecords(ctx: Context): Promise<Map<string, SessionRecord | null>> {
+  const records = new Map<string, SessionRecord | null>();
+  for (const p of ctx.participants) {
+    if (p.sessionId && !records.has(p.sessionId)) records.set(p.sessionId, await ctx.store.session(p.sessionId));
+  }
+  return records;
 }
 
 /** Seconds spent at each stage (from the timestamped stage transitions), the furthest stage and when the participant finished. */
@@ -134,14 +144,15 @@ interface JudgementRow {
   correct: boolean;
 }
 
-function judgementRows(ctx: Context): JudgementRow[] {
+async function judgementRows(ctx: Context): Promise<JudgementRow[]> {
   const byId = new Map(ctx.participants.map((p) => [p.participantId, p]));
+  const records = await sessionRecords(ctx);
   const out: JudgementRow[] = [];
   for (const e of ctx.events) {
     if (e.type !== 'survey') continue;
     const p = byId.get(e.participantId);
     if (!p?.sessionId) continue;
-    const record = ctx.store.session(p.sessionId);
+    const record = records.get(p.sessionId);
     if (!record) continue;
     for (const j of (e.data.judgements ?? []) as { seat: number; judgement: string; confidence: number }[]) {
       const seat = record.seats[j.seat];
@@ -171,7 +182,7 @@ function judgementFiles(ctx: Context): ExportFile[] {
       async *content() {
         yield csvLine(['study', 'arm', 'participant_id', 'session', 'judged_seat', 'judged_name', 'judgement', 'confidence', 'truth', 'agent', 'correct']);
         yield csvRows(
-          judgementRows(ctx).map((r) => [ctx.study.id, r.arm, r.participant, r.session, r.seat, r.name, r.judgement, r.confidence, r.truth, r.agent, r.correct ? 'true' : 'false']),
+          (await judgementRows(ctx)).map((r) => [ctx.study.id, r.arm, r.participant, r.session, r.seat, r.name, r.judgement, r.confidence, r.truth, r.agent, r.correct ? 'true' : 'false']),
         );
       },
     },
@@ -180,7 +191,7 @@ function judgementFiles(ctx: Context): ExportFile[] {
       name: 'ai_judgement_scores.csv',
       async *content() {
         yield csvLine(['study', 'scope', 'key', 'arm', 'judgements', 'correct', 'rate']);
-        const rows = judgementRows(ctx);
+        const rows = await judgementRows(ctx);
         const groups = new Map<string, { scope: string; key: string; arm: string; n: number; correct: number }>();
         const add = (scope: string, key: string, arm: string, correct: boolean) => {
           const id = JSON.stringify([scope, key, arm]);
@@ -235,7 +246,7 @@ function joinedSessionFiles(ctx: Context): ExportFile[] {
       const seatIndex = table.columns.findIndex((c) => SEAT_COLUMN_NAMES.includes(c));
       for (const sessionId of sessionIds) {
         const info = ctx.tables.get(sessionId)!;
-        const record = ctx.store.session(sessionId);
+        const record = await ctx.store.session(sessionId);
         if (!record) continue;
         for await (const slice of slicesOf(game, table, sessionActedEvents(ctx.store, record))) {
           const rows = table.rows(slice).map((row) => {
@@ -254,7 +265,7 @@ function joinedSessionFiles(ctx: Context): ExportFile[] {
     async *content() {
       yield csvLine([...prefix, ...SEAT_COLUMNS]);
       for (const sessionId of sessionIds) {
-        const record = ctx.store.session(sessionId);
+        const record = await ctx.store.session(sessionId);
         if (!record) continue;
         const info = ctx.tables.get(sessionId)!;
         yield csvRows(sessionSeats(record).map((s) => [ctx.study.id, info.arm, sessionId, info.seats[s.seat] ?? '', ...seatRow(s)]));
@@ -265,14 +276,13 @@ function joinedSessionFiles(ctx: Context): ExportFile[] {
     name: 'sessions.csv',
     async *content() {
       yield csvLine(['study', 'arm', 'session', 'status', 'created_at', 'ended_at', 'summary', 'agent_filled_seats', 'participants']);
-      const tables = ctx.studies.tables(ctx.study.id);
-      yield csvRows(
-        tables.map((t) => {
-          const record = ctx.store.session(t.sessionId);
-          const summary = (record?.outcome as { summary?: string } | null)?.summary ?? '';
-          return [ctx.study.id, t.arm, t.sessionId, record?.status ?? '', iso(t.createdAt), iso(record?.endedAt), summary, t.agentFilled, t.seats.filter(Boolean).join(';')];
-        }),
-      );
+      const rows: unknown[][] = [];
+      for (const t of ctx.tableList) {
+        const record = await ctx.store.session(t.sessionId);
+        const summary = (record?.outcome as { summary?: string } | null)?.summary ?? '';
+        rows.push([ctx.study.id, t.arm, t.sessionId, record?.status ?? '', iso(t.createdAt), iso(record?.endedAt), summary, t.agentFilled, t.seats.filter(Boolean).join(';')]);
+      }
+      yield csvRows(rows);
     },
   });
   files.push({
@@ -297,8 +307,8 @@ function joinedSessionFiles(ctx: Context): ExportFile[] {
 }
 
 /** The files of a study's export, in order (a running server first moves on participants whose game ended: StudyFlow.syncGame). */
-export function studyExportFiles(studies: StudyStore, store: Store, study: StudyRecord): ExportFile[] {
-  const ctx = context(studies, store, study);
+export async function studyExportFiles(studies: StudyStore, store: EventStore, study: StudyRecord): Promise<ExportFile[]> {
+  const ctx = await context(studies, store, study);
   return [
     participantsCsv(ctx),
     surveyCsv(ctx),

@@ -13,17 +13,17 @@ import type {
 } from '../../shared/protocol/study.ts';
 import { HttpError } from '../http.ts';
 import { newToken } from '../sessions.ts';
-import type { Store } from '../store.ts';
+import type { EventStore, ParticipantChange, ParticipantRecord, StudyRecord, StudyStore } from '../store/index.ts';
 import { chooseArm, countArms, type ArmCounts } from './assignment.ts';
 import { paymentFor, seatResult } from './payment.ts';
-import type { ParticipantChange, ParticipantRecord, StudyRecord, StudyStore } from './store.ts';
+import { KeyedQueue } from './serial.ts';
 
 /** What the flow needs from the waiting room. */
 export interface WaitingRoom {
   /** the participant polled (or acted) now: it counts as present */
   seen(token: string): void;
   /** the waiting room's numbers for a waiting participant */
-  waitingInfo(study: StudyRecord, participant: ParticipantRecord): NonNullable<ParticipantState['waiting']>;
+  waitingInfo(study: StudyRecord, participant: ParticipantRecord): Promise<NonNullable<ParticipantState['waiting']>>;
   /** the human-looking minimum wait (ms) for a participant entering a blind arm's waiting room */
   minWaitMs(study: StudyRecord, arm: string): number;
   /** try to form tables now */
@@ -32,7 +32,7 @@ export interface WaitingRoom {
 
 export interface FlowDeps {
   studies: StudyStore;
-  store: Store;
+  store: EventStore;
   now: () => number;
   room: () => WaitingRoom;
 }
@@ -69,33 +69,57 @@ function renderMarkdown(source: string): string {
  * answer again; any other request at the wrong stage is a 409 naming the current stage.
  */
 export class StudyFlow {
+  private readonly queue = new KeyedQueue();
+
   constructor(private readonly deps: FlowDeps) {}
 
   /** the sessions' store (session records and logs) */
-  get sessionStore(): Store {
+  get sessionStore(): EventStore {
     return this.deps.store;
+  }
+
+  /**
+   * Run state-changing work of one study after the study's earlier work has finished (see
+   * ./serial.ts): every read-modify-write of its participants, tables and recruitment goes
+   * through here, and nothing called inside may queue on the same study again (it would wait on itself).
+   */
+  exclusive<T>(studyId: string, work: () => Promise<T>): Promise<T> {
+    return this.queue.run(studyId, work);
+  }
+
+  /** Study creation shares one queue key no study id can take (ids are hex), so two uploads cannot both take a slug. */
+  creating<T>(work: () => Promise<T>): Promise<T> {
+    return this.queue.run('study creation', work);
   }
 
   private get studies(): StudyStore {
     return this.deps.studies;
   }
 
-  studyBySlug(slug: string): StudyRecord {
-    const study = this.studies.studyBySlug(slug);
+  async studyBySlug(slug: string): Promise<StudyRecord> {
+    const study = await this.studies.studyBySlug(slug);
     if (!study) throw new HttpError(404, `No study "${slug}". Check the link you were given.`);
     return study;
   }
 
-  armCounts(study: StudyRecord): ArmCounts {
-    return countArms(this.studies.participants(study.id), this.studies.tables(study.id));
+  async armCounts(study: StudyRecord): Promise<ArmCounts> {
+    return countArms(await this.studies.participants(study.id), await this.studies.tables(study.id));
   }
 
   // -------------------------------------------------------------------------------------------
   // entering
 
   /** POST /api/s/:slug/enter: the same (study, participant id) always gets the same participant. */
-  enter(slug: string, query: Record<string, string>, token: string | undefined): { token: string; state: ParticipantState } {
-    const study = this.studyBySlug(slug);
+  async enter(slug: string, query: Record<string, string>, token: string | undefined): Promise<{ token: string; state: ParticipantState }> {
+    const found = await this.studyBySlug(slug);
+    // the arm is chosen from the study's counts, and a repeated entry must find the first one's record
+    return this.exclusive(found.id, () => this.enterNow(found.id, query, token));
+  }
+
+  private async enterNow(studyId: string, query: Record<string, string>, token: string | undefined): Promise<{ token: string; state: ParticipantState }> {
+    // read again inside the queue: recruitment may have closed meanwhile
+    const study = await this.studies.study(studyId);
+    if (!study) throw new HttpError(404, 'This study no longer exists.');
     const def = study.definition;
     const ids = def.participantIds;
     const rawId = ownValue(query, ids.idParam);
@@ -110,22 +134,22 @@ export class StudyFlow {
     }
     const now = this.deps.now();
     let existing: ParticipantRecord | null = null;
-    if (participantId !== null) existing = this.studies.participant(study.id, participantId);
+    if (participantId !== null) existing = await this.studies.participant(study.id, participantId);
     else if (token !== undefined) {
-      const byToken = this.studies.participantByToken(token);
+      const byToken = await this.studies.participantByToken(token);
       if (byToken && byToken.studyId === study.id) existing = byToken;
     }
     if (existing) {
       const sameSession = existing.recruiterSessionId === recruiterSessionId || recruiterSessionId === null;
-      this.studies.commit([{ participant: { ...existing, updatedAt: now }, events: [{ type: 'reentered', data: sameSession ? {} : { recruiterSessionId } }] }], now);
+      await this.studies.commit([{ participant: { ...existing, updatedAt: now }, events: [{ type: 'reentered', data: sameSession ? {} : { recruiterSessionId } }] }], now);
       this.deps.room().seen(existing.token);
-      return { token: existing.token, state: this.state(existing.token) };
+      return { token: existing.token, state: await this.stateNow(existing.token) };
     }
     // a closed study turns away only newcomers: anyone already in resumes above
     if (!study.recruiting) {
       throw new HttpError(410, NOT_RECRUITING);
     }
-    const arm = chooseArm(def, this.armCounts(study));
+    const arm = chooseArm(def, await this.armCounts(study));
     if (arm === null) {
       throw new HttpError(410, 'This study is closed for new participants: every group has been filled. Please return the study; thank you for your interest.');
     }
@@ -152,35 +176,55 @@ export class StudyFlow {
       createdAt: now,
       updatedAt: now,
     };
-    this.studies.commit(
+    await this.studies.commit(
       [{ participant, events: [{ type: 'entered', data: { arm, idSource: participant.idSource, recruiterStudyId, recruiterSessionId } }, { type: 'stage', data: { to: 'consent' } }] }],
       now,
     );
     this.deps.room().seen(participant.token);
-    return { token: participant.token, state: this.render(study, participant) };
+    return { token: participant.token, state: await this.render(study, participant) };
   }
 
   // -------------------------------------------------------------------------------------------
   // reading
 
-  private participant(token: string): { study: StudyRecord; participant: ParticipantRecord } {
-    const participant = this.studies.participantByToken(token);
-    const study = participant ? this.studies.study(participant.studyId) : null;
-    if (!participant || !study) throw new HttpError(404, 'Unknown participant token. Open the study link again.');
-    return { study, participant: this.syncGame(study, participant) };
+  /** Run `work` in the queue of the token's study (a participant never changes study). */
+  private async byToken<T>(token: string, work: () => Promise<T>): Promise<T> {
+    const participant = await this.studies.participantByToken(token);
+    if (!participant) throw unknownToken();
+    return this.exclusive(participant.studyId, work);
+  }
+
+  /**
+   * The participant and its study, its finished game moved on — a write, so only inside the
+   * study's queue; `sync: false` reads only.
+   */
+  private async participant(token: string, sync = true): Promise<{ study: StudyRecord; participant: ParticipantRecord }> {
+    const participant = await this.studies.participantByToken(token);
+    const study = participant ? await this.studies.study(participant.studyId) : null;
+    if (!participant || !study) throw unknownToken();
+    return { study, participant: sync ? await this.syncGame(study, participant) : participant };
   }
 
   /** GET /api/participants/:token (polled every 2 s while waiting: the participant is present). */
-  state(token: string): ParticipantState {
-    const { study, participant } = this.participant(token);
+  async state(token: string): Promise<ParticipantState> {
+    const participant = await this.studies.participantByToken(token);
+    if (!participant) throw unknownToken();
+    // only a game that ended changes anything on a poll; every other poll only reads, so the
+    // waiting room's frequent polls do not queue behind the study's writes
+    if (participant.stage === 'game') return this.exclusive(participant.studyId, () => this.stateNow(token));
+    return this.stateNow(token, false);
+  }
+
+  private async stateNow(token: string, sync = true): Promise<ParticipantState> {
+    const { study, participant } = await this.participant(token, sync);
     this.deps.room().seen(token);
     if (participant.stage === 'waiting') this.deps.room().kick();
-    const fresh = this.studies.participantByToken(token) ?? participant;
+    const fresh = (await this.studies.participantByToken(token)) ?? participant;
     return this.render(study, fresh);
   }
 
   /** The participant's state as its browser may see it (no arm, no answers, nothing about agents in blind arms). */
-  render(study: StudyRecord, p: ParticipantRecord): ParticipantState {
+  async render(study: StudyRecord, p: ParticipantRecord): Promise<ParticipantState> {
     const def = study.definition;
     const arm = def.arms.find((a) => a.name === p.arm);
     const blind = arm?.disclosure === 'blind';
@@ -203,9 +247,9 @@ export class StudyFlow {
         ...(def.timings.pageLimitsSec ? { pageTimeLimitSec: { ...def.timings.pageLimitsSec } as Record<string, number> } : {}),
       },
       quiz: { attemptsUsed: p.quizAttempts, maxAttempts: def.pages.quiz?.maxAttempts ?? 0 },
-      waiting: p.stage === 'waiting' ? this.deps.room().waitingInfo(study, p) : null,
+      waiting: p.stage === 'waiting' ? await this.deps.room().waitingInfo(study, p) : null,
       game: p.seatToken ? { seatToken: p.seatToken, playUrl: `/play/${p.seatToken}` } : null,
-      judge: blind && p.stage === 'survey' ? this.judgeList(p) : null,
+      judge: blind && p.stage === 'survey' ? await this.judgeList(p) : null,
       completion:
         p.stage === 'done' && p.outcome && p.code && p.payment
           ? {
@@ -219,9 +263,9 @@ export class StudyFlow {
   }
 
   /** Every other seat of the participant's table, by the name the participant saw. */
-  private judgeList(p: ParticipantRecord): { seat: number; name: string }[] {
+  private async judgeList(p: ParticipantRecord): Promise<{ seat: number; name: string }[]> {
     if (!p.sessionId) return [];
-    const record = this.deps.store.session(p.sessionId);
+    const record = await this.deps.store.session(p.sessionId);
     if (!record) return [];
     return record.seats.filter((s) => s.seat !== p.seat).map((s) => ({ seat: s.seat, name: s.name }));
   }
@@ -232,49 +276,62 @@ export class StudyFlow {
   /**
    * Run a state-changing request: a repeat of the last one (same kind and body) gets its answer
    * again; at the wrong stage a 409 names the current stage; else `change` computes the new record.
+   * In the study's queue, so a repeat sent before the first was answered is answered, not applied twice.
    */
   private act<R>(
     token: string,
     kind: string,
     body: unknown,
     stage: Stage,
-    change: (study: StudyRecord, p: ParticipantRecord, now: number) => { participant: ParticipantRecord; events: ParticipantChange['events']; result?: R },
-  ): { state: ParticipantState; result?: R } {
-    const { study, participant } = this.participant(token);
+    change: (study: StudyRecord, p: ParticipantRecord, now: number) => Promise<{ participant: ParticipantRecord; events: ParticipantChange['events']; result?: R }>,
+  ): Promise<{ state: ParticipantState; result?: R }> {
+    return this.byToken(token, () => this.actNow(token, kind, body, stage, change));
+  }
+
+  private async actNow<R>(
+    token: string,
+    kind: string,
+    body: unknown,
+    stage: Stage,
+    change: (study: StudyRecord, p: ParticipantRecord, now: number) => Promise<{ participant: ParticipantRecord; events: ParticipantChange['events']; result?: R }>,
+  ): Promise<{ state: ParticipantState; result?: R }> {
+    const { study, participant } = await this.participant(token);
     this.deps.room().seen(token);
     const bodyKey = JSON.stringify(body);
     if (participant.lastRequest?.kind === kind && participant.lastRequest.body === bodyKey) {
-      return { state: this.render(study, participant), result: participant.lastRequest.result as R | undefined };
+      return { state: await this.render(study, participant), result: participant.lastRequest.result as R | undefined };
     }
     if (participant.stage !== stage) {
       throw new HttpError(409, `This step (${kind}) is not open now: your current stage is "${participant.stage}". Reload the study page.`);
     }
     const now = this.deps.now();
-    const { participant: next, events, result } = change(study, participant, now);
+    const { participant: next, events, result } = await change(study, participant, now);
     const stored: ParticipantRecord = { ...next, updatedAt: now, lastRequest: { kind, body: bodyKey, ...(result !== undefined ? { result } : {}) } };
     if (stored.stage !== participant.stage) events.push({ type: 'stage', data: { from: participant.stage, to: stored.stage } });
-    this.studies.commit([{ participant: stored, events }], now);
+    await this.studies.commit([{ participant: stored, events }], now);
     if (stored.stage === 'waiting') this.deps.room().kick();
-    return { state: this.render(study, this.studies.participantByToken(token) ?? stored), result };
+    return { state: await this.render(study, (await this.studies.participantByToken(token)) ?? stored), result };
   }
 
-  consent(token: string): ParticipantState {
-    return this.act(token, 'consent', { consent: true }, 'consent', (_study, p) => ({
+  async consent(token: string): Promise<ParticipantState> {
+    const out = await this.act(token, 'consent', { consent: true }, 'consent', async (_study, p) => ({
       participant: { ...p, stage: 'instructions' },
       events: [{ type: 'consented' }],
-    })).state;
+    }));
+    return out.state;
   }
 
-  instructions(token: string): ParticipantState {
-    return this.act(token, 'instructions', {}, 'instructions', (study, p, now) => {
+  async instructions(token: string): Promise<ParticipantState> {
+    const out = await this.act(token, 'instructions', {}, 'instructions', async (study, p, now) => {
       const hasQuiz = (study.definition.pages.quiz?.questions.length ?? 0) > 0;
       const events: ParticipantChange['events'] = [{ type: 'instructions_read' }];
       return { participant: hasQuiz ? { ...p, stage: 'quiz' } : this.toWaiting(study, p, now), events };
-    }).state;
+    });
+    return out.state;
   }
 
-  quiz(token: string, answers: Record<string, number>): { state: ParticipantState; result: QuizResult } {
-    const out = this.act<QuizResult>(token, 'quiz', { answers: sortedRecord(answers) }, 'quiz', (study, p, now) => {
+  async quiz(token: string, answers: Record<string, number>): Promise<{ state: ParticipantState; result: QuizResult }> {
+    const out = await this.act<QuizResult>(token, 'quiz', { answers: sortedRecord(answers) }, 'quiz', async (study, p, now) => {
       const quiz = study.definition.pages.quiz!;
       const problems: string[] = [];
       for (const key of Object.keys(answers)) {
@@ -294,14 +351,14 @@ export class StudyFlow {
       const events: ParticipantChange['events'] = [{ type: 'quiz_attempt', data: { attempt: attempts, answers: sortedRecord(answers), passed, wrong: questions.filter((q) => !q.correct).map((q) => q.id) } }];
       let next: ParticipantRecord = { ...p, quizAttempts: attempts };
       if (passed) next = this.toWaiting(study, next, now);
-      else if (attemptsLeft === 0) next = this.completed(study, next, 'failed_quiz', events);
+      else if (attemptsLeft === 0) next = await this.completed(study, next, 'failed_quiz', events);
       return { participant: next, events, result };
     });
     return { state: out.state, result: out.result! };
   }
 
-  survey(token: string, body: SurveyAnswers): ParticipantState {
-    return this.act(token, 'survey', { answers: sortedRecord(body.answers), judgements: body.judgements ?? [] }, 'survey', (study, p) => {
+  async survey(token: string, body: SurveyAnswers): Promise<ParticipantState> {
+    const out = await this.act(token, 'survey', { answers: sortedRecord(body.answers), judgements: body.judgements ?? [] }, 'survey', async (study, p) => {
       const def = study.definition;
       const problems: string[] = [];
       for (const key of Object.keys(body.answers)) {
@@ -323,7 +380,7 @@ export class StudyFlow {
         }
       }
       const arm = def.arms.find((a) => a.name === p.arm);
-      const judge = arm?.disclosure === 'blind' ? this.judgeList(p) : [];
+      const judge = arm?.disclosure === 'blind' ? await this.judgeList(p) : [];
       const judgements: Judgement[] = body.judgements ?? [];
       if (!judge.length && judgements.length) problems.push('judgements: this study asks for no judgements; allowed: none');
       const seen = new Set<number>();
@@ -335,16 +392,21 @@ export class StudyFlow {
       for (const s of judge) if (!seen.has(s.seat)) problems.push(`judgements: missing a judgement for seat ${s.seat} (${s.name}); judge every other player`);
       if (problems.length) throw new HttpError(400, `Invalid request: ${problems.join('; ')}`);
       const events: ParticipantChange['events'] = [{ type: 'survey', data: { answers: sortedRecord(body.answers), judgements } }];
-      return { participant: this.completed(study, p, 'completed', events), events };
-    }).state;
+      return { participant: await this.completed(study, p, 'completed', events), events };
+    });
+    return out.state;
   }
 
   /** POST /api/participants/:token/page: a page view, logged with its time. */
-  page(token: string, page: string): void {
-    const { participant } = this.participant(token);
+  page(token: string, page: string): Promise<void> {
+    return this.byToken(token, () => this.pageNow(token, page));
+  }
+
+  private async pageNow(token: string, page: string): Promise<void> {
+    const { participant } = await this.participant(token);
     this.deps.room().seen(token);
     const now = this.deps.now();
-    this.studies.commit([{ participant: { ...participant, updatedAt: now }, events: [{ type: 'page', data: { page, stage: participant.stage } }] }], now);
+    await this.studies.commit([{ participant: { ...participant, updatedAt: now }, events: [{ type: 'page', data: { page, stage: participant.stage } }] }], now);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -355,9 +417,9 @@ export class StudyFlow {
   }
 
   /** Finish a participant with an outcome: code, payment, stage done (events appended to `events`). */
-  completed(study: StudyRecord, p: ParticipantRecord, outcome: ParticipantOutcome, events: ParticipantChange['events']): ParticipantRecord {
+  async completed(study: StudyRecord, p: ParticipantRecord, outcome: ParticipantOutcome, events: ParticipantChange['events']): Promise<ParticipantRecord> {
     const def = study.definition;
-    const record = p.sessionId ? this.deps.store.session(p.sessionId) : null;
+    const record = p.sessionId ? await this.deps.store.session(p.sessionId) : null;
     const result = record && p.seat !== null ? seatResult(record.outcome, p.seat) : null;
     const payment = paymentFor(def, outcome, result);
     const code = def.completion.codes[outcome];
@@ -365,39 +427,50 @@ export class StudyFlow {
     return { ...p, stage: 'done', outcome, code, payment };
   }
 
-  /** Finish a participant now (the waiting room's no_group rule), committing it. */
-  finish(study: StudyRecord, p: ParticipantRecord, outcome: ParticipantOutcome, extra: ParticipantChange['events'] = []): void {
+  /** Finish a participant now (the waiting room's no_group rule), committing it (inside the study's queue). */
+  async finish(study: StudyRecord, p: ParticipantRecord, outcome: ParticipantOutcome, extra: ParticipantChange['events'] = []): Promise<void> {
     const now = this.deps.now();
     const events = [...extra];
-    const next = this.completed(study, p, outcome, events);
+    const next = await this.completed(study, p, outcome, events);
     events.push({ type: 'stage', data: { from: p.stage, to: 'done' } });
-    this.studies.commit([{ participant: { ...next, updatedAt: now }, events }], now);
+    await this.studies.commit([{ participant: { ...next, updatedAt: now }, events }], now);
   }
 
   /**
    * A participant in a game whose session has finished (or was ended) moves on: to the survey, or —
    * when an agent had taken over its seat (gone longer than dropAfterSec) and it never came back —
-   * to done with outcome `dropped`.
+   * to done with outcome `dropped`. Call it inside the study's queue, with a record read there.
    */
-  syncGame(study: StudyRecord, p: ParticipantRecord): ParticipantRecord {
+  async syncGame(study: StudyRecord, p: ParticipantRecord): Promise<ParticipantRecord> {
     if (p.stage !== 'game' || !p.sessionId || p.seat === null) return p;
-    const record = this.deps.store.session(p.sessionId);
+    const record = await this.deps.store.session(p.sessionId);
     if (!record || record.status === 'active') return p;
     const now = this.deps.now();
     let takenOver = false;
-    for (const row of this.deps.store.log(p.sessionId)) {
+    for (const row of await this.deps.store.log(p.sessionId)) {
       if (row.kind !== 'session' || (row.event as { seat?: number }).seat !== p.seat) continue;
       if (row.event.type === 'takeover') takenOver = true;
       if (row.event.type === 'handback') takenOver = false;
     }
     const events: ParticipantChange['events'] = [{ type: 'game_over', data: { sessionId: p.sessionId, status: record.status, outcome: record.outcome, takenOver } }];
     let next: ParticipantRecord;
-    if (takenOver) next = this.completed(study, p, 'dropped', events);
+    if (takenOver) next = await this.completed(study, p, 'dropped', events);
     else next = { ...p, stage: 'survey' };
     events.push({ type: 'stage', data: { from: 'game', to: next.stage } });
     next = { ...next, updatedAt: now };
-    this.studies.commit([{ participant: next, events }], now);
+    await this.studies.commit([{ participant: next, events }], now);
     return next;
+  }
+
+  /** Move on every participant of a study whose game has ended (the lobby's tick, the export). */
+  syncGames(studyId: string): Promise<void> {
+    return this.exclusive(studyId, async () => {
+      const study = await this.studies.study(studyId);
+      if (!study) return;
+      for (const p of await this.studies.participantsAtStage('game')) {
+        if (p.studyId === studyId) await this.syncGame(study, p);
+      }
+    });
   }
 
   /** Resolve an arm of a study (the table it forms). */
@@ -406,6 +479,10 @@ export class StudyFlow {
     if (!arm) throw new Error(`study ${study.id}: no arm "${armName}"`);
     return resolveArm(study.definition, arm);
   }
+}
+
+function unknownToken(): HttpError {
+  return new HttpError(404, 'Unknown participant token. Open the study link again.');
 }
 
 /** A record with its keys sorted, so equal answers serialise equally (for repeat detection). */

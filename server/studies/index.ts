@@ -1,13 +1,12 @@
 import type { Route } from '../http.ts';
 import type { Sessions } from '../sessions.ts';
-import type { Store } from '../store.ts';
+import type { EventStore, StudyStore } from '../store/index.ts';
 import { StudyFlow } from './flow.ts';
 import { Lobby } from './lobby.ts';
 import { studyRoutes } from './routes.ts';
-import { StudyStore } from './store.ts';
 
 export interface StudiesOptions {
-  store: Store;
+  store: EventStore;
   sessions: Sessions;
   now?: () => number;
   log: (message: string) => void;
@@ -29,13 +28,14 @@ export interface Studies {
   flow: StudyFlow;
   lobby: Lobby;
   routes: Route[];
-  stop(): void;
+  /** stop the waiting room; resolves when its work under way has finished */
+  stop(): Promise<void>;
 }
 
-/** Studies on a server: the SQLite tables, the participant flow, the waiting room and the HTTP routes. */
+/** Studies on a server: the store's studies, the participant flow, the waiting room and the HTTP routes. */
 export function createStudies(options: StudiesOptions): Studies {
   const now = options.now ?? Date.now;
-  const studies = new StudyStore(options.store.db);
+  const studies = options.store.studies;
   let lobby: Lobby;
   const flow = new StudyFlow({ studies, store: options.store, now, room: () => lobby });
   lobby = new Lobby({

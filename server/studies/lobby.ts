@@ -3,7 +3,7 @@ import type { ParticipantState } from '../../shared/protocol/study.ts';
 import type { SeatSpec } from '../../shared/protocol/index.ts';
 import { BadRequest, type Sessions } from '../sessions.ts';
 import type { StudyFlow, WaitingRoom } from './flow.ts';
-import type { ParticipantRecord, StudyRecord, StudyStore } from './store.ts';
+import type { ParticipantRecord, StudyRecord, StudyStore } from '../store/index.ts';
 
 /** A waiting participant counts as present if it polled within this long (it polls every 2 s). */
 export const PRESENT_MS = 6000;
@@ -36,25 +36,38 @@ export class Lobby implements WaitingRoom {
   private readonly lastSeen = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private kicked = false;
+  private stopped = false;
+  /** lobby work under way (a tick, a kicked match), for stop() to wait for */
+  private readonly running = new Set<Promise<void>>();
   private ticks = 0;
 
   constructor(private readonly options: LobbyOptions) {}
 
   start(): void {
+    // the next tick is scheduled when this one has finished, so a slow store never piles ticks up
     const tick = () => {
-      this.timer = setTimeout(tick, this.options.tickMs ?? 1000);
-      try {
-        this.tick();
-      } catch (err) {
-        this.options.log(`study lobby: ${err instanceof Error ? err.stack : String(err)}`);
-      }
+      void this.track(() => this.tick()).finally(() => {
+        if (this.timer) this.timer = setTimeout(tick, this.options.tickMs ?? 1000);
+      });
     };
+    this.stopped = false;
     this.timer = setTimeout(tick, this.options.tickMs ?? 1000);
   }
 
-  stop(): void {
+  /** Stop ticking; resolves when the lobby work under way has finished (before the store closes). */
+  async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    await Promise.all([...this.running]);
+  }
+
+  /** Run lobby work in the background: counted for stop(), its failure logged (it fails alone). */
+  private track(work: () => Promise<void>): Promise<void> {
+    const running = work().catch((err: unknown) => this.options.log(`study lobby: ${err instanceof Error ? err.stack : String(err)}`));
+    this.running.add(running);
+    void running.finally(() => this.running.delete(running));
+    return running;
   }
 
   seen(token: string): void {
@@ -69,15 +82,11 @@ export class Lobby implements WaitingRoom {
 
   /** Form tables soon (after the current request has answered). */
   kick(): void {
-    if (this.kicked) return;
+    if (this.kicked || this.stopped) return;
     this.kicked = true;
     setImmediate(() => {
       this.kicked = false;
-      try {
-        this.match();
-      } catch (err) {
-        this.options.log(`study lobby: ${err instanceof Error ? err.stack : String(err)}`);
-      }
+      if (!this.stopped) void this.track(() => this.match());
     });
   }
 
@@ -93,12 +102,10 @@ export class Lobby implements WaitingRoom {
     return Math.round(ms * this.options.humanPacingScale);
   }
 
-  waitingInfo(study: StudyRecord, p: ParticipantRecord): NonNullable<ParticipantState['waiting']> {
+  async waitingInfo(study: StudyRecord, p: ParticipantRecord): Promise<NonNullable<ParticipantState['waiting']>> {
     const now = this.options.now();
     const arm = this.options.flow().resolvedArm(study, p.arm);
-    const present = this.options.studies
-      .participantsAtStage('waiting')
-      .filter((o) => o.studyId === p.studyId && o.arm === p.arm && (o.token === p.token || this.present(o, now))).length;
+    const present = (await this.options.studies.participantsAtStage('waiting')).filter((o) => o.studyId === p.studyId && o.arm === p.arm && (o.token === p.token || this.present(o, now))).length;
     const seats = arm.humans + arm.agents.length;
     // a blind arm must not tell how many of the seats are people: it waits for "the table"
     const humansNeeded = arm.disclosure === 'blind' ? Math.max(1, seats - present) : Math.max(0, arm.humans - present);
@@ -110,14 +117,18 @@ export class Lobby implements WaitingRoom {
     };
   }
 
-  tick(): void {
+  async tick(): Promise<void> {
     this.ticks++;
-    this.match();
+    await this.match();
     // games that ended move their participants on
     const flow = this.options.flow();
-    for (const p of this.options.studies.participantsAtStage('game')) {
-      const study = this.options.studies.study(p.studyId);
-      if (study) flow.syncGame(study, p);
+    const playing = new Set((await this.options.studies.participantsAtStage('game')).map((p) => p.studyId));
+    for (const studyId of playing) {
+      try {
+        await flow.syncGames(studyId);
+      } catch (err) {
+        this.options.log(`study ${studyId}: ${err instanceof Error ? err.message : String(err)}`);
+      }
     }
     // forget participants not seen for a minute
     if (this.ticks % 60 === 0) {
@@ -127,29 +138,42 @@ export class Lobby implements WaitingRoom {
   }
 
   /** Form every table that can form now, and apply the timeout rules. */
-  match(): void {
-    const { studies } = this.options;
-    const now = this.options.now();
-    const groups = new Map<string, ParticipantRecord[]>();
-    for (const p of studies.participantsAtStage('waiting')) {
-      const key = JSON.stringify([p.studyId, p.arm]);
-      const list = groups.get(key);
-      if (list) list.push(p);
-      else groups.set(key, [p]);
-    }
-    for (const [key, waiting] of groups) {
-      const [studyId, armName] = JSON.parse(key) as [string, string];
-      const study = studies.study(studyId);
-      if (!study) continue;
+  async match(): Promise<void> {
+    const studyIds = new Set((await this.options.studies.participantsAtStage('waiting')).map((p) => p.studyId));
+    for (const studyId of studyIds) {
+      // one study's failure (a read that failed) leaves the others' waiting rooms going
       try {
-        this.matchArm(study, armName, waiting, now);
+        await this.options.flow().exclusive(studyId, () => this.matchStudy(studyId));
+      } catch (err) {
+        this.options.log(`study ${studyId}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  }
+
+  /** One study's waiting room, read and matched inside the study's queue, so nobody is seated twice. */
+  private async matchStudy(studyId: string): Promise<void> {
+    const { studies } = this.options;
+    const study = await studies.study(studyId);
+    if (!study) return;
+    const now = this.options.now();
+    const byArm = new Map<string, ParticipantRecord[]>();
+    // oldest wait first: the store's order
+    for (const p of await studies.participantsAtStage('waiting')) {
+      if (p.studyId !== studyId) continue;
+      const list = byArm.get(p.arm);
+      if (list) list.push(p);
+      else byArm.set(p.arm, [p]);
+    }
+    for (const [armName, waiting] of byArm) {
+      try {
+        await this.matchArm(study, armName, waiting, now);
       } catch (err) {
         this.options.log(`study ${studyId} arm ${armName}: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
   }
 
-  private matchArm(study: StudyRecord, armName: string, waiting: ParticipantRecord[], now: number): void {
+  private async matchArm(study: StudyRecord, armName: string, waiting: ParticipantRecord[], now: number): Promise<void> {
     const arm = this.options.flow().resolvedArm(study, armName);
     const maxWaitMs = study.definition.timings.maxWaitSec * 1000;
     // first come, first served: oldest wait first (the store's order)
@@ -158,24 +182,24 @@ export class Lobby implements WaitingRoom {
     while (ready.length >= arm.humans) {
       const group = ready.splice(0, arm.humans);
       for (const p of group) present.splice(present.indexOf(p), 1);
-      this.formTable(study, armName, group, 0);
+      await this.formTable(study, armName, group, 0);
     }
     for (let i = 0; i < present.length; i++) {
       const p = present[i];
       if (now - (p.waitingSince ?? now) < maxWaitMs) continue;
       if (arm.onTimeout === 'no_group') {
         present.splice(i--, 1);
-        this.options.flow().finish(study, p, 'no_group', [{ type: 'wait_timeout', data: { rule: 'no_group', waitedSec: Math.round((now - (p.waitingSince ?? now)) / 1000) } }]);
+        await this.options.flow().finish(study, p, 'no_group', [{ type: 'wait_timeout', data: { rule: 'no_group', waitedSec: Math.round((now - (p.waitingSince ?? now)) / 1000) } }]);
         continue;
       }
       // agents: this participant and whoever else is present, FCFS, the missing human seats filled by agents
       const group = present.splice(0, Math.min(arm.humans, present.length));
-      this.formTable(study, armName, group, arm.humans - group.length);
+      await this.formTable(study, armName, group, arm.humans - group.length);
       i = -1;
     }
   }
 
-  private formTable(study: StudyRecord, armName: string, group: ParticipantRecord[], agentFilled: number): void {
+  private async formTable(study: StudyRecord, armName: string, group: ParticipantRecord[], agentFilled: number): Promise<void> {
     const def = study.definition;
     const arm = this.options.flow().resolvedArm(study, armName);
     const blind = arm.disclosure === 'blind';
@@ -191,7 +215,7 @@ export class Lobby implements WaitingRoom {
     }
     let record;
     try {
-      record = this.options.sessions.create(
+      record = await this.options.sessions.create(
         {
           game: def.game,
           preset: def.preset,
@@ -211,7 +235,7 @@ export class Lobby implements WaitingRoom {
       // nobody is left waiting for a table that can never form; they go home with the show-up fee
       this.options.log(`study ${study.id} arm ${armName}: cannot start a table: ${err.message}`);
       for (const p of group) {
-        this.options.flow().finish(study, p, 'no_group', [{ type: 'table_failed', data: { message: err.message } }]);
+        await this.options.flow().finish(study, p, 'no_group', [{ type: 'table_failed', data: { message: err.message } }]);
       }
       return;
     }
@@ -230,7 +254,7 @@ export class Lobby implements WaitingRoom {
         },
       ];
     });
-    this.options.studies.commit(changes, now, {
+    await this.options.studies.commit(changes, now, {
       studyId: study.id,
       arm: armName,
       sessionId: record.id,

@@ -23,7 +23,7 @@ import { studyExportFiles } from './export.ts';
 import { studyFunnel } from './funnel.ts';
 import type { StudyFlow } from './flow.ts';
 import type { Lobby } from './lobby.ts';
-import type { ParticipantRecord, StudyRecord, StudyStore, TableRecord } from './store.ts';
+import type { ParticipantRecord, StudyRecord, StudyStore, TableRecord } from '../store/index.ts';
 import { writeExportZip } from '../export/write.ts';
 
 const STUDY_ID = '([0-9a-f]{8,32})';
@@ -85,8 +85,8 @@ function participantPost<T>(action: string, schema: z.ZodType<T>, run: (token: s
 export function studyRoutes(options: StudyRouteOptions): Route[] {
   const { studies, flow } = options;
   const enterLimit = new RateLimit(options.entersPerMin, 60);
-  const studyOr404 = (id: string) => {
-    const study = studies.study(id);
+  const studyOr404 = async (id: string) => {
+    const study = await studies.study(id);
     if (!study) throw new HttpError(404, `No study "${id}".`);
     return study;
   };
@@ -110,9 +110,6 @@ export function studyRoutes(options: StudyRouteOptions): Route[] {
         }
         const pilot = new URL(ctx.req.url ?? '/', 'http://localhost').searchParams.get('pilot') === '1';
         const slug = pilot ? `${definition.slug}-pilot-${randomBytes(3).toString('hex')}` : definition.slug;
-        if (studies.studyBySlug(slug)) {
-          throw new HttpError(409, `A study with slug "${slug}" exists already; choose another slug (or create a pilot copy with ?pilot=1).`);
-        }
         const record: StudyRecord = {
           id: randomBytes(5).toString('hex'),
           slug,
@@ -124,7 +121,13 @@ export function studyRoutes(options: StudyRouteOptions): Route[] {
           createdAt: Date.now(),
           recruiting: true,
         };
-        studies.createStudy(record);
+        // checked and created in one queue, so two uploads of one slug get one study and one 409
+        await flow.creating(async () => {
+          if (await studies.studyBySlug(slug)) {
+            throw new HttpError(409, `A study with slug "${slug}" exists already; choose another slug (or create a pilot copy with ?pilot=1).`);
+          }
+          await studies.createStudy(record);
+        });
         const out: CreateStudyResponse = { id: record.id, slug, link: link(ctx.baseUrl, slug) };
         return withStatus(201, out);
       },
@@ -133,18 +136,22 @@ export function studyRoutes(options: StudyRouteOptions): Route[] {
       method: 'GET',
       pattern: /^\/api\/studies$/,
       admin: true,
-      handle: (ctx) => ({
-        studies: studies.studies().map((s) => ({ ...studySummary(s, studies.participants(s.id), studies.tables(s.id)), link: link(ctx.baseUrl, s.slug) })),
-      }),
+      async handle(ctx) {
+        const list = [];
+        for (const s of await studies.studies()) {
+          list.push({ ...studySummary(s, await studies.participants(s.id), await studies.tables(s.id)), link: link(ctx.baseUrl, s.slug) });
+        }
+        return { studies: list };
+      },
     },
     {
       method: 'GET',
       pattern: new RegExp(`^/api/studies/${STUDY_ID}$`),
       admin: true,
-      handle(ctx) {
-        const study = studyOr404(ctx.params[0]);
-        const participants = studies.participants(study.id);
-        const tables = studies.tables(study.id);
+      async handle(ctx) {
+        const study = await studyOr404(ctx.params[0]);
+        const participants = await studies.participants(study.id);
+        const tables = await studies.tables(study.id);
         const participantList: ParticipantSummary[] = participants.map((p) => ({
           participantId: p.participantId,
           arm: p.arm,
@@ -159,7 +166,8 @@ export function studyRoutes(options: StudyRouteOptions): Route[] {
           code: p.code,
           payment: p.payment ? { showUp: p.payment.showUp, bonus: p.payment.bonus, total: p.payment.total, currency: p.payment.currency } : null,
         }));
-        const tableList: StudyTable[] = tables.map((table) => ({ ...table, status: flow.sessionStore.session(table.sessionId)?.status ?? null }));
+        const tableList: StudyTable[] = [];
+        for (const table of tables) tableList.push({ ...table, status: (await flow.sessionStore.session(table.sessionId))?.status ?? null });
         const detail: StudyDetail = {
           ...studySummary(study, participants, tables),
           link: link(ctx.baseUrl, study.slug),
@@ -180,12 +188,15 @@ export function studyRoutes(options: StudyRouteOptions): Route[] {
       pattern: new RegExp(`^/api/studies/${STUDY_ID}/recruitment$`),
       admin: true,
       async handle(ctx) {
-        const study = studyOr404(ctx.params[0]);
+        const { id } = await studyOr404(ctx.params[0]);
         const { open } = await ctx.body(RecruitmentSchema);
-        // logged only when it changes: a repeated click is answered, not recorded twice
-        if (open !== study.recruiting) studies.setRecruiting(study.id, open, Date.now());
-        const out: RecruitmentResponse = { id: study.id, recruiting: open, changedAt: studies.studyEvents(study.id).at(-1)?.at ?? study.createdAt };
-        return out;
+        return flow.exclusive(id, async () => {
+          const study = await studyOr404(id);
+          // logged only when it changes: a repeated click is answered, not recorded twice
+          if (open !== study.recruiting) await studies.setRecruiting(study.id, open, Date.now());
+          const out: RecruitmentResponse = { id: study.id, recruiting: open, changedAt: (await studies.studyEvents(study.id)).at(-1)?.at ?? study.createdAt };
+          return out;
+        });
       },
     },
     {
@@ -193,9 +204,9 @@ export function studyRoutes(options: StudyRouteOptions): Route[] {
       pattern: new RegExp(`^/api/studies/${STUDY_ID}/export$`),
       admin: true,
       async handle(ctx) {
-        const study = studyOr404(ctx.params[0]);
-        for (const p of studies.participants(study.id)) flow.syncGame(study, p);
-        const files = studyExportFiles(studies, flow.sessionStore, study);
+        const study = await studyOr404(ctx.params[0]);
+        await flow.syncGames(study.id);
+        const files = await studyExportFiles(studies, flow.sessionStore, study);
         ctx.res.writeHead(200, {
           'content-type': 'application/zip',
           'content-disposition': `attachment; filename="parley-study-${study.slug}.zip"`,
@@ -238,7 +249,7 @@ export function studyRoutes(options: StudyRouteOptions): Route[] {
       admin: false,
       async handle(ctx) {
         const body = await ctx.body(PageViewSchema);
-        flow.page(ctx.params[0], body.page);
+        await flow.page(ctx.params[0], body.page);
         ctx.res.writeHead(204, { 'cache-control': 'no-store' });
         ctx.res.end();
       },

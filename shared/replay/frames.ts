@@ -6,7 +6,7 @@ import type { LogRow, SeatKind, SessionStatus } from '../protocol/index.ts';
 import type { ReplayFrame } from '../protocol/replay.ts';
 import { describeGameEvent, describeSessionEvent } from './labels.ts';
 
-/** What the replay needs of a session record (server/store.ts SessionRecord satisfies it). */
+/** What the replay needs of a session record (server/store/types.ts SessionRecord satisfies it). */
 export interface ReplaySession {
   seats: readonly { seat: number; kind: SeatKind }[];
   options: { revealAgents: boolean; maskPresence?: boolean };

@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 async function exported(sessionId: string, file: string): Promise<Record<string, string>[]> {
-  const found = sessionExportFiles(t.server.store, sessionId)!.find((f) => f.name === file)!;
+  const found = (await sessionExportFiles(t.server.store, sessionId))!.find((f) => f.name === file)!;
   let text = '';
   for await (const chunk of found.content()) text += chunk;
   return csvRecords(text);

@@ -1,6 +1,6 @@
 import type { GameEventBase } from '../../shared/engine/game.ts';
 import { playRange } from '../../server/sim/batch.ts';
-import type { NewRow, SessionRecord, Store } from '../../server/store.ts';
+import type { NewRow, SessionRecord, EventStore } from '../../server/store/index.ts';
 import { readZip } from '../../scripts/study/unzip.ts';
 
 /** Played games from the real simulator code, deterministic by seed. */
@@ -11,13 +11,13 @@ export function playedGames(game: string, agents: string, games: number, seed = 
 const gameRow = (event: unknown, at = 0): NewRow => ({ at, kind: 'game', seat: null, clientActionId: null, event: event as NewRow['event'] });
 
 /** Put a finished game into the store as a session, as the server would have logged it. */
-export function storeSession(
-  store: Store,
+export async function storeSession(
+  store: EventStore,
   id: string,
   game: string,
   events: readonly GameEventBase[],
   options: { names?: string[]; agents?: string[]; sessionRows?: { afterEvent: number; row: NewRow }[] } = {},
-): SessionRecord {
+): Promise<SessionRecord> {
   const names = options.names ?? ((events[0] as { names?: string[] }).names ?? []);
   const record: SessionRecord = {
     id,
@@ -38,9 +38,9 @@ export function storeSession(
     rows.push(gameRow(event, i));
     for (const extra of options.sessionRows ?? []) if (extra.afterEvent === i) rows.push(extra.row);
   });
-  store.createSession(record, rows.slice(0, 1));
+  await store.createSession(record, rows.slice(0, 1));
   // append in batches, as rooms do, so long logs are realistic pages of the table
-  for (let from = 1; from < rows.length; from += 500) store.append(id, from + 1, rows.slice(from, from + 500));
+  for (let from = 1; from < rows.length; from += 500) await store.append(id, from + 1, rows.slice(from, from + 500));
   return record;
 }
 

@@ -14,7 +14,7 @@ const ids: Record<'traitors' | 'trust-split', string> = { traitors: '', 'trust-s
 async function playedSession(game: 'traitors' | 'trust-split', seats: number, agent: string): Promise<string> {
   const created = await server.createSession({ game, preset: 'paper', seed: 5, seats: Array.from({ length: seats }, () => ({ kind: 'agent', agent })) });
   for (let i = 0; i < 400; i++) {
-    if (server.server.store.session(created.id)?.status !== 'active') return created.id;
+    if ((await server.server.store.session(created.id))?.status !== 'active') return created.id;
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`session ${created.id} did not finish`);

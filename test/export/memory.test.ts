@@ -6,13 +6,13 @@ import { runInNewContext } from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sessionExportFiles } from '../../server/export/session.ts';
 import { writeExportDir } from '../../server/export/write.ts';
-import { Store } from '../../server/store.ts';
+import { SqliteStore } from '../../server/store/sqlite.ts';
 import { playedGames, storeSession } from './helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'parley-export-mem-'));
-const store = new Store(join(dir, 'data'), { durability: 'normal' });
-afterAll(() => {
-  store.close();
+const store = new SqliteStore(join(dir, 'data'), { durability: 'normal' });
+afterAll(async () => {
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -21,7 +21,7 @@ const TEXT_CHARS = 8_000;
 const MB = 1024 * 1024;
 
 /** A real Traitors game with 10,000 long round-1 statements inserted: ~80 MB of log text. */
-function bigSession(id: string): number {
+async function bigSession(id: string): Promise<number> {
   const [game] = playedGames('traitors', 'scripted', 1, 77, 'paper');
   const events = [...game.events] as { type: string; round?: number }[];
   const at = events.findIndex((e) => e.type === 'roundStarted' && e.round === 2);
@@ -30,7 +30,7 @@ function bigSession(id: string): number {
     text: `${i} `.padEnd(TEXT_CHARS, 'I am faithful, believe me. '),
   }));
   events.splice(at, 0, ...filler);
-  storeSession(store, id, 'traitors', events as never);
+  await storeSession(store, id, 'traitors', events as never);
   return events.length;
 }
 
@@ -48,7 +48,7 @@ function liveHeap(base: number): number {
  * Peak live memory while every file of an export is produced: a full collection every few
  * chunks, so garbage waiting for the collector is not counted, only what the export holds.
  */
-async function exportLivePeak(files: ReturnType<typeof sessionExportFiles>): Promise<{ peak: number; bytes: number }> {
+async function exportLivePeak(files: Awaited<ReturnType<typeof sessionExportFiles>>): Promise<{ peak: number; bytes: number }> {
   const base = liveHeap(0);
   let peak = 0;
   let bytes = 0;
@@ -70,17 +70,17 @@ async function exportLivePeak(files: ReturnType<typeof sessionExportFiles>): Pro
 describe('exports of a 10,000-event session', () => {
   it('stream within bounded memory, where holding the log whole would not', async () => {
     const id = 'dd0001';
-    const events = bigSession(id);
+    const events = await bigSession(id);
     expect(events).toBeGreaterThan(10_000);
     const out = join(dir, 'out');
     const BOUND = 32 * MB;
 
-    await writeExportDir(sessionExportFiles(store, id)!, out);
-    const { peak: streamed, bytes } = await exportLivePeak(sessionExportFiles(store, id));
+    await writeExportDir((await sessionExportFiles(store, id))!, out);
+    const { peak: streamed, bytes } = await exportLivePeak(await sessionExportFiles(store, id));
     expect(bytes).toBeGreaterThan(2 * STATEMENTS * TEXT_CHARS);
     // the whole-in-memory way: the parsed log, held while tables would be made from it
     const base = liveHeap(0);
-    const log = store.log(id);
+    const log = await store.log(id);
     const whole = liveHeap(base);
     expect(log).toHaveLength(events);
 

@@ -70,8 +70,8 @@ describe('a live session with persona specs', () => {
       ],
     });
     const store = server.server.store;
-    expect(store.session(created.id)!.seats[0].agent).toEqual({ type: 'scripted', name: 'greedy', persona });
-    const files = sessionExportFiles(store, created.id)!;
+    expect((await store.session(created.id))!.seats[0].agent).toEqual({ type: 'scripted', name: 'greedy', persona });
+    const files = (await sessionExportFiles(store, created.id))!;
     let text = '';
     for await (const chunk of files.find((f) => f.name === 'seats.csv')!.content()) text += chunk;
     const seats = csvRecords(text);
@@ -81,13 +81,13 @@ describe('a live session with persona specs', () => {
   });
 
   it('refuses a bad persona with a clear message and creates nothing', async () => {
-    const before = server.server.store.sessions().length;
+    const before = (await server.server.store.sessions()).length;
     const res = await server.api<{ error: string }>('POST', '/api/sessions', {
       game: 'trust-split',
       seats: [{ kind: 'agent', agent: { type: 'scripted', name: 'greedy', persona: { style: 'sly' } } }, { kind: 'agent', agent: 'fair' }],
     });
     expect(res.status).toBe(400);
     expect(res.json.error).toMatch(/seats\.0\.agent: .*persona/);
-    expect(server.server.store.sessions()).toHaveLength(before);
+    expect(await server.server.store.sessions()).toHaveLength(before);
   });
 });

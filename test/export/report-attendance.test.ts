@@ -60,8 +60,8 @@ describe('GET /api/sessions/:id/report of a session with a dropout', () => {
     await client.connected();
     client.socket.disconnect();
     // the agent takes the seat over and the game plays to its end
-    for (let i = 0; i < 400 && server.server.store.session(created.id)?.status === 'active'; i++) await new Promise((r) => setTimeout(r, 25));
-    expect(server.server.store.session(created.id)?.status).toBe('finished');
+    for (let i = 0; i < 400 && (await server.server.store.session(created.id))?.status === 'active'; i++) await new Promise((r) => setTimeout(r, 25));
+    expect((await server.server.store.session(created.id))?.status).toBe('finished');
     const { status, json: html } = await server.api<string>('GET', `/api/sessions/${created.id}/report`);
     expect(status).toBe(200);
     expect(html).toContain('<h2>Dropouts and takeovers</h2>');

@@ -7,7 +7,7 @@ import { sessionExportFiles } from '../../server/export/session.ts';
 import { csvLine } from '../../server/export/csv.ts';
 import { tableCsv, tablesFor, type LoggedEvent } from '../../server/export/tables.ts';
 import { writeExportDir } from '../../server/export/write.ts';
-import { Store } from '../../server/store.ts';
+import { SqliteStore } from '../../server/store/sqlite.ts';
 import { traitors, TraitorsConfigSchema, traitorsMetrics, type TraitorsEvent } from '../../shared/games/traitors/index.ts';
 import { playScripted } from '../../shared/engine/play.ts';
 import { pickNames } from '../../shared/engine/names.ts';
@@ -15,9 +15,9 @@ import { trustSplitMetrics, type TrustSplitEvent } from '../../shared/games/trus
 import { csvRecords, playedGames, storeSession } from './helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'parley-export-'));
-const store = new Store(join(dir, 'data'), { durability: 'normal' });
-afterAll(() => {
-  store.close();
+const store = new SqliteStore(join(dir, 'data'), { durability: 'normal' });
+afterAll(async () => {
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -29,9 +29,9 @@ async function collect(chunks: AsyncIterable<string>): Promise<string> {
 
 /** A session of `events` exported to a directory through the store, as `npm run export` does. */
 async function exportThroughStore(id: string, game: string, events: readonly LoggedEvent[], agents?: string[]): Promise<string> {
-  storeSession(store, id, game, events as never, { agents });
+  await storeSession(store, id, game, events as never, { agents });
   const out = join(dir, id);
-  await writeExportDir(sessionExportFiles(store, id)!, out);
+  await writeExportDir((await sessionExportFiles(store, id))!, out);
   return out;
 }
 

@@ -16,7 +16,7 @@ import type {
   StatePayload,
 } from '../../shared/protocol/index.ts';
 import { startServer, type RunningServer, type ServerOptions } from '../../server/app.ts';
-import type { SessionRecord } from '../../server/store.ts';
+import type { SessionRecord } from '../../server/store/index.ts';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 

@@ -16,7 +16,7 @@ const twoHumans = (config: Record<string, unknown> = {}, extra: Record<string, u
 
 /** Everything that must not change when an act is refused: the log, the server's state, the version. */
 async function snapshot(sessionId: string): Promise<string> {
-  const room = t.server.sessions.room(sessionId)!;
+  const room = (await t.server.sessions.room(sessionId))!;
   await room.idle();
   return JSON.stringify({ log: await t.events(sessionId), state: room.state, version: room.currentVersion });
 }
@@ -144,7 +144,7 @@ describe('reconnection', () => {
     a.stopAutoplay();
     a.close();
     await new Promise((r) => setTimeout(r, 50));
-    const room = t.server.sessions.room(created.id)!;
+    const room = (await t.server.sessions.room(created.id))!;
     await room.idle();
     const detail = await t.api<{ seats: { connected: boolean }[] }>('GET', `/api/sessions/${created.id}`);
     expect(detail.json.seats.map((s) => s.connected)).toEqual([false, true]);

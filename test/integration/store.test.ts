@@ -2,7 +2,8 @@ import Database from 'better-sqlite3';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Store, type NewRow, type StoreOptions } from '../../server/store.ts';
+import { SeqConflictError, type NewRow } from '../../server/store/index.ts';
+import { SqliteStore, type StoreOptions } from '../../server/store/sqlite.ts';
 import { sessionRecordFixture, tempDir } from './helpers.ts';
 
 const dirs: string[] = [];
@@ -13,10 +14,10 @@ afterEach(() => {
 
 const row = (type: string, at = 5): NewRow => ({ at, kind: 'game', seat: null, clientActionId: null, event: { type } });
 
-function openStore(options?: StoreOptions): { store: Store; dir: string } {
+function openStore(options?: StoreOptions): { store: SqliteStore; dir: string } {
   const dir = tempDir('parley-store-');
   dirs.push(dir);
-  return { store: new Store(dir, options), dir };
+  return { store: new SqliteStore(dir, options), dir };
 }
 
 /** What another connection (another process, after a crash) finds on disk. */
@@ -29,16 +30,17 @@ function onDisk(dir: string, sql: string): unknown[] {
   }
 }
 
-describe.each(['thread', 'inline'] as const)('Store appendDurable (%s writer)', (writer) => {
+describe.each(['thread', 'inline'] as const)('SqliteStore append (%s writer)', (writer) => {
   it('group-commits appends from many sessions, and one bad append does not sink the others', async () => {
     const { store, dir } = openStore({ writer });
-    store.createSession(sessionRecordFixture('aaaaaa'), [row('start')]);
-    store.createSession(sessionRecordFixture('bbbbbb'), [row('start')]);
-    const good = store.appendDurable('aaaaaa', 2, [row('a2'), row('a3')]);
-    const conflicting = store.appendDurable('bbbbbb', 1, [row('again')]); // seq 1 exists
-    const alsoGood = store.appendDurable('bbbbbb', 2, [row('b2')], { status: 'finished', at: 9, outcome: { summary: 'done' } });
+    await store.createSession(sessionRecordFixture('aaaaaa'), [row('start')]);
+    await store.createSession(sessionRecordFixture('bbbbbb'), [row('start')]);
+    const good = store.append('aaaaaa', 2, [row('a2'), row('a3')]);
+    const conflicting = store.append('bbbbbb', 1, [row('again')]); // seq 1 exists
+    const alsoGood = store.append('bbbbbb', 2, [row('b2')], { status: 'finished', at: 9, outcome: { summary: 'done' } });
     await expect(good).resolves.toHaveLength(2);
-    await expect(conflicting).rejects.toThrow(/UNIQUE|PRIMARY KEY/);
+    await expect(conflicting).rejects.toThrow(new SeqConflictError('bbbbbb', 1));
+    await expect(conflicting).rejects.toBeInstanceOf(SeqConflictError);
     await expect(alsoGood).resolves.toMatchObject([{ seq: 2, batch: 2 }]);
 
     // durable: another connection sees exactly the committed rows
@@ -52,15 +54,15 @@ describe.each(['thread', 'inline'] as const)('Store appendDurable (%s writer)', 
       { session_id: 'bbbbbb', seq: 2, batch: 2, event: '{"type":"b2"}' },
     ]);
     reader.close();
-    expect(store.session('bbbbbb')).toMatchObject({ status: 'finished', endedAt: 9, outcome: { summary: 'done' } });
-    expect(store.sessionIdsWithStatus('active')).toEqual(['aaaaaa']);
+    expect(await store.session('bbbbbb')).toMatchObject({ status: 'finished', endedAt: 9, outcome: { summary: 'done' } });
+    expect(await store.sessionIdsWithStatus('active')).toEqual(['aaaaaa']);
     await store.close();
   });
 
   it('commits concurrent rooms in order, each append readable as soon as it resolves, sharing commits', async () => {
     const { store, dir } = openStore({ writer });
     const ids = Array.from({ length: 12 }, (_, i) => `room${String(i).padStart(2, '0')}`);
-    for (const id of ids) store.createSession(sessionRecordFixture(id), [row('start')]);
+    for (const id of ids) await store.createSession(sessionRecordFixture(id), [row('start')]);
     const before = store.writerStats;
     // each "room" appends, awaits the commit, then appends again, like Room.commitGame
     await Promise.all(
@@ -68,7 +70,7 @@ describe.each(['thread', 'inline'] as const)('Store appendDurable (%s writer)', 
         let seq = 2;
         for (let i = 0; i < 15; i++) {
           const size = 1 + (i % 3);
-          const written = await store.appendDurable(
+          const written = await store.append(
             id,
             seq,
             Array.from({ length: size }, (_, k) => row(`${id}-${i}-${k}`, i)),
@@ -76,7 +78,7 @@ describe.each(['thread', 'inline'] as const)('Store appendDurable (%s writer)', 
           expect(written.map((w) => w.seq)).toEqual(Array.from({ length: size }, (_, k) => seq + k));
           seq += size;
           // read right after the promise resolved: the rows are there
-          expect(store.log(id).at(-1)).toMatchObject({ seq: seq - 1, batch: seq - size, event: { type: `${id}-${i}-${size - 1}` } });
+          expect((await store.log(id)).at(-1)).toMatchObject({ seq: seq - 1, batch: seq - size, event: { type: `${id}-${i}-${size - 1}` } });
         }
       }),
     );
@@ -96,29 +98,30 @@ describe.each(['thread', 'inline'] as const)('Store appendDurable (%s writer)', 
 
   it('writes one session\'s appends in the order requested, status changes included', async () => {
     const { store } = openStore({ writer });
-    store.createSession(sessionRecordFixture('aaaaaa'), [row('start')]);
-    const finished = store.appendDurable('aaaaaa', 2, [row('last move')], { status: 'finished', at: 7, outcome: { winner: 0 } });
-    const ended = store.appendDurable('aaaaaa', 3, [row('ended')], { status: 'ended', at: 8, outcome: null });
+    await store.createSession(sessionRecordFixture('aaaaaa'), [row('start')]);
+    const finished = store.append('aaaaaa', 2, [row('last move')], { status: 'finished', at: 7, outcome: { winner: 0 } });
+    const ended = store.append('aaaaaa', 3, [row('ended')], { status: 'ended', at: 8, outcome: null });
     await Promise.all([finished, ended]);
-    expect(store.session('aaaaaa')).toMatchObject({ status: 'ended', endedAt: 8, outcome: null });
-    expect(store.log('aaaaaa').map((r) => r.event.type)).toEqual(['start', 'last move', 'ended']);
+    expect(await store.session('aaaaaa')).toMatchObject({ status: 'ended', endedAt: 8, outcome: null });
+    expect((await store.log('aaaaaa')).map((r) => r.event.type)).toEqual(['start', 'last move', 'ended']);
     await store.close();
   });
 
   it('rejects a failing append alone, and it changes nothing, its status change included', async () => {
     const { store, dir } = openStore({ writer });
-    store.createSession(sessionRecordFixture('aaaaaa'), [row('start')]);
-    store.append('aaaaaa', 3, [row('three')]);
+    await store.createSession(sessionRecordFixture('aaaaaa'), [row('start')]);
+    await store.append('aaaaaa', 3, [row('three')]);
     // requested together, so they go to the writer together
     const results = await Promise.allSettled([
-      store.appendDurable('aaaaaa', 4, [row('four')]),
+      store.append('aaaaaa', 4, [row('four')]),
       // seq 2 is free but seq 3 is taken: neither row may land, nor the status
-      store.appendDurable('aaaaaa', 2, [row('half'), row('collides')], { status: 'finished', at: 9, outcome: null }),
-      store.appendDurable('nosuch', 1, [row('orphan')]),
-      store.appendDurable('aaaaaa', 2, [row('two')]),
+      store.append('aaaaaa', 2, [row('half'), row('collides')], { status: 'finished', at: 9, outcome: null }),
+      store.append('nosuch', 1, [row('orphan')]),
+      store.append('aaaaaa', 2, [row('two')]),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
-    expect((results[1] as PromiseRejectedResult).reason.message).toMatch(/UNIQUE|PRIMARY KEY/);
+    expect((results[1] as PromiseRejectedResult).reason).toEqual(new SeqConflictError('aaaaaa', 2));
+    expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(SeqConflictError);
     expect((results[2] as PromiseRejectedResult).reason.message).toMatch(/FOREIGN KEY/);
     expect(onDisk(dir, 'SELECT session_id, seq, event FROM log ORDER BY session_id, seq')).toEqual([
       { session_id: 'aaaaaa', seq: 1, event: '{"type":"start"}' },
@@ -126,68 +129,68 @@ describe.each(['thread', 'inline'] as const)('Store appendDurable (%s writer)', 
       { session_id: 'aaaaaa', seq: 3, event: '{"type":"three"}' },
       { session_id: 'aaaaaa', seq: 4, event: '{"type":"four"}' },
     ]);
-    expect(store.session('aaaaaa')).toMatchObject({ status: 'active', endedAt: null });
+    expect(await store.session('aaaaaa')).toMatchObject({ status: 'active', endedAt: null });
     await store.close();
   });
 
   it('close() commits every append still in flight', async () => {
     const { store, dir } = openStore({ writer });
-    store.createSession(sessionRecordFixture('aaaaaa'), [row('start')]);
-    const inFlight = Array.from({ length: 20 }, (_, i) => store.appendDurable('aaaaaa', 2 + i, [row(`e${i}`)]));
+    await store.createSession(sessionRecordFixture('aaaaaa'), [row('start')]);
+    const inFlight = Array.from({ length: 20 }, (_, i) => store.append('aaaaaa', 2 + i, [row(`e${i}`)]));
     await store.close();
     await expect(Promise.all(inFlight)).resolves.toHaveLength(20);
     expect(onDisk(dir, 'SELECT count(*) AS n FROM log')).toEqual([{ n: 21 }]);
-    await expect(store.appendDurable('aaaaaa', 22, [row('late')])).rejects.toThrow(/closed/);
-    const reopened = new Store(dir, { writer });
-    expect(reopened.log('aaaaaa').map((r) => r.seq)).toEqual(Array.from({ length: 21 }, (_, i) => i + 1));
+    await expect(store.append('aaaaaa', 22, [row('late')])).rejects.toThrow(/closed/);
+    const reopened = new SqliteStore(dir, { writer });
+    expect((await reopened.log('aaaaaa')).map((r) => r.seq)).toEqual(Array.from({ length: 21 }, (_, i) => i + 1));
     await reopened.close();
   });
 });
 
-describe('Store', () => {
+describe('SqliteStore', () => {
   it('takes synchronous writes (createSession) while the writer thread is committing', async () => {
     const { store } = openStore();
-    store.createSession(sessionRecordFixture('aaaaaa'), [row('start')]);
+    await store.createSession(sessionRecordFixture('aaaaaa'), [row('start')]);
     const appends: Promise<unknown>[] = [];
     for (let i = 0; i < 40; i++) {
-      appends.push(store.appendDurable('aaaaaa', 2 + i, [row(`e${i}`)]));
+      appends.push(store.append('aaaaaa', 2 + i, [row(`e${i}`)]));
       // a new session on the main connection, while the writer may hold the write lock
       if (i % 4 === 0) {
         await new Promise<void>((resolve) => setImmediate(resolve));
-        store.createSession(sessionRecordFixture(`s${String(i).padStart(5, '0')}`), [row('start')]);
+        await store.createSession(sessionRecordFixture(`s${String(i).padStart(5, '0')}`), [row('start')]);
       }
     }
     await Promise.all(appends);
-    expect(store.log('aaaaaa')).toHaveLength(41);
-    expect(store.sessions()).toHaveLength(11);
+    expect(await store.log('aaaaaa')).toHaveLength(41);
+    expect(await store.sessions()).toHaveLength(11);
     await store.close();
   });
 
-  it('resolves tokens to exactly their own session and seat', () => {
+  it('resolves tokens to exactly their own session and seat', async () => {
     const { store } = openStore();
-    store.createSession(sessionRecordFixture('aaaaaa'), [row('start')]);
-    expect(store.resolveToken('aaaaaa-seat0')).toEqual({ sessionId: 'aaaaaa', seat: 0 });
-    expect(store.resolveToken('aaaaaa-spectator')).toEqual({ sessionId: 'aaaaaa', seat: null });
-    expect(store.resolveToken('aaaaaa-seat1')).toBeNull();
+    await store.createSession(sessionRecordFixture('aaaaaa'), [row('start')]);
+    expect(await store.resolveToken('aaaaaa-seat0')).toEqual({ sessionId: 'aaaaaa', seat: 0 });
+    expect(await store.resolveToken('aaaaaa-spectator')).toEqual({ sessionId: 'aaaaaa', seat: null });
+    expect(await store.resolveToken('aaaaaa-seat1')).toBeNull();
     void store.close(); // no append, no writer thread: closes at once
-    expect(store.db.open).toBe(false);
+    await expect(store.session('aaaaaa')).rejects.toThrow(/not open/);
   });
 
   it('streams the log as JSON lines page by page, while other writes go on', async () => {
     const { store } = openStore();
-    store.createSession(sessionRecordFixture('aaaaaa'), Array.from({ length: 25 }, (_, i) => row(`e${i}`, i)));
+    await store.createSession(sessionRecordFixture('aaaaaa'), Array.from({ length: 25 }, (_, i) => row(`e${i}`, i)));
     const lines: string[] = [];
     let appended = 25;
-    for (const line of store.logLines('aaaaaa', 10)) {
+    for await (const line of store.logLines('aaaaaa', 10)) {
       lines.push(line);
       // a write between lines must not fail ("connection busy") nor be lost
-      if (lines.length === 5) store.append('aaaaaa', ++appended, [row('during')]);
+      if (lines.length === 5) await store.append('aaaaaa', ++appended, [row('during')]);
     }
     expect(lines).toHaveLength(26);
     const parsed = lines.map((l) => JSON.parse(l));
     expect(parsed[0]).toEqual({ sessionId: 'aaaaaa', seq: 1, batch: 1, at: 0, kind: 'game', seat: null, clientActionId: null, event: { type: 'e0' } });
     expect(parsed.map((p) => p.seq)).toEqual(Array.from({ length: 26 }, (_, i) => i + 1));
-    expect(store.log('aaaaaa').map((r) => r.event.type).at(-1)).toBe('during');
+    expect((await store.log('aaaaaa')).map((r) => r.event.type).at(-1)).toBe('during');
     await store.close();
   });
 });

@@ -118,7 +118,7 @@ describe('a live session with a persona and the reference prompts', () => {
       expect(call.messages[0].content).toMatch(/^Output must match this regex exactly: <<(message|proposal)_start>>/);
       expect(call.messages.map((m) => m.content).join('\n')).toContain('Your character:\nA cautious accountant from Dundee.');
     }
-    expect(t.server.store.session(created.id)!.seats[1].agent).toMatchObject({ persona });
+    expect((await t.server.store.session(created.id))!.seats[1].agent).toMatchObject({ persona });
     human.close();
     fake.reset();
   });

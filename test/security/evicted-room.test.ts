@@ -40,7 +40,7 @@ describe('a connection whose room is evicted before it is seated', () => {
     expect(state.sessionId).toBe(id);
     expect(state.seat).toBe(0);
     // the socket now lives in the reloaded room, which knows it is there
-    const reloaded = sessions.room(id)!;
+    const reloaded = (await sessions.room(id))!;
     expect(reloaded).not.toBe(evicted[0]);
     expect(reloaded.connectionCount).toBe(1);
     client.close();

@@ -33,12 +33,12 @@ describe('a session whose export fails, on a live server', () => {
   beforeAll(async () => {
     t = await bootServer({ log: (m) => logged.push(m) });
     const [game] = playedGames('trust-split', 'greedy,tit-for-tat', 1, 5);
-    storeSession(t.server.store, GOOD, 'trust-split', game.events);
+    await storeSession(t.server.store, GOOD, 'trust-split', game.events);
     // a log row no game could have written (seat 7 of a two-seat game): reading it back throws
     const events = [...game.events] as { type: string }[];
     const at = events.findIndex((e) => e.type === 'roundResolved');
     events.splice(at, 0, { type: 'message', round: 1, seat: 7, text: 'broken' } as never);
-    storeSession(t.server.store, BROKEN, 'trust-split', events as never);
+    await storeSession(t.server.store, BROKEN, 'trust-split', events as never);
   });
   afterAll(async () => {
     await t.close();
@@ -65,7 +65,7 @@ describe('a session whose export fails, on a live server', () => {
     const files = unzip(Buffer.from(await res.arrayBuffer()));
     expect(files.has(`parley-${GOOD}/rounds.csv`)).toBe(true);
     const created = await t.createSession({ game: 'trust-split', preset: 'human', seed: 3, seats: [{ kind: 'agent', agent: 'fair' }, { kind: 'agent', agent: 'greedy' }] });
-    for (let i = 0; i < 400 && t.server.store.session(created.id)?.status === 'active'; i++) await new Promise((r) => setTimeout(r, 25));
-    expect(t.server.store.session(created.id)?.status).toBe('finished');
+    for (let i = 0; i < 400 && (await t.server.store.session(created.id))?.status === 'active'; i++) await new Promise((r) => setTimeout(r, 25));
+    expect((await t.server.store.session(created.id))?.status).toBe('finished');
   });
 });

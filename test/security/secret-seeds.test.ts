@@ -2,7 +2,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { newToken } from '../../server/sessions.ts';
-import { Store, type SessionRecord } from '../../server/store.ts';
+import type { SessionRecord } from '../../server/store/index.ts';
+import { SqliteStore } from '../../server/store/sqlite.ts';
 import { PLAYER_NAMES, pickNames } from '../../shared/engine/names.ts';
 import { Purpose, Rng, RngKey, SECRET_SEED_PATTERN } from '../../shared/engine/rng.ts';
 import { getGame, resolveConfig } from '../../shared/games/index.ts';
@@ -228,9 +229,9 @@ describe('logs written before ChaCha streams (issue 9.2)', () => {
       spectatorToken: newToken(),
       options: { takeoverAfterSec: null, takeoverAgent: 'scripted', agentDelayMs: 0, revealAgents: false, quickplay: false },
     };
-    const store = new Store(dataDir);
-    store.createSession(record, [setup, firstDeal].map((event) => ({ at: record.createdAt, kind: 'game' as const, seat: null, clientActionId: null, event })));
-    store.close();
+    const store = new SqliteStore(dataDir);
+    await store.createSession(record, [setup, firstDeal].map((event) => ({ at: record.createdAt, kind: 'game' as const, seat: null, clientActionId: null, event })));
+    await store.close();
 
     const t = await boot({ dataDir });
     const players = record.seats.map((s, i) => client(t, s.token!, 10 + i));

@@ -53,7 +53,7 @@ describe('connections per token (issue 9.6)', () => {
     // a fixed one-second window: a storm straddling two windows gets at most twice the limit in
     expect(admitted).toBeGreaterThan(0);
     expect(admitted).toBeLessThanOrEqual(6);
-    await t.server.sessions.room(session.id)!.idle();
+    await (await t.server.sessions.room(session.id))!.idle();
     expect(connectedRows(await t.events(session.id))).toHaveLength(admitted);
   });
 
@@ -94,7 +94,7 @@ describe('acts per seat', () => {
     expect(limited[0]).toMatchObject({ ok: false, message: expect.stringMatching(/at most 2 a second.*nothing was recorded/) });
     const acceptedIds = acks.flatMap((a, i) => (a.ok ? [`flood-${i}`] : []));
     expect(acceptedIds.length).toBeGreaterThanOrEqual(1);
-    await t.server.sessions.room(session.id)!.idle();
+    await (await t.server.sessions.room(session.id))!.idle();
     const after = await t.events(session.id);
     const logged = after.slice(before.length).flatMap((r) => (r.clientActionId ? [r.clientActionId] : []));
     expect(logged.sort()).toEqual(acceptedIds.sort());

@@ -47,8 +47,8 @@ function speakerAndListener(): [TestClient, TestClient] {
 const messagesOf = (client: TestClient) => ((client.latest!.view as TrustSplitView).messages ?? []).map((m) => m.text);
 
 describe('free text from a seat', () => {
-  it('cleans a seat label when the session is created', () => {
-    expect(t.server.store.session(session.id)!.seats[0].label).toBe('evil label');
+  it('cleans a seat label when the session is created', async () => {
+    expect((await t.server.store.session(session.id))!.seats[0].label).toBe('evil label');
   });
 
   it('logs and broadcasts the cleaned text; over-long text is refused with a clear error and logs nothing', async () => {

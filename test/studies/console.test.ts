@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ArmFunnel, RecruitmentResponse, StudyDetail, StudyList, StudyProblem } from '../../shared/protocol/study.ts';
 import { NOT_RECRUITING } from '../../server/studies/flow.ts';
 import { studyFunnel, type FunnelParticipant } from '../../server/studies/funnel.ts';
-import { StudyStore } from '../../server/studies/store.ts';
+import { SqliteStudyStore } from '../../server/store/sqlite-studies.ts';
 import { ADMIN_TOKEN, bootServer, tempDir, type TestServer } from '../integration/helpers.ts';
 import { allUntil, createStudy, Participant, tsStudy, WRONG } from './flow-helpers.ts';
 
@@ -103,7 +103,7 @@ describe('recruitment', () => {
 
     // each change is a study event; a repeated request changes and logs nothing
     expect((await setRecruitment(t, study.id, { open: true })).json.recruiting).toBe(true);
-    const events = t.server.studies.studies.studyEvents(study.id);
+    const events = await t.server.studies.studies.studyEvents(study.id);
     expect(events.map((e) => e.type)).toEqual(['recruitment_closed', 'recruitment_opened']);
   });
 
@@ -119,15 +119,15 @@ describe('recruitment', () => {
     expect((await detail(t, study.id)).recruiting).toBe(true);
   });
 
-  it('a database from before recruitment could be closed gains the column, every study open', () => {
+  it('a database from before recruitment could be closed gains the column, every study open', async () => {
     const db = new Database(path.join(tempDir(), 'old.sqlite'));
     db.exec(`CREATE TABLE studies (id TEXT PRIMARY KEY, slug TEXT NOT NULL UNIQUE, title TEXT NOT NULL, game TEXT NOT NULL,
       definition TEXT NOT NULL, source TEXT NOT NULL, pilot INTEGER NOT NULL, created_at INTEGER NOT NULL)`);
     db.prepare('INSERT INTO studies VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run('abcdef0123', 'old', 'Old', 'trust-split', '{}', '', 0, 1);
-    const store = new StudyStore(db);
-    expect(store.study('abcdef0123')?.recruiting).toBe(true);
-    store.setRecruiting('abcdef0123', false, 2);
-    expect(new StudyStore(db).study('abcdef0123')?.recruiting).toBe(false);
+    const store = new SqliteStudyStore(db);
+    expect((await store.study('abcdef0123'))?.recruiting).toBe(true);
+    await store.setRecruiting('abcdef0123', false, 2);
+    expect((await new SqliteStudyStore(db).study('abcdef0123'))?.recruiting).toBe(false);
     db.close();
   });
 });

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import type { WriterStats } from './types.ts';
 
 /** One append as the writer thread executes it: the rows already as SQL parameters. */
 export interface WriterAppend {
@@ -8,12 +9,6 @@ export interface WriterAppend {
   rows: [number, number, number, string, number | null, string | null, string][];
   /** [status, endedAt, outcomeJson], or null to leave the session's status alone */
   status: [string, number | null, string | null] | null;
-}
-
-/** What the writer has done so far: appends committed, and the commits (one fsync each) they took. */
-export interface WriterStats {
-  appends: number;
-  commits: number;
 }
 
 const WRITER_BUSY = 0;
@@ -111,7 +106,7 @@ parentPort.on('message', (msg) => {
 `;
 
 /**
- * The main thread's side of the writer thread: appendDurable posts here, and the promise resolves
+ * The main thread's side of the writer thread: SqliteStore.append posts here, and the promise resolves
  * once the writer has committed (fsynced, with synchronous=FULL). The event loop never waits on
  * an fsync. Appends requested in one turn of the event loop go over in one message.
  */
@@ -202,7 +197,7 @@ export class LogWriterThread {
   }
 
   /**
-   * Run a write on the main thread's connection (createSession, the synchronous append) between
+   * Run a write on the main thread's connection (createSession, an append retried alone) between
    * two of the writer's transactions: wait for the one in progress, and the writer waits for this
    * one before starting the next. Without this the main thread would sleep in SQLite's busy handler,
    * whose sleeps grow to 100 ms, stalling the event loop. A writer stuck longer than the busy

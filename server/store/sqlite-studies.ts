@@ -1,85 +1,24 @@
 import type Database from 'better-sqlite3';
+import type { ParticipantOutcome, Stage } from '../../shared/protocol/study.ts';
 import type { StudyDefinition } from '../../shared/study/definition.ts';
-import type { Payment, ParticipantOutcome, Stage } from '../../shared/protocol/study.ts';
+import type {
+  ParticipantChange,
+  ParticipantEvent,
+  ParticipantRecord,
+  StudyEvent,
+  StudyRecord,
+  StudyStore,
+  TableRecord,
+} from './types.ts';
 
 /**
- * Studies in the server's SQLite file (the sessions' database, server/store.ts): the studies, their
- * participants, every participant event with its timestamp (page views, answers, transitions), and
- * the tables formed per arm. Each change is one synchronous transaction committed before the caller
- * answers, so a restart loses no participant's progress.
+ * Studies in the server's SQLite file (the sessions' database, server/store/sqlite.ts): the studies,
+ * their participants, every participant event with its timestamp (page views, answers,
+ * transitions), and the tables formed per arm. Each change is one transaction committed before the
+ * promise resolves (at once: better-sqlite3 is synchronous), so a restart loses no participant's progress.
  */
 
-export interface StudyRecord {
-  id: string;
-  slug: string;
-  title: string;
-  game: string;
-  definition: StudyDefinition;
-  /** the file as it was uploaded */
-  source: string;
-  pilot: boolean;
-  createdAt: number;
-  /** new participants are let in (the experimenter can close recruitment; those already in keep going) */
-  recruiting: boolean;
-}
-
-/** Something that happened to a study as a whole (e.g. recruitment opened or closed), with its time. */
-export interface StudyEvent {
-  studyId: string;
-  seq: number;
-  at: number;
-  type: string;
-  data: Record<string, unknown>;
-}
-
-export interface ParticipantRecord {
-  studyId: string;
-  participantId: string;
-  token: string;
-  arm: string;
-  /** where the id came from: the link's query, the browser's stored token, or generated */
-  idSource: 'query' | 'generated';
-  recruiterStudyId: string | null;
-  recruiterSessionId: string | null;
-  stage: Stage;
-  outcome: ParticipantOutcome | null;
-  quizAttempts: number;
-  /** when the participant entered the waiting room (for maxWaitSec), else null */
-  waitingSince: number | null;
-  /** the blind arm's human-looking minimum wait, ms (0 otherwise) */
-  minWaitMs: number;
-  sessionId: string | null;
-  seat: number | null;
-  seatToken: string | null;
-  code: string | null;
-  payment: (Payment & { status: string }) | null;
-  /** the last state-changing request (kind and body), so that a repeat is answered, not refused */
-  lastRequest: { kind: string; body: string; result?: unknown } | null;
-  createdAt: number;
-  updatedAt: number;
-}
-
-export interface ParticipantEvent {
-  studyId: string;
-  participantId: string;
-  seq: number;
-  at: number;
-  type: string;
-  data: Record<string, unknown>;
-}
-
-export interface TableRecord {
-  studyId: string;
-  arm: string;
-  sessionId: string;
-  createdAt: number;
-  /** participant ids in seat order, null for agent seats */
-  seats: (string | null)[];
-  /** human seats filled by agents after the waiting room timed out */
-  agentFilled: number;
-}
-
-interface ParticipantRow {
+export interface ParticipantRow {
   study_id: string;
   participant_id: string;
   token: string;
@@ -102,13 +41,13 @@ interface ParticipantRow {
   updated_at: number;
 }
 
-const PARTICIPANT_COLUMNS: readonly (keyof ParticipantRow)[] = [
+export const PARTICIPANT_COLUMNS: readonly (keyof ParticipantRow)[] = [
   'study_id', 'participant_id', 'token', 'arm', 'id_source', 'recruiter_study_id', 'recruiter_session_id', 'stage', 'outcome',
   'quiz_attempts', 'waiting_since', 'min_wait_ms', 'session_id', 'seat', 'seat_token', 'code', 'payment', 'last_request',
   'created_at', 'updated_at',
 ];
 
-function toParticipant(r: ParticipantRow): ParticipantRecord {
+export function toParticipant(r: ParticipantRow): ParticipantRecord {
   return {
     studyId: r.study_id,
     participantId: r.participant_id,
@@ -133,7 +72,7 @@ function toParticipant(r: ParticipantRow): ParticipantRecord {
   };
 }
 
-function toRow(p: ParticipantRecord): ParticipantRow {
+export function toRow(p: ParticipantRecord): ParticipantRow {
   return {
     study_id: p.studyId,
     participant_id: p.participantId,
@@ -158,13 +97,7 @@ function toRow(p: ParticipantRecord): ParticipantRow {
   };
 }
 
-/** A participant's new record and the events that explain the change, written together. */
-export interface ParticipantChange {
-  participant: ParticipantRecord;
-  events: { type: string; data?: Record<string, unknown> }[];
-}
-
-export class StudyStore {
+export class SqliteStudyStore implements StudyStore {
   private readonly stmts;
 
   constructor(private readonly db: Database.Database) {
@@ -263,7 +196,7 @@ export class StudyStore {
     };
   }
 
-  createStudy(study: StudyRecord): void {
+  async createStudy(study: StudyRecord): Promise<void> {
     this.stmts.insertStudy.run({
       id: study.id,
       slug: study.slug,
@@ -278,7 +211,7 @@ export class StudyStore {
   }
 
   /** Open or close recruitment, logged as a study event in the same transaction. */
-  setRecruiting(studyId: string, open: boolean, at: number): void {
+  async setRecruiting(studyId: string, open: boolean, at: number): Promise<void> {
     this.db.transaction(() => {
       this.stmts.setRecruiting.run(open ? 1 : 0, studyId);
       const seq = ((this.stmts.lastStudySeq.get(studyId) as { seq: number | null }).seq ?? 0) + 1;
@@ -287,7 +220,7 @@ export class StudyStore {
   }
 
   /** The study's own events (recruitment opened or closed), oldest first. */
-  studyEvents(studyId: string): StudyEvent[] {
+  async studyEvents(studyId: string): Promise<StudyEvent[]> {
     const rows = this.stmts.studyEvents.all(studyId) as { study_id: string; seq: number; at: number; type: string; data: string }[];
     return rows.map((r) => ({ studyId: r.study_id, seq: r.seq, at: r.at, type: r.type, data: JSON.parse(r.data) }));
   }
@@ -307,39 +240,39 @@ export class StudyStore {
     };
   }
 
-  study(id: string): StudyRecord | null {
+  async study(id: string): Promise<StudyRecord | null> {
     return this.toStudy(this.stmts.study.get(id) as Record<string, unknown> | undefined);
   }
 
-  studyBySlug(slug: string): StudyRecord | null {
+  async studyBySlug(slug: string): Promise<StudyRecord | null> {
     return this.toStudy(this.stmts.studyBySlug.get(slug) as Record<string, unknown> | undefined);
   }
 
-  studies(): StudyRecord[] {
+  async studies(): Promise<StudyRecord[]> {
     return (this.stmts.studies.all() as Record<string, unknown>[]).map((r) => this.toStudy(r)!);
   }
 
-  participant(studyId: string, participantId: string): ParticipantRecord | null {
+  async participant(studyId: string, participantId: string): Promise<ParticipantRecord | null> {
     const row = this.stmts.participant.get(studyId, participantId) as ParticipantRow | undefined;
     return row ? toParticipant(row) : null;
   }
 
-  participantByToken(token: string): ParticipantRecord | null {
+  async participantByToken(token: string): Promise<ParticipantRecord | null> {
     const row = this.stmts.participantByToken.get(token) as ParticipantRow | undefined;
     return row ? toParticipant(row) : null;
   }
 
-  participants(studyId: string): ParticipantRecord[] {
+  async participants(studyId: string): Promise<ParticipantRecord[]> {
     return (this.stmts.participants.all(studyId) as ParticipantRow[]).map(toParticipant);
   }
 
   /** Every participant (of any study) at a stage, oldest waiting first. */
-  participantsAtStage(stage: Stage): ParticipantRecord[] {
+  async participantsAtStage(stage: Stage): Promise<ParticipantRecord[]> {
     return (this.stmts.participantsAtStage.all(stage) as ParticipantRow[]).map(toParticipant);
   }
 
   /** Write participants and their events (and optionally a new table) in one transaction. */
-  commit(changes: ParticipantChange[], at: number, table?: TableRecord): void {
+  async commit(changes: ParticipantChange[], at: number, table?: TableRecord): Promise<void> {
     this.db.transaction(() => {
       if (table) {
         this.stmts.insertTable.run(table.studyId, table.arm, table.sessionId, table.createdAt, JSON.stringify(table.seats), table.agentFilled);
@@ -354,7 +287,7 @@ export class StudyStore {
     })();
   }
 
-  events(studyId: string, participantId?: string): ParticipantEvent[] {
+  async events(studyId: string, participantId?: string): Promise<ParticipantEvent[]> {
     const rows = (participantId === undefined ? this.stmts.events.all(studyId) : this.stmts.participantEvents.all(studyId, participantId)) as {
       study_id: string;
       participant_id: string;
@@ -367,12 +300,12 @@ export class StudyStore {
   }
 
   /** The study and arm whose table a session is, or null for a session outside any study. */
-  studyOfSession(sessionId: string): { id: string; slug: string; arm: string } | null {
+  async studyOfSession(sessionId: string): Promise<{ id: string; slug: string; arm: string } | null> {
     const row = this.stmts.tableOfSession.get(sessionId) as { id: string; slug: string; arm: string } | undefined;
     return row ? { id: row.id, slug: row.slug, arm: row.arm } : null;
   }
 
-  tables(studyId: string): TableRecord[] {
+  async tables(studyId: string): Promise<TableRecord[]> {
     return (this.stmts.tables.all(studyId) as Record<string, unknown>[]).map((r) => ({
       studyId: r.study_id as string,
       arm: r.arm as string,

@@ -1,69 +1,23 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Seed } from '../shared/engine/rng.ts';
-import type { AgentSpec, LogRow, SeatKind, SessionStatus } from '../shared/protocol/index.ts';
-import { LogWriterThread, type WriterAppend, type WriterStats } from './store-writer.ts';
-
-/** A seat as the session records it. Tokens open exactly this seat of exactly this session. */
-export interface SeatRecord {
-  seat: number;
-  name: string;
-  kind: SeatKind;
-  label?: string;
-  /** the agent requested for an agent seat ("scripted", a name or a spec) */
-  agent?: AgentSpec;
-  /** what "scripted" resolved to, or the name recorded by the agent */
-  agentName?: string;
-  token: string | null;
-}
-
-export interface SessionOptions {
-  takeoverAfterSec: number | null;
-  takeoverAgent: AgentSpec;
-  agentDelayMs: number;
-  revealAgents: boolean;
-  /** made by quick play rather than by the experimenter API */
-  quickplay: boolean;
-  /** "human": think and typing delays from server/studies/pacing.ts (blind study arms); absent = "fixed" */
-  agentPacing?: 'fixed' | 'human';
-  /** players see every seat as connected (blind study arms) */
-  maskPresence?: boolean;
-}
-
-export interface SessionRecord {
-  id: string;
-  game: string;
-  preset: string;
-  config: unknown;
-  /** admin-only: live sessions get 32 hex characters (128 random bits) */
-  seed: Seed;
-  createdAt: number;
-  status: SessionStatus;
-  endedAt: number | null;
-  outcome: unknown;
-  seats: SeatRecord[];
-  spectatorToken: string;
-  options: SessionOptions;
-}
-
-/** A row to append; the store numbers it. */
-export interface NewRow {
-  at: number;
-  kind: LogRow['kind'];
-  seat: number | null;
-  clientActionId: string | null;
-  event: LogRow['event'];
-}
-
-export type TokenTarget = { sessionId: string; seat: number | null };
-
-/** A session's status changing along with an append (game over, ended). */
-export interface StatusChange {
-  status: SessionStatus;
-  at: number;
-  outcome: unknown;
-}
+import type { Seed } from '../../shared/engine/rng.ts';
+import type { LogRow, SessionStatus } from '../../shared/protocol/index.ts';
+import { logLine, type LogDbRow } from './log-line.ts';
+import { SqliteLeases } from './sqlite-leases.ts';
+import { SqliteStudyStore } from './sqlite-studies.ts';
+import { LogWriterThread, type WriterAppend } from './sqlite-writer.ts';
+import {
+  SeqConflictError,
+  type EventStore,
+  type NewRow,
+  type SeatRecord,
+  type SessionOptions,
+  type SessionRecord,
+  type StatusChange,
+  type TokenTarget,
+  type WriterStats,
+} from './types.ts';
 
 interface GroupedAppend {
   sessionId: string;
@@ -81,7 +35,7 @@ export interface StoreOptions {
    */
   durability?: 'full' | 'normal';
   /**
-   * Where appendDurable commits. 'inline' (default): on the main thread, one transaction (one
+   * Where appends commit. 'inline' (default): on the main thread, one transaction (one
    * fsync) per turn of the event loop for every room. 'thread': on a writer thread with its own
    * connection, so the event loop never waits for an fsync; on this project's 2-core machine it
    * measured slower (`npm run bench -- server`: fewer actions/s flat out, a longer act→ack p99 at
@@ -109,42 +63,37 @@ interface SessionRow {
   options: string;
 }
 
-interface LogDbRow {
-  seq: number;
-  batch: number;
-  at: number;
-  kind: LogRow['kind'];
-  seat: number | null;
-  client_action_id: string | null;
-  event: string;
-}
-
 /**
- * The durable event log (better-sqlite3, WAL), one database for every session. Rows are
- * committed before the caller acknowledges or broadcasts anything. Rooms append through
- * appendDurable, which group-commits on a writer thread (server/store-writer.ts): one fsync for
- * all the rooms' appends that queued meanwhile, and none on the event loop. Reads, session
- * creation, studies and the synchronous append use this connection: WAL lets them read while the
- * writer commits; createSession and append wait for the writer's transaction in progress (a gate
- * shared with the thread), studies' writes through `db` for SQLite's busy timeout.
+ * The durable event log (better-sqlite3, WAL), one database file for every session: the default
+ * engine, for one process. Rows are committed before the caller acknowledges or broadcasts
+ * anything. append group-commits: inline (one transaction per turn of the event loop for every
+ * room) or on a writer thread (server/store/sqlite-writer.ts) with its own connection. Reads,
+ * session creation, studies and an append retried alone use this connection: WAL lets them read
+ * while the writer commits; writes here wait for the writer's transaction in progress (a gate
+ * shared with the thread), studies' writes through SQLite's busy timeout. better-sqlite3 answers
+ * at once; the methods are async only because the contract (server/store/types.ts) is.
  */
-export class Store {
-  readonly db: Database.Database;
+export class SqliteStore implements EventStore {
+  readonly engine = 'sqlite' as const;
+  /** the database file */
+  readonly location: string;
+  readonly studies: SqliteStudyStore;
+  readonly leases: SqliteLeases;
+  private readonly db: Database.Database;
   private readonly stmts;
-  private readonly file: string;
   private readonly synchronous: 'FULL' | 'NORMAL';
   private readonly writerKind: 'thread' | 'inline';
-  /** started by the first appendDurable, so read-only uses (exports, scripts) never start a thread */
+  /** started by the first append, so read-only uses (exports, scripts) never start a thread */
   private writer: LogWriterThread | null = null;
   private closed: Promise<void> | null = null;
   private readonly stats: WriterStats = { appends: 0, commits: 0 };
 
   constructor(dataDir: string, options: StoreOptions = {}) {
     mkdirSync(dataDir, { recursive: true });
-    this.file = path.join(dataDir, 'parley.sqlite');
+    this.location = path.join(dataDir, 'parley.sqlite');
     this.synchronous = options.durability === 'normal' ? 'NORMAL' : 'FULL';
     this.writerKind = options.writer ?? 'inline';
-    this.db = new Database(this.file, { timeout: BUSY_TIMEOUT_MS });
+    this.db = new Database(this.location, { timeout: BUSY_TIMEOUT_MS });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${this.synchronous}`);
     this.db.pragma('foreign_keys = ON');
@@ -180,6 +129,8 @@ export class Store {
         PRIMARY KEY (session_id, seq)
       ) WITHOUT ROWID;
     `);
+    this.studies = new SqliteStudyStore(this.db);
+    this.leases = new SqliteLeases(this.db);
     this.stmts = {
       insertSession: this.db.prepare(
         `INSERT INTO sessions (id, game, preset, config, seed, created_at, status, ended_at, outcome, seats, spectator_token, options)
@@ -202,8 +153,7 @@ export class Store {
     };
   }
 
-  /** Create a session with its tokens and its opening log rows, all or nothing. */
-  createSession(record: SessionRecord, rows: NewRow[]): LogRow[] {
+  async createSession(record: SessionRecord, rows: NewRow[]): Promise<LogRow[]> {
     // IMMEDIATE: take the write lock before reading anything
     const create = this.db.transaction(() => {
       this.stmts.insertSession.run({
@@ -228,12 +178,30 @@ export class Store {
   }
 
   /**
-   * Append one batch (an action and its consequences, a timeout, a presence change …) starting
-   * at `firstSeq`, and optionally record the session's new status, in one transaction.
+   * Group commit (see EventStore.append): inline, every append requested in one turn of the event
+   * loop goes into one transaction; on the writer thread, every append that queued while the
+   * previous one committed.
    */
-  append(sessionId: string, firstSeq: number, rows: NewRow[], status?: StatusChange): LogRow[] {
+  append(sessionId: string, firstSeq: number, rows: NewRow[], status?: StatusChange): Promise<LogRow[]> {
+    if (this.closed) return Promise.reject(new Error('the store is closed'));
+    if (this.writerKind === 'thread') return this.appendOnWriter(sessionId, firstSeq, rows, status);
+    return new Promise((resolve, reject) => {
+      this.group.push({ sessionId, firstSeq, rows, status, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flushGroup());
+      }
+    });
+  }
+
+  /** One append in its own transaction on this connection (a group's append retried alone). */
+  private appendAlone(sessionId: string, firstSeq: number, rows: NewRow[], status?: StatusChange): LogRow[] {
     const append = this.db.transaction(() => this.appendInTransaction(sessionId, firstSeq, rows, status));
-    return this.betweenWriterCommits(() => append.immediate());
+    try {
+      return this.betweenWriterCommits(() => append.immediate());
+    } catch (err) {
+      throw asSeqConflict(err, sessionId, firstSeq);
+    }
   }
 
   /** A write on this connection waits for the writer thread's transaction in progress, if any. */
@@ -257,36 +225,21 @@ export class Store {
     });
   }
 
-  /**
-   * Group commit: the promise resolves once the rows are committed (and fsynced with durability
-   * 'full'), and reads on this store see them from then on; a room acknowledges and broadcasts
-   * only then. Appends are written in the order requested. One that fails (a seq already taken,
-   * an unknown session) rejects alone and writes nothing; the others still land.
-   */
-  appendDurable(sessionId: string, firstSeq: number, rows: NewRow[], status?: StatusChange): Promise<LogRow[]> {
-    if (this.closed) return Promise.reject(new Error('the store is closed'));
-    if (this.writerKind === 'thread') return this.appendOnWriter(sessionId, firstSeq, rows, status);
-    return new Promise((resolve, reject) => {
-      this.group.push({ sessionId, firstSeq, rows, status, resolve, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flushGroup());
-      }
-    });
-  }
-
   private async appendOnWriter(sessionId: string, firstSeq: number, rows: NewRow[], status?: StatusChange): Promise<LogRow[]> {
     const append: WriterAppend = {
       sessionId,
       rows: rows.map((row, i) => [firstSeq + i, firstSeq, row.at, row.kind, row.seat, row.clientActionId, JSON.stringify(row.event)]),
       status: status ? [status.status, status.status === 'active' ? null : status.at, status.outcome === null ? null : JSON.stringify(status.outcome)] : null,
     };
-    if (!this.writer?.usable) this.writer = new LogWriterThread(this.file, this.synchronous, BUSY_TIMEOUT_MS, this.stats);
-    await this.writer.append(append);
+    if (!this.writer?.usable) this.writer = new LogWriterThread(this.location, this.synchronous, BUSY_TIMEOUT_MS, this.stats);
+    try {
+      await this.writer.append(append);
+    } catch (err) {
+      throw asSeqConflict(err, sessionId, firstSeq);
+    }
     return rows.map((row, i) => ({ sessionId, seq: firstSeq + i, batch: firstSeq, ...row }));
   }
 
-  /** Appends committed by appendDurable, and the commits (one fsync each) they took. */
   get writerStats(): WriterStats {
     return { ...this.stats };
   }
@@ -309,9 +262,10 @@ export class Store {
       this.stats.commits++;
       this.stats.appends += group.length;
     } catch {
+      // one bad append must not sink the others: retry each alone
       for (const entry of group) {
         try {
-          entry.resolve(this.append(entry.sessionId, entry.firstSeq, entry.rows, entry.status));
+          entry.resolve(this.appendAlone(entry.sessionId, entry.firstSeq, entry.rows, entry.status));
           this.stats.commits++;
           this.stats.appends++;
         } catch (err) {
@@ -323,31 +277,29 @@ export class Store {
     group.forEach((entry, i) => entry.resolve(written[i]));
   }
 
-  session(id: string): SessionRecord | null {
+  async session(id: string): Promise<SessionRecord | null> {
     const row = this.stmts.session.get(id) as SessionRow | undefined;
     return row ? toRecord(row) : null;
   }
 
-  sessions(): SessionRecord[] {
+  async sessions(): Promise<SessionRecord[]> {
     return (this.stmts.sessions.all() as SessionRow[]).map(toRecord);
   }
 
-  /** The `limit` sessions that finished or were ended most recently, newest first. */
-  recentlySettledIds(limit: number): string[] {
+  async recentlySettledIds(limit: number): Promise<string[]> {
     return (this.stmts.recentlySettled.all(limit) as { id: string }[]).map((r) => r.id);
   }
 
-  sessionIdsWithStatus(status: SessionStatus): string[] {
+  async sessionIdsWithStatus(status: SessionStatus): Promise<string[]> {
     return (this.stmts.sessionsWithStatus.all(status) as { id: string }[]).map((r) => r.id);
   }
 
-  resolveToken(token: string): TokenTarget | null {
+  async resolveToken(token: string): Promise<TokenTarget | null> {
     const row = this.stmts.token.get(token) as { session_id: string; seat: number | null } | undefined;
     return row ? { sessionId: row.session_id, seat: row.seat } : null;
   }
 
-  /** The whole log of a session, parsed. */
-  log(sessionId: string): LogRow[] {
+  async log(sessionId: string): Promise<LogRow[]> {
     return (this.stmts.log.all(sessionId) as LogDbRow[]).map((r) => ({
       sessionId,
       seq: r.seq,
@@ -361,25 +313,16 @@ export class Store {
   }
 
   /**
-   * The log as JSON lines without parsing events, read a page at a time: a consumer may pause
-   * between lines (streaming to a slow client) without holding the connection busy, and memory
-   * stays bounded whatever the log's size.
+   * A page at a time: a consumer may pause between lines (streaming to a slow client) without
+   * holding the connection busy, and memory stays bounded whatever the log's size.
    */
-  *logLines(sessionId: string, pageSize = 1000): Generator<string> {
+  async *logLines(sessionId: string, pageSize = 1000): AsyncGenerator<string> {
     for (let after = 0; ; ) {
       const page = this.stmts.logPage.all(sessionId, after, pageSize) as LogDbRow[];
-      for (const r of page) yield this.line(sessionId, r);
+      for (const r of page) yield logLine(sessionId, r);
       if (page.length < pageSize) return;
       after = page[page.length - 1].seq;
     }
-  }
-
-  private line(sessionId: string, r: LogDbRow): string {
-    return (
-      `{"sessionId":${JSON.stringify(sessionId)},"seq":${r.seq},"batch":${r.batch},"at":${r.at},"kind":"${r.kind}",` +
-      `"seat":${r.seat === null ? 'null' : r.seat},"clientActionId":${r.client_action_id === null ? 'null' : JSON.stringify(r.client_action_id)},` +
-      `"event":${r.event}}\n`
-    );
   }
 
   /**
@@ -394,6 +337,12 @@ export class Store {
     })();
     return this.closed;
   }
+}
+
+/** SQLite's answer to a log row whose (session_id, seq) is taken, on either connection. */
+function asSeqConflict(err: unknown, sessionId: string, firstSeq: number): unknown {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ? new SeqConflictError(sessionId, firstSeq) : err;
 }
 
 /**

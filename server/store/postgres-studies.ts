@@ -1,0 +1,203 @@
+/**
+ * Studies on PostgreSQL, in the sessions' database (server/store/postgres.ts): the same records,
+ * orders and per-participant event numbering as the SQLite study store, whose row mapping this
+ * reuses. Each change is one transaction committed before the promise resolves. Writes that number
+ * events lock their participant's (or study's) row first, so two processes writing one participant
+ * take turns rather than both claiming a seq.
+ */
+import type pg from 'pg';
+import type { Stage } from '../../shared/protocol/study.ts';
+import type { StudyDefinition } from '../../shared/study/definition.ts';
+import { inTransaction } from './postgres-pool.ts';
+import { PARTICIPANT_COLUMNS, toParticipant, toRow, type ParticipantRow } from './sqlite-studies.ts';
+import type { ParticipantChange, ParticipantEvent, ParticipantRecord, StudyEvent, StudyRecord, StudyStore, TableRecord } from './types.ts';
+
+interface StudyRow {
+  id: string;
+  slug: string;
+  title: string;
+  game: string;
+  definition: string;
+  source: string;
+  pilot: boolean;
+  created_at: number;
+  recruiting: boolean;
+}
+
+interface EventRow {
+  study_id: string;
+  participant_id: string;
+  seq: number;
+  at: number;
+  type: string;
+  data: string;
+}
+
+const UPSERT_PARTICIPANT = `INSERT INTO participants (${PARTICIPANT_COLUMNS.join(', ')})
+  VALUES (${PARTICIPANT_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
+  ON CONFLICT (study_id, participant_id) DO UPDATE SET ${PARTICIPANT_COLUMNS.filter((c) => c !== 'study_id' && c !== 'participant_id')
+    .map((c) => `${c} = excluded.${c}`)
+    .join(', ')}`;
+
+/** SQLite sorts NULL lowest; PostgreSQL's ascending order puts it last unless told */
+const AT_STAGE = 'SELECT * FROM participants WHERE stage = $1 ORDER BY waiting_since NULLS FIRST, created_at, participant_id';
+
+function toStudy(row: StudyRow | undefined): StudyRecord | null {
+  if (!row) return null;
+  return {
+    id: row.id,
+    slug: row.slug,
+    title: row.title,
+    game: row.game,
+    definition: JSON.parse(row.definition) as StudyDefinition,
+    source: row.source,
+    pilot: row.pilot,
+    createdAt: row.created_at,
+    recruiting: row.recruiting,
+  };
+}
+
+export class PostgresStudyStore implements StudyStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async createStudy(study: StudyRecord): Promise<void> {
+    await this.pool.query(
+      'INSERT INTO studies (id, slug, title, game, definition, source, pilot, created_at, recruiting) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+      [study.id, study.slug, study.title, study.game, JSON.stringify(study.definition), study.source, study.pilot, study.createdAt, study.recruiting],
+    );
+  }
+
+  /** Open or close recruitment, logged as a study event in the same transaction. */
+  async setRecruiting(studyId: string, open: boolean, at: number): Promise<void> {
+    await inTransaction(this.pool, async (client) => {
+      // the UPDATE locks the study's row: a concurrent setRecruiting waits, then numbers after this one
+      await client.query('UPDATE studies SET recruiting = $1 WHERE id = $2', [open, studyId]);
+      const { rows } = await client.query<{ seq: number | null }>('SELECT MAX(seq) AS seq FROM study_events WHERE study_id = $1', [studyId]);
+      await client.query('INSERT INTO study_events (study_id, seq, at, type, data) VALUES ($1, $2, $3, $4, $5)', [
+        studyId,
+        (rows[0].seq ?? 0) + 1,
+        at,
+        open ? 'recruitment_opened' : 'recruitment_closed',
+        '{}',
+      ]);
+    });
+  }
+
+  async studyEvents(studyId: string): Promise<StudyEvent[]> {
+    const { rows } = await this.pool.query<Omit<EventRow, 'participant_id'>>('SELECT * FROM study_events WHERE study_id = $1 ORDER BY seq', [studyId]);
+    return rows.map((r) => ({ studyId: r.study_id, seq: r.seq, at: r.at, type: r.type, data: JSON.parse(r.data) }));
+  }
+
+  async study(id: string): Promise<StudyRecord | null> {
+    const { rows } = await this.pool.query<StudyRow>('SELECT * FROM studies WHERE id = $1', [id]);
+    return toStudy(rows[0]);
+  }
+
+  async studyBySlug(slug: string): Promise<StudyRecord | null> {
+    const { rows } = await this.pool.query<StudyRow>('SELECT * FROM studies WHERE slug = $1', [slug]);
+    return toStudy(rows[0]);
+  }
+
+  async studies(): Promise<StudyRecord[]> {
+    const { rows } = await this.pool.query<StudyRow>('SELECT * FROM studies ORDER BY created_at DESC, id');
+    return rows.map((r) => toStudy(r)!);
+  }
+
+  async participant(studyId: string, participantId: string): Promise<ParticipantRecord | null> {
+    const { rows } = await this.pool.query<ParticipantRow>('SELECT * FROM participants WHERE study_id = $1 AND participant_id = $2', [studyId, participantId]);
+    return rows.length ? toParticipant(rows[0]) : null;
+  }
+
+  async participantByToken(token: string): Promise<ParticipantRecord | null> {
+    const { rows } = await this.pool.query<ParticipantRow>('SELECT * FROM participants WHERE token = $1', [token]);
+    return rows.length ? toParticipant(rows[0]) : null;
+  }
+
+  async participants(studyId: string): Promise<ParticipantRecord[]> {
+    const { rows } = await this.pool.query<ParticipantRow>('SELECT * FROM participants WHERE study_id = $1 ORDER BY created_at, participant_id', [studyId]);
+    return rows.map(toParticipant);
+  }
+
+  /** Every participant (of any study) at a stage, oldest waiting first. */
+  async participantsAtStage(stage: Stage): Promise<ParticipantRecord[]> {
+    const { rows } = await this.pool.query<ParticipantRow>(AT_STAGE, [stage]);
+    return rows.map(toParticipant);
+  }
+
+  /** Participants and their events (and optionally a new table) in one transaction. */
+  async commit(changes: ParticipantChange[], at: number, table?: TableRecord): Promise<void> {
+    await inTransaction(this.pool, async (client) => {
+      if (table) {
+        await client.query('INSERT INTO study_tables (study_id, arm, session_id, created_at, seats, agent_filled) VALUES ($1, $2, $3, $4, $5, $6)', [
+          table.studyId,
+          table.arm,
+          table.sessionId,
+          table.createdAt,
+          JSON.stringify(table.seats),
+          table.agentFilled,
+        ]);
+      }
+      for (const { participant, events } of changes) {
+        // the upsert locks the participant's row, so the seq read next is not raced by another process
+        const row = toRow(participant);
+        await client.query(
+          UPSERT_PARTICIPANT,
+          PARTICIPANT_COLUMNS.map((c) => row[c]),
+        );
+        if (!events.length) continue;
+        const { rows } = await client.query<{ seq: number | null }>(
+          'SELECT MAX(seq) AS seq FROM participant_events WHERE study_id = $1 AND participant_id = $2',
+          [participant.studyId, participant.participantId],
+        );
+        const first = (rows[0].seq ?? 0) + 1;
+        await client.query(
+          `INSERT INTO participant_events (study_id, participant_id, seq, at, type, data)
+           SELECT $1, $2, s, $3, t, d FROM unnest($4::int[], $5::text[], $6::text[]) AS u(s, t, d)`,
+          [
+            participant.studyId,
+            participant.participantId,
+            at,
+            events.map((_, i) => first + i),
+            events.map((e) => e.type),
+            events.map((e) => JSON.stringify(e.data ?? {})),
+          ],
+        );
+      }
+    });
+  }
+
+  async events(studyId: string, participantId?: string): Promise<ParticipantEvent[]> {
+    const { rows } =
+      participantId === undefined
+        ? await this.pool.query<EventRow>('SELECT * FROM participant_events WHERE study_id = $1 ORDER BY participant_id, seq', [studyId])
+        : await this.pool.query<EventRow>('SELECT * FROM participant_events WHERE study_id = $1 AND participant_id = $2 ORDER BY seq', [
+            studyId,
+            participantId,
+          ]);
+    return rows.map((r) => ({ studyId: r.study_id, participantId: r.participant_id, seq: r.seq, at: r.at, type: r.type, data: JSON.parse(r.data) }));
+  }
+
+  /** The study and arm whose table a session is, or null for a session outside any study. */
+  async studyOfSession(sessionId: string): Promise<{ id: string; slug: string; arm: string } | null> {
+    const { rows } = await this.pool.query<{ id: string; slug: string; arm: string }>(
+      'SELECT t.study_id AS id, s.slug AS slug, t.arm AS arm FROM study_tables t JOIN studies s ON s.id = t.study_id WHERE t.session_id = $1',
+      [sessionId],
+    );
+    return rows.length ? { id: rows[0].id, slug: rows[0].slug, arm: rows[0].arm } : null;
+  }
+
+  async tables(studyId: string): Promise<TableRecord[]> {
+    const { rows } = await this.pool.query<{ study_id: string; arm: string; session_id: string; created_at: number; seats: string; agent_filled: number }>(
+      'SELECT * FROM study_tables WHERE study_id = $1 ORDER BY created_at, session_id',
+      [studyId],
+    );
+    return rows.map((r) => ({
+      studyId: r.study_id,
+      arm: r.arm,
+      sessionId: r.session_id,
+      createdAt: r.created_at,
+      seats: JSON.parse(r.seats),
+      agentFilled: r.agent_filled,
+    }));
+  }
+}
