@@ -25,7 +25,8 @@ import { clusterTimings, newOwnerId } from './cluster/timings.ts';
 import { openStore, type EventStore } from './store/index.ts';
 import { createStudies, type Studies } from './studies/index.ts';
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// the install's root: this file is server/app.ts in the sources, dist/server/main.js (or a sibling) when built
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), typeof PARLEY_BUNDLED !== 'undefined' ? '../..' : '..');
 export const DEFAULT_CLIENT_DIR = path.join(REPO_ROOT, 'dist', 'client');
 
 export interface ServerOptions {

@@ -1,4 +1,5 @@
-// `npm start`: build the client if needed, then serve Parley on one port.
+// `npm start` (through tsx): build the client if needed, then serve Parley on one port.
+// `npm run serve` runs this file as bundled by `npm run build` (dist/server/main.js): no tsx, no vite, no build.
 // Environment: PORT (default 3000; 0 = any free port), PARLEY_DATA_DIR (./data), PARLEY_ADMIN_TOKEN,
 // PARLEY_QUICKPLAY=0 (turn quick play off), PARLEY_PUBLIC_URL, PARLEY_AGENT_DELAY_MS (quick-play pacing),
 // PARLEY_DURABILITY=normal (skip the fsync per commit), PARLEY_STORE_WRITER=thread (commit on a writer thread),
@@ -69,6 +70,12 @@ function workersOption(): number {
   return workers;
 }
 
+/** The built server (`npm run serve`) never builds: vite is a development tool, and the install may be read-only. */
+async function prepareClient(): Promise<void> {
+  if (typeof PARLEY_BUNDLED === 'undefined') await buildClientIfMissing();
+  else if (!existsSync(path.join(DEFAULT_CLIENT_DIR, 'index.html'))) console.error(`No browser client in ${DEFAULT_CLIENT_DIR}: run \`npm run build\`; serving the API and Socket.io only.`);
+}
+
 const workers = workersOption();
 const publicUrlSetting = envPublicUrl();
 if (workers > 1 && cluster.isPrimary) await servePrimary();
@@ -76,7 +83,7 @@ else await serve();
 
 /** `--workers N`: accept connections on the port and hand them to N worker processes (each runs serve()). */
 async function servePrimary(): Promise<void> {
-  await buildClientIfMissing();
+  await prepareClient();
   const dataDir = process.env.PARLEY_DATA_DIR || 'data';
   // resolved once here: workers generating their own at the same time would disagree
   const adminToken = loadOrCreateAdminToken(path.resolve(dataDir), process.env.PARLEY_ADMIN_TOKEN || undefined);
@@ -105,7 +112,7 @@ async function servePrimary(): Promise<void> {
 /** One process (or one `--workers` worker): serve Parley. */
 async function serve(): Promise<void> {
   const worker = cluster.isWorker;
-  if (!worker) await buildClientIfMissing();
+  if (!worker) await prepareClient();
   const durability = process.env.PARLEY_DURABILITY === 'normal' ? 'normal' : 'full';
   const storeWriter = process.env.PARLEY_STORE_WRITER === 'thread' ? 'thread' : 'inline';
   const server = await startServer({

@@ -149,8 +149,17 @@ export function startServerProcess(
     env: { ...process.env, PORT: '0', PARLEY_DATA_DIR: dataDir, PARLEY_ADMIN_TOKEN: adminToken, PARLEY_BUILD_CLIENT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return listening(child).then((started) => ({ child, ...started }));
+}
+
+/** The URL a server child process (stdout and stderr piped) prints once it listens; rejects (and kills it) if it exits or stays silent 30 s. */
+export async function listeningUrl(child: ChildProcess): Promise<string> {
+  return (await listening(child)).url;
+}
+
+function listening(child: ChildProcess): Promise<{ url: string; output: string }> {
   let output = '';
-  let listening = false;
+  let heard = false;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -158,13 +167,13 @@ export function startServerProcess(
     }, 30_000);
     const onData = (chunk: Buffer) => {
       // still drained once it listens (a full pipe would block the server), but no longer kept or searched
-      if (listening) return;
+      if (heard) return;
       output += chunk.toString();
       const m = /Parley listening on (http:\/\/\S+)/.exec(output);
       if (m) {
-        listening = true;
+        heard = true;
         clearTimeout(timer);
-        resolve({ child, url: m[1].replace('localhost', '127.0.0.1'), output });
+        resolve({ url: m[1].replace('localhost', '127.0.0.1'), output });
       }
     };
     child.stdout!.on('data', onData);
