@@ -1,4 +1,4 @@
-// Cluster benchmark (PostgreSQL event store, docs/deploy-cluster.md), in two parts:
+// Cluster benchmark (PostgreSQL event store, docs/deploy.md), in two parts:
 //   scale    — flat-out Traitors (`table`) tables on 1 process and on 2 (`npm start -- --workers 2`,
 //              one port, sticky connections: a table's sockets land on either worker, so acts and
 //              states cross processes), same load generator as the server bench (bench/load);

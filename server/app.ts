@@ -42,7 +42,7 @@ export interface ServerOptions {
   databaseUrl?: string;
   /**
    * With PostgreSQL, processes sharing the database run each live session in one of them
-   * (docs/deploy-cluster.md): the lease ttl (how long after a process dies its sessions are taken
+   * (docs/deploy.md): the lease ttl (how long after a process dies its sessions are taken
    * over; PARLEY_LEASE_TTL_MS, default 5000) and this process's owner id (default: random).
    */
   cluster?: { leaseTtlMs?: number; owner?: string };

@@ -9,7 +9,7 @@
 // PARLEY_QUICKPLAY_JOIN_SEC, PARLEY_QUICKPLAY_GONE_SEC, PARLEY_SOCKET_CONNECTS_PER_SEC,
 // PARLEY_SOCKET_ACTS_PER_SEC, PARLEY_STUDY_ENTERS_PER_MIN; PARLEY_TRUST_PROXY=1 reads client addresses from X-Forwarded-For.
 // Console (docs/console.md): PARLEY_CONSOLE_TTL_HOURS (sign-in lifetime, 8), PARLEY_CONSOLE_LOGINS_PER_MIN (10).
-// Several processes (docs/deploy-cluster.md; PostgreSQL only): `npm start -- --workers N` runs N workers behind
+// Several processes (docs/deploy.md; PostgreSQL only): `npm start -- --workers N` runs N workers behind
 // one port; PARLEY_LEASE_TTL_MS (5000): how long after a process dies its sessions are taken over.
 import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
@@ -64,7 +64,7 @@ function workersOption(): number {
     process.exit(2);
   }
   if (workers > 1 && !process.env.PARLEY_DATABASE_URL) {
-    console.error(`--workers ${workers} needs PARLEY_DATABASE_URL: the processes share one PostgreSQL database (docs/deploy-cluster.md). One process on SQLite needs no --workers.`);
+    console.error(`--workers ${workers} needs PARLEY_DATABASE_URL: the processes share one PostgreSQL database (docs/deploy.md). One process on SQLite needs no --workers.`);
     process.exit(2);
   }
   return workers;
