@@ -112,7 +112,16 @@ async function connectRetrying(token: string): Promise<TestClient> {
 // ---------------------------------------------------------------------------------------------
 // an honest room that must keep playing while the fuzzer runs
 
-const honest = { stop: false, acts: 0, maxAckMs: 0, failures: [] as string[], games: 0, sessions: new Set<string>() };
+const honest = {
+  stop: false,
+  acts: 0,
+  maxAckMs: 0,
+  failures: [] as string[],
+  games: 0,
+  sessions: new Set<string>(),
+  /** the honest loop's session creation in flight: its session is listed before its id comes back */
+  creating: Promise.resolve() as Promise<unknown>,
+};
 let honestLoop: Promise<void>;
 
 async function playHonestly(): Promise<void> {
@@ -120,13 +129,17 @@ async function playHonestly(): Promise<void> {
   while (!honest.stop) {
     let client: TestClient | null = null;
     try {
-      const session = await createSession({
+      const creating = createSession({
         game: 'trust-split',
         preset: 'paper',
         config: { rounds: 4 },
         seats: [{ kind: 'human' }, { kind: 'agent', agent: 'tit-for-tat' }],
+      }).then((created) => {
+        honest.sessions.add(created.id);
+        return created;
       });
-      honest.sessions.add(session.id);
+      honest.creating = creating.catch(() => {});
+      const session = await creating;
       client = await connectRetrying(session.seats[0].token!);
       let from = 0;
       let n = 0;
@@ -404,6 +417,8 @@ function rawRequest(method: string, path: string, headers: Record<string, string
 /** Sessions created by anyone but the honest loop since `before` (a rejection must create none). */
 async function newSessions(before: Set<string>): Promise<string[]> {
   const res = await admin<{ sessions: { id: string }[] }>('GET', '/api/sessions');
+  // a session the honest loop was creating when the list was read is known once that creation returns
+  await honest.creating;
   return res.json.sessions.map((s) => s.id).filter((id) => !before.has(id) && !honest.sessions.has(id));
 }
 
