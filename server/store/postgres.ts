@@ -10,7 +10,7 @@
 import type pg from 'pg';
 import type { Seed } from '../../shared/engine/rng.ts';
 import type { LogRow, SessionStatus } from '../../shared/protocol/index.ts';
-import { logLine, type LogDbRow } from './log-line.ts';
+import { logLine, logRow, sessionRecord, type LogDbRow, type SessionDbRow } from './rows.ts';
 import { createPool, inTransaction } from './postgres-pool.ts';
 import { migrate } from './postgres-schema.ts';
 import { PostgresStudyStore } from './postgres-studies.ts';
@@ -19,8 +19,6 @@ import {
   type EventStore,
   type Leases,
   type NewRow,
-  type SeatRecord,
-  type SessionOptions,
   type SessionRecord,
   type StatusChange,
   type TokenTarget,
@@ -39,21 +37,8 @@ interface GroupedAppend {
   reject: (err: unknown) => void;
 }
 
-interface SessionRow {
-  id: string;
-  game: string;
-  preset: string;
-  config: string;
-  /** the seed as JSON, so a number stays a number and a string a string */
-  seed: string;
-  created_at: number;
-  status: SessionStatus;
-  ended_at: number | null;
-  outcome: string | null;
-  seats: string;
-  spectator_token: string;
-  options: string;
-}
+/** the seed stored as JSON text, so a number stays a number and a string a string */
+type SessionRow = SessionDbRow<string>;
 
 const LOG_COLUMNS = 'seq, batch, at, kind, seat, client_action_id, event';
 /**
@@ -218,16 +203,7 @@ export class PostgresStore implements EventStore {
 
   async log(sessionId: string): Promise<LogRow[]> {
     const { rows } = await this.pool.query<LogDbRow>(`SELECT ${LOG_COLUMNS} FROM log WHERE session_id = $1 ORDER BY seq`, [sessionId]);
-    return rows.map((r) => ({
-      sessionId,
-      seq: r.seq,
-      batch: r.batch,
-      at: r.at,
-      kind: r.kind,
-      seat: r.seat,
-      clientActionId: r.client_action_id,
-      event: JSON.parse(r.event) as LogRow['event'],
-    }));
+    return rows.map((r) => logRow(sessionId, r));
   }
 
   /** Keyset pages: no connection or cursor is held while the consumer is slow between lines. */
@@ -371,18 +347,5 @@ export function withoutPassword(url: string): string {
 }
 
 function toRecord(row: SessionRow): SessionRecord {
-  return {
-    id: row.id,
-    game: row.game,
-    preset: row.preset,
-    config: JSON.parse(row.config),
-    seed: JSON.parse(row.seed) as Seed,
-    createdAt: row.created_at,
-    status: row.status,
-    endedAt: row.ended_at,
-    outcome: row.outcome === null ? null : JSON.parse(row.outcome),
-    seats: JSON.parse(row.seats) as SeatRecord[],
-    spectatorToken: row.spectator_token,
-    options: JSON.parse(row.options) as SessionOptions,
-  };
+  return sessionRecord(row, (seed) => JSON.parse(seed) as Seed);
 }

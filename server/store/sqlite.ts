@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Seed } from '../../shared/engine/rng.ts';
 import type { LogRow, SessionStatus } from '../../shared/protocol/index.ts';
-import { logLine, type LogDbRow } from './log-line.ts';
+import { logLine, logRow, sessionRecord, type LogDbRow, type SessionDbRow } from './rows.ts';
 import { SqliteLeases } from './sqlite-leases.ts';
 import { SqliteStudyStore } from './sqlite-studies.ts';
 import { LogWriterThread, type WriterAppend } from './sqlite-writer.ts';
@@ -11,8 +11,6 @@ import {
   SeqConflictError,
   type EventStore,
   type NewRow,
-  type SeatRecord,
-  type SessionOptions,
   type SessionRecord,
   type StatusChange,
   type TokenTarget,
@@ -47,21 +45,8 @@ export interface StoreOptions {
 /** How long a write waits for the other connection's transaction before failing (ms). */
 const BUSY_TIMEOUT_MS = 10_000;
 
-interface SessionRow {
-  id: string;
-  game: string;
-  preset: string;
-  config: string;
-  /** a number, or a string seed JSON-quoted (see seedColumn) */
-  seed: number | string;
-  created_at: number;
-  status: SessionStatus;
-  ended_at: number | null;
-  outcome: string | null;
-  seats: string;
-  spectator_token: string;
-  options: string;
-}
+/** the seed: a number, or a string seed JSON-quoted (see seedColumn) */
+type SessionRow = SessionDbRow<number | string>;
 
 /**
  * The durable event log (better-sqlite3, WAL), one database file for every session: the default
@@ -300,16 +285,7 @@ export class SqliteStore implements EventStore {
   }
 
   async log(sessionId: string): Promise<LogRow[]> {
-    return (this.stmts.log.all(sessionId) as LogDbRow[]).map((r) => ({
-      sessionId,
-      seq: r.seq,
-      batch: r.batch,
-      at: r.at,
-      kind: r.kind,
-      seat: r.seat,
-      clientActionId: r.client_action_id,
-      event: JSON.parse(r.event) as LogRow['event'],
-    }));
+    return (this.stmts.log.all(sessionId) as LogDbRow[]).map((r) => logRow(sessionId, r));
   }
 
   /**
@@ -358,18 +334,5 @@ function seedFromColumn(value: number | string): Seed {
 }
 
 function toRecord(row: SessionRow): SessionRecord {
-  return {
-    id: row.id,
-    game: row.game,
-    preset: row.preset,
-    config: JSON.parse(row.config),
-    seed: seedFromColumn(row.seed),
-    createdAt: row.created_at,
-    status: row.status,
-    endedAt: row.ended_at,
-    outcome: row.outcome === null ? null : JSON.parse(row.outcome),
-    seats: JSON.parse(row.seats) as SeatRecord[],
-    spectatorToken: row.spectator_token,
-    options: JSON.parse(row.options) as SessionOptions,
-  };
+  return sessionRecord(row, seedFromColumn);
 }
