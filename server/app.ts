@@ -43,9 +43,10 @@ export interface ServerOptions {
   /**
    * With PostgreSQL, processes sharing the database run each live session in one of them
    * (docs/deploy.md): the lease ttl (how long after a process dies its sessions are taken
-   * over; PARLEY_LEASE_TTL_MS, default 5000) and this process's owner id (default: random).
+   * over; PARLEY_LEASE_TTL_MS, default 5000), this process's owner id (default: random), and
+   * redis://… to carry Socket.io's traffic between them through Redis (PARLEY_REDIS_URL; default: PostgreSQL).
    */
-  cluster?: { leaseTtlMs?: number; owner?: string };
+  cluster?: { leaseTtlMs?: number; owner?: string; redisUrl?: string };
   /** a `--workers` worker: the primary accepts the connections and hands them over (@socket.io/sticky); nothing listens here */
   sticky?: boolean;
   /** default: generated once and kept in <dataDir>/admin-token */
@@ -163,6 +164,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const quickplayAgentDelayMs = options.quickplayAgentDelayMs ?? 1200;
   const games = options.games ?? GAMES;
+  if (options.cluster?.redisUrl && !options.databaseUrl) throw new Error('a Redis URL (PARLEY_REDIS_URL) needs a PostgreSQL database (PARLEY_DATABASE_URL): Redis only carries Socket.io traffic between processes that share the database');
   const store = await openStore({ dataDir, databaseUrl: options.databaseUrl, durability: options.durability, writer: options.storeWriter });
   // PostgreSQL: other processes may share the database; each live session runs in the one holding its lease
   const cluster = store.engine === 'postgres' ? new ClusterNode(store, options.cluster?.owner ?? newOwnerId(), clusterTimings(options.cluster?.leaseTtlMs), log) : null;
@@ -244,7 +246,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   transport = attachSockets(httpServer, sessions, log, limits, cluster ? { replyTimeoutMs: cluster.timings.replyTimeoutMs } : undefined);
   const { io } = transport;
   if (cluster) {
-    await cluster.start(sessions, { io, relay: transport.relay!, reseat: transport.reseat }, options.databaseUrl!);
+    await cluster.start(sessions, { io, relay: transport.relay!, reseat: transport.reseat }, { databaseUrl: options.databaseUrl!, redisUrl: options.cluster?.redisUrl });
     log(`cluster mode (PostgreSQL): this process is owner ${cluster.owner}; lease ttl ${cluster.timings.leaseTtlMs} ms`);
   }
   hub = new ConsoleHub({
@@ -303,7 +305,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
           io.close(() => resolve());
           httpServer.closeAllConnections();
         });
-        await cluster?.closeAdapterPool();
+        await cluster?.closeAdapterConnections();
         // commits what the rooms still had in flight and stops the writer thread
         await store.close();
       })();

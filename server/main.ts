@@ -10,7 +10,9 @@
 // PARLEY_SOCKET_ACTS_PER_SEC, PARLEY_STUDY_ENTERS_PER_MIN; PARLEY_TRUST_PROXY=1 reads client addresses from X-Forwarded-For.
 // Console (docs/console.md): PARLEY_CONSOLE_TTL_HOURS (sign-in lifetime, 8), PARLEY_CONSOLE_LOGINS_PER_MIN (10).
 // Several processes (docs/deploy.md; PostgreSQL only): `npm start -- --workers N` runs N workers behind
-// one port; PARLEY_LEASE_TTL_MS (5000): how long after a process dies its sessions are taken over.
+// one port; PARLEY_LEASE_TTL_MS (5000): how long after a process dies its sessions are taken over;
+// PARLEY_REDIS_URL=redis://… carries Socket.io's traffic between the processes through Redis Streams
+// instead of PostgreSQL's NOTIFY (leases and the event log stay in PostgreSQL, so it needs PARLEY_DATABASE_URL).
 import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -76,7 +78,18 @@ async function prepareClient(): Promise<void> {
   else if (!existsSync(path.join(DEFAULT_CLIENT_DIR, 'index.html'))) console.error(`No browser client in ${DEFAULT_CLIENT_DIR}: run \`npm run build\`; serving the API and Socket.io only.`);
 }
 
+/** PARLEY_REDIS_URL only connects processes sharing a PostgreSQL database: refuse it alone (exit 2, with the reason). */
+function redisUrlOption(): string | undefined {
+  const redisUrl = process.env.PARLEY_REDIS_URL || undefined;
+  if (redisUrl && !process.env.PARLEY_DATABASE_URL) {
+    console.error('PARLEY_REDIS_URL needs PARLEY_DATABASE_URL: Redis only carries Socket.io traffic between processes sharing one PostgreSQL database (docs/deploy.md). One process on SQLite needs no Redis.');
+    process.exit(2);
+  }
+  return redisUrl;
+}
+
 const workers = workersOption();
+const redisUrl = redisUrlOption();
 const publicUrlSetting = envPublicUrl();
 if (workers > 1 && cluster.isPrimary) await servePrimary();
 else await serve();
@@ -119,7 +132,7 @@ async function serve(): Promise<void> {
     port: envNumber('PORT', 3000),
     dataDir: process.env.PARLEY_DATA_DIR || 'data',
     databaseUrl: process.env.PARLEY_DATABASE_URL || undefined,
-    cluster: { leaseTtlMs: envNumber('PARLEY_LEASE_TTL_MS', DEFAULT_LEASE_TTL_MS) },
+    cluster: { leaseTtlMs: envNumber('PARLEY_LEASE_TTL_MS', DEFAULT_LEASE_TTL_MS), redisUrl },
     sticky: worker,
     adminToken: process.env.PARLEY_ADMIN_TOKEN || undefined,
     quickplay: process.env.PARLEY_QUICKPLAY !== '0',

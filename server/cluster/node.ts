@@ -1,12 +1,12 @@
 /**
  * This process as one of several sharing a PostgreSQL database (cluster mode, on whenever the store
  * is PostgreSQL): it owns sessions through leases (ownership.ts), hears the other processes through
- * Socket.io's adapter (adapter.ts), and carries sockets' messages to the owners (relay.ts). Here
+ * Socket.io's adapter (adapter.ts: PostgreSQL's, or Redis Streams' with PARLEY_REDIS_URL), and carries sockets' messages to the owners (relay.ts). Here
  * the three meet the registry of rooms: a lost lease closes rooms, a won orphan rebuilds one.
  */
 import type { EventStore } from '../store/types.ts';
 import type { Room } from '../room/room.ts';
-import { attachPostgresAdapter } from './adapter.ts';
+import { attachClusterAdapter, type AdapterTarget } from './adapter.ts';
 import { Ownership } from './ownership.ts';
 import type { ParleyServer, Relay } from './relay.ts';
 import type { ClusterTimings } from './timings.ts';
@@ -49,10 +49,10 @@ export class ClusterNode {
   }
 
   /** Join the other processes (before the port opens), then start renewing leases and taking orphans over. */
-  async start(sessions: ClusterSessions, transport: ClusterTransport, databaseUrl: string): Promise<void> {
+  async start(sessions: ClusterSessions, transport: ClusterTransport, adapter: AdapterTarget): Promise<void> {
     this.sessions = sessions;
     this.transport = transport;
-    this.closeAdapter = await attachPostgresAdapter(transport.io, databaseUrl, this.timings, this.log);
+    this.closeAdapter = await attachClusterAdapter(transport.io, adapter, this.timings, this.log);
     this.ownership.start();
     // as often as the adapter counts a silent process out: players of a dead process show as away soon after
     this.sweepTimer = setInterval(() => void transport.relay.sweep().catch(() => undefined), this.timings.heartbeatTimeoutMs);
@@ -78,8 +78,8 @@ export class ClusterNode {
     this.transport?.reseat(room.id);
   }
 
-  /** After io.close(): the adapter's database pool. */
-  async closeAdapterPool(): Promise<void> {
+  /** After io.close(): the adapter's connections (its database pool or its Redis client). */
+  async closeAdapterConnections(): Promise<void> {
     await this.closeAdapter?.();
   }
 }

@@ -12,6 +12,8 @@ export interface ServerProcess {
   readonly index: number;
   readonly url: string;
   readonly child: ChildProcess;
+  /** what it printed until it listened (which store and adapter it uses) */
+  readonly startOutput: string;
   /** everything it printed after it started listening */
   output: string;
   alive: boolean;
@@ -31,8 +33,8 @@ export class Cluster {
   }
 
   async startOne(): Promise<ServerProcess> {
-    const { child, url } = await startServerProcess(this.dataDir, ADMIN_TOKEN, { PARLEY_DATABASE_URL: this.databaseUrl, ...this.env });
-    const proc: ServerProcess = { index: this.processes.length, url, child, output: '', alive: true };
+    const { child, url, output } = await startServerProcess(this.dataDir, ADMIN_TOKEN, { PARLEY_DATABASE_URL: this.databaseUrl, ...this.env });
+    const proc: ServerProcess = { index: this.processes.length, url, child, startOutput: output, output: '', alive: true };
     child.stdout!.on('data', (chunk: Buffer) => (proc.output += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (proc.output += chunk.toString()));
     child.once('exit', () => (proc.alive = false));

@@ -209,7 +209,7 @@ async function postgresUser(): Promise<{ uid: number; gid: number }> {
   }
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
