@@ -9,7 +9,7 @@ import { replay } from '../../shared/engine/match.ts';
 import { traitors, type TraitorsEvent, type TraitorsState } from '../../shared/games/traitors/index.ts';
 import type { CreatedSession, LogRow } from '../../shared/protocol/index.ts';
 import { startPostgres, type PostgresServer } from '../support/postgres.ts';
-import { Cluster, type ServerProcess } from './processes.ts';
+import { Cluster, type ServerProcess, until } from './processes.ts';
 import { SeatClient } from './seat-client.ts';
 
 const TABLES = 30;
@@ -34,14 +34,6 @@ afterAll(async () => {
 });
 
 /** Resolves once `test` holds, checking every 20 ms; fails after `timeoutMs` saying what it waited for. */
-async function until(test: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!test()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe('three processes, one database: the owner of half of the tables dies mid-game', () => {
   it('finishes every table with every acknowledged action in its log exactly once, each orphan taken over once', async () => {
     const [victim, ...survivors] = await cluster.start(3);

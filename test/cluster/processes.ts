@@ -76,3 +76,12 @@ export class Cluster {
     rmSync(this.dataDir, { recursive: true, force: true });
   }
 }
+
+/** Poll `test` every 20 ms until it holds; fails naming `what` after `timeoutMs`. */
+export async function until(test: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await test())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

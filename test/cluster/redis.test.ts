@@ -15,7 +15,7 @@ import type { CreatedSession, LogRow } from '../../shared/protocol/index.ts';
 import { ADMIN_TOKEN, startServerProcess, tempDir } from '../integration/helpers.ts';
 import { startPostgres, type PostgresServer } from '../support/postgres.ts';
 import { startRedis, type RedisServer } from '../support/redis.ts';
-import { Cluster, type ServerProcess } from './processes.ts';
+import { Cluster, type ServerProcess, until } from './processes.ts';
 import { SeatClient } from './seat-client.ts';
 
 const TABLES = 6;
@@ -43,14 +43,6 @@ afterAll(async () => {
 });
 
 /** Resolves once `test` holds, checking every 20 ms; fails after `timeoutMs` saying what it waited for. */
-async function until(test: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!test()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe('PARLEY_REDIS_URL: Socket.io traffic between the processes through Redis Streams', () => {
   it('refuses to start without PARLEY_DATABASE_URL, saying why', async () => {
     const dataDir = tempDir('parley-redis-alone-');

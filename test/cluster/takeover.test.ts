@@ -10,7 +10,7 @@ import { bootServer, connectClient, type TestServer } from '../integration/helpe
 import { startPostgres, type PostgresServer } from '../support/postgres.ts';
 import { PostgresStore } from '../../server/store/postgres.ts';
 import { SeqConflictError } from '../../server/store/types.ts';
-import { Cluster } from './processes.ts';
+import { Cluster, until } from './processes.ts';
 
 const LEASE_TTL_MS = 1000;
 
@@ -33,14 +33,6 @@ async function boot(databaseUrl: string, logs: string[]): Promise<TestServer> {
   const server = await bootServer({ databaseUrl, cluster: { leaseTtlMs: LEASE_TTL_MS }, log: (line) => logs.push(line) });
   servers.push(server);
   return server;
-}
-
-async function until(test: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await test())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 const typeOf = (row: LogRow) => (row.event as { type: string }).type;

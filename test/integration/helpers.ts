@@ -152,7 +152,7 @@ export function startServerProcess(
   return listening(child).then((started) => ({ child, ...started }));
 }
 
-/** The URL a server child process (stdout and stderr piped) prints once it listens; rejects (and kills it) if it exits or stays silent 30 s. */
+/** The URL a server child process (stdout and stderr piped) prints once it listens; rejects (and kills it) if it exits or stays silent 90 s. */
 export async function listeningUrl(child: ChildProcess): Promise<string> {
   return (await listening(child)).url;
 }
@@ -163,8 +163,9 @@ function listening(child: ChildProcess): Promise<{ url: string; output: string }
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`server did not start:\n${output}`));
-    }, 30_000);
+      reject(new Error(`server did not start within 90 s:\n${output}`));
+      // generous: several tsx-loaded processes (--workers) start at once on a loaded 2-core machine
+    }, 90_000);
     const onData = (chunk: Buffer) => {
       // still drained once it listens (a full pipe would block the server), but no longer kept or searched
       if (heard) return;
