@@ -21,21 +21,5 @@ if initdb="$(find_initdb)"; then
   exit 0
 fi
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
-    echo "install-postgres: need root (or sudo) to apt-get install postgresql" >&2
-    exit 1
-  fi
-fi
-
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update
-# policy-rc.d answering 101 keeps the package from starting its cluster service: the tests start their own
-if [ ! -e /usr/sbin/policy-rc.d ]; then
-  printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
-  $SUDO chmod +x /usr/sbin/policy-rc.d
-  trap '$SUDO rm -f /usr/sbin/policy-rc.d' EXIT
-fi
-$SUDO apt-get install -y --no-install-recommends postgresql
+bash "$(dirname "$0")/apt-install.sh" install-postgres postgresql
 "$(find_initdb)" --version

@@ -1,7 +1,7 @@
 /**
  * Studies on PostgreSQL, in the sessions' database (server/store/postgres.ts): the same records,
- * orders and per-participant event numbering as the SQLite study store, whose row mapping this
- * reuses. Each change is one transaction committed before the promise resolves. Writes that number
+ * orders and per-participant event numbering as the SQLite study store, with the same row mapping
+ * (server/store/study-rows.ts). Each change is one transaction committed before the promise resolves. Writes that number
  * events lock their participant's (or study's) row first, so two processes writing one participant
  * take turns rather than both claiming a seq.
  */
@@ -9,7 +9,7 @@ import type pg from 'pg';
 import type { Stage } from '../../shared/protocol/study.ts';
 import type { StudyDefinition } from '../../shared/study/definition.ts';
 import { inTransaction } from './postgres-pool.ts';
-import { PARTICIPANT_COLUMNS, toParticipant, toRow, type ParticipantRow } from './sqlite-studies.ts';
+import { PARTICIPANT_COLUMNS, toParticipant, toParticipantEvent, toRow, toStudyEvent, type EventRow, type ParticipantRow } from './study-rows.ts';
 import type { ParticipantChange, ParticipantEvent, ParticipantRecord, StudyEvent, StudyRecord, StudyStore, TableRecord } from './types.ts';
 
 interface StudyRow {
@@ -24,14 +24,6 @@ interface StudyRow {
   recruiting: boolean;
 }
 
-interface EventRow {
-  study_id: string;
-  participant_id: string;
-  seq: number;
-  at: number;
-  type: string;
-  data: string;
-}
 
 const UPSERT_PARTICIPANT = `INSERT INTO participants (${PARTICIPANT_COLUMNS.join(', ')})
   VALUES (${PARTICIPANT_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
@@ -85,7 +77,7 @@ export class PostgresStudyStore implements StudyStore {
 
   async studyEvents(studyId: string): Promise<StudyEvent[]> {
     const { rows } = await this.pool.query<Omit<EventRow, 'participant_id'>>('SELECT * FROM study_events WHERE study_id = $1 ORDER BY seq', [studyId]);
-    return rows.map((r) => ({ studyId: r.study_id, seq: r.seq, at: r.at, type: r.type, data: JSON.parse(r.data) }));
+    return rows.map(toStudyEvent);
   }
 
   async study(id: string): Promise<StudyRecord | null> {
@@ -174,7 +166,7 @@ export class PostgresStudyStore implements StudyStore {
             studyId,
             participantId,
           ]);
-    return rows.map((r) => ({ studyId: r.study_id, participantId: r.participant_id, seq: r.seq, at: r.at, type: r.type, data: JSON.parse(r.data) }));
+    return rows.map(toParticipantEvent);
   }
 
   /** The study and arm whose table a session is, or null for a session outside any study. */

@@ -10,7 +10,7 @@
 import type pg from 'pg';
 import type { Seed } from '../../shared/engine/rng.ts';
 import type { LogRow, SessionStatus } from '../../shared/protocol/index.ts';
-import { logLine, logRow, sessionRecord, type LogDbRow, type SessionDbRow } from './rows.ts';
+import { logLine, logRow, sessionRecord, type GroupedAppend, type LogDbRow, type SessionDbRow } from './rows.ts';
 import { createPool, inTransaction } from './postgres-pool.ts';
 import { migrate } from './postgres-schema.ts';
 import { PostgresStudyStore } from './postgres-studies.ts';
@@ -28,14 +28,6 @@ import {
 /** PostgreSQL's SQLSTATE for a unique key violation */
 const UNIQUE_VIOLATION = '23505';
 
-interface GroupedAppend {
-  sessionId: string;
-  firstSeq: number;
-  rows: NewRow[];
-  status?: StatusChange;
-  resolve: (rows: LogRow[]) => void;
-  reject: (err: unknown) => void;
-}
 
 /** the seed stored as JSON text, so a number stays a number and a string a string */
 type SessionRow = SessionDbRow<string>;

@@ -1,6 +1,6 @@
 import type { Seed } from '../../shared/engine/rng.ts';
 import type { LogRow, SessionStatus } from '../../shared/protocol/index.ts';
-import type { SeatRecord, SessionOptions, SessionRecord } from './types.ts';
+import type { NewRow, SeatRecord, SessionOptions, SessionRecord, StatusChange } from './types.ts';
 
 // The tables' rows as every engine holds them (JSON kept as the text that was written), and the
 // one conversion of each to what the store's contract returns.
@@ -73,4 +73,14 @@ export function sessionRecord<S>(row: SessionDbRow<S>, seed: (column: S) => Seed
     spectatorToken: row.spectator_token,
     options: JSON.parse(row.options) as SessionOptions,
   };
+}
+
+/** An append waiting for its engine's next group commit, settled when that commit lands or fails. */
+export interface GroupedAppend {
+  sessionId: string;
+  firstSeq: number;
+  rows: NewRow[];
+  status?: StatusChange;
+  resolve: (rows: LogRow[]) => void;
+  reject: (err: unknown) => void;
 }

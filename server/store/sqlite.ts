@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Seed } from '../../shared/engine/rng.ts';
 import type { LogRow, SessionStatus } from '../../shared/protocol/index.ts';
-import { logLine, logRow, sessionRecord, type LogDbRow, type SessionDbRow } from './rows.ts';
+import { logLine, logRow, sessionRecord, type GroupedAppend, type LogDbRow, type SessionDbRow } from './rows.ts';
 import { SqliteLeases } from './sqlite-leases.ts';
 import { SqliteStudyStore } from './sqlite-studies.ts';
 import { LogWriterThread, type WriterAppend } from './sqlite-writer.ts';
@@ -17,14 +17,6 @@ import {
   type WriterStats,
 } from './types.ts';
 
-interface GroupedAppend {
-  sessionId: string;
-  firstSeq: number;
-  rows: NewRow[];
-  status?: StatusChange;
-  resolve: (rows: LogRow[]) => void;
-  reject: (err: unknown) => void;
-}
 
 export interface StoreOptions {
   /**
