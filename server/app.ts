@@ -201,6 +201,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     trustProxy: limits.trustProxy,
     tickMs: options.studies?.tickMs,
     presentMs: options.studies?.presentMs,
+    ...(cluster ? { tickLease: { leases: store.leases, owner: cluster.owner, ttlMs: cluster.timings.leaseTtlMs } } : {}),
   });
   const consoleAuth = new ConsoleAuth({
     adminToken,

@@ -9,10 +9,10 @@ const POOL_SIZE = 10;
  * A pool whose BIGINT columns (times in ms) come back as numbers. Set on this pool's own type
  * table, not pg's global one, so other users of `pg` in the process are unaffected.
  */
-export function createPool(url: string): pg.Pool {
+export function createPool(url: string, size = POOL_SIZE): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
-    max: POOL_SIZE,
+    max: size,
     // a database that cannot be reached fails the request rather than hang it
     connectionTimeoutMillis: 10_000,
     keepAlive: true,

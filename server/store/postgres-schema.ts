@@ -116,6 +116,16 @@ const MIGRATIONS: readonly { version: number; sql: string }[] = [
       );
     `,
   },
+  {
+    // waiting-room presence shared by every process (a participant may poll any of them)
+    version: 2,
+    sql: `
+      CREATE TABLE study_presence (
+        token TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+        seen_at BIGINT NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Any constant shared by every Parley process: the advisory lock that serialises migrating. */

@@ -8,7 +8,7 @@
 import type pg from 'pg';
 import type { Stage } from '../../shared/protocol/study.ts';
 import type { StudyDefinition } from '../../shared/study/definition.ts';
-import { inTransaction } from './postgres-pool.ts';
+import { createPool, inTransaction } from './postgres-pool.ts';
 import { PARTICIPANT_COLUMNS, toParticipant, toParticipantEvent, toRow, toStudyEvent, type EventRow, type ParticipantRow } from './study-rows.ts';
 import type { ParticipantChange, ParticipantEvent, ParticipantRecord, StudyEvent, StudyRecord, StudyStore, TableRecord } from './types.ts';
 
@@ -49,8 +49,74 @@ function toStudy(row: StudyRow | undefined): StudyRecord | null {
   };
 }
 
+/** The first key of every study lock: advisory locks keyed (int4, int4) never meet the migrations' bigint one. */
+const STUDY_LOCK_SPACE = 0x7374; // "st"
+/**
+ * Connections that hold study locks, apart from the pool the locked work queries through (so work
+ * never waits for a connection its own lock holds). Each process holds at most one per study at a
+ * time (the flow's queue), so this bounds how many studies one process works on at once.
+ */
+const LOCK_CONNECTIONS = 4;
+
 export class PostgresStudyStore implements StudyStore {
-  constructor(private readonly pool: pg.Pool) {}
+  private readonly lockPool: pg.Pool;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    url: string,
+  ) {
+    this.lockPool = createPool(url, LOCK_CONNECTIONS);
+  }
+
+  /**
+   * `work` under the study's advisory lock, held by a connection of its own: every process's work on
+   * the study takes turns (another process's waits in the database until this unlocks). If this
+   * process dies, its connection closes and the lock goes with it.
+   */
+  async exclusive<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const client = await this.lockPool.connect();
+    let broken = false;
+    try {
+      try {
+        await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [STUDY_LOCK_SPACE, key]);
+      } catch (err) {
+        broken = true;
+        throw err;
+      }
+      try {
+        return await work();
+      } finally {
+        // if the connection is gone its lock went with it; then it must not go back to the pool
+        await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [STUDY_LOCK_SPACE, key]).catch(() => {
+          broken = true;
+        });
+      }
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async markSeen(token: string, at: number): Promise<void> {
+    await this.pool.query(
+      'INSERT INTO study_presence (token, seen_at) VALUES ($1, $2) ON CONFLICT (token) DO UPDATE SET seen_at = GREATEST(study_presence.seen_at, excluded.seen_at)',
+      [token, at],
+    );
+  }
+
+  async lastSeen(tokens: readonly string[]): Promise<Map<string, number>> {
+    if (!tokens.length) return new Map();
+    const { rows } = await this.pool.query<{ token: string; seen_at: number }>('SELECT token, seen_at FROM study_presence WHERE token = ANY($1)', [tokens]);
+    return new Map(rows.map((r) => [r.token, r.seen_at]));
+  }
+
+  async forgetSeen(before: number): Promise<void> {
+    await this.pool.query('DELETE FROM study_presence WHERE seen_at < $1', [before]);
+  }
+
+  /** Close the lock connections (the store closes the shared pool). */
+  close(): Promise<void> {
+    return this.lockPool.end();
+  }
 
   async createStudy(study: StudyRecord): Promise<void> {
     await this.pool.query(

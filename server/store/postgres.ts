@@ -65,7 +65,7 @@ export class PostgresStore implements EventStore {
     url: string,
   ) {
     this.location = withoutPassword(url);
-    this.studies = new PostgresStudyStore(pool);
+    this.studies = new PostgresStudyStore(pool, url);
     this.leases = new PostgresLeases(pool);
   }
 
@@ -215,6 +215,7 @@ export class PostgresStore implements EventStore {
   close(): Promise<void> {
     this.closed ??= (async () => {
       while (this.writing) await this.writing;
+      await this.studies.close();
       await this.pool.end();
     })();
     return this.closed;

@@ -230,4 +230,30 @@ export class SqliteStudyStore implements StudyStore {
       agentFilled: r.agent_filled as number,
     }));
   }
+
+  /** One process serves a SQLite file: the flow's own queue is all the exclusion there is to have. */
+  exclusive<T>(_key: string, work: () => Promise<T>): Promise<T> {
+    return work();
+  }
+
+  // presence stays in memory: only this process reads it, and a poll every 2 s per waiting
+  // participant is not worth an fsync
+  private readonly seen = new Map<string, number>();
+
+  async markSeen(token: string, at: number): Promise<void> {
+    this.seen.set(token, Math.max(at, this.seen.get(token) ?? at));
+  }
+
+  async lastSeen(tokens: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    for (const token of tokens) {
+      const at = this.seen.get(token);
+      if (at !== undefined) out.set(token, at);
+    }
+    return out;
+  }
+
+  async forgetSeen(before: number): Promise<void> {
+    for (const [token, at] of this.seen) if (at < before) this.seen.delete(token);
+  }
 }

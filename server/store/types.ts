@@ -254,4 +254,22 @@ export interface StudyStore {
   events(studyId: string, participantId?: string): Promise<ParticipantEvent[]>;
   studyOfSession(sessionId: string): Promise<{ id: string; slug: string; arm: string } | null>;
   tables(studyId: string): Promise<TableRecord[]>;
+
+  /**
+   * Run `work` while no other process sharing this store runs work for `key` (a study id): the
+   * study flow's read-modify-writes and its waiting room. The flow's own queue (server/studies/serial.ts)
+   * already serialises a key within a process; this extends that across processes. PostgreSQL: an
+   * advisory lock held on its own connection for the whole of `work`. SQLite: one process owns the
+   * file, so the work just runs.
+   */
+  exclusive<T>(key: string, work: () => Promise<T>): Promise<T>;
+  /**
+   * Presence in the waiting room: the participant polled or acted at `at` (ms). Every process sees
+   * it (PostgreSQL: a table; SQLite: memory, since one process serves the file). Not study data: never exported.
+   */
+  markSeen(token: string, at: number): Promise<void>;
+  /** When each of these participants was last seen; a token never seen (or forgotten) is absent. */
+  lastSeen(tokens: readonly string[]): Promise<Map<string, number>>;
+  /** Forget presence older than `before` (ms). */
+  forgetSeen(before: number): Promise<void>;
 }

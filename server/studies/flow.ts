@@ -20,8 +20,8 @@ import { KeyedQueue } from './serial.ts';
 
 /** What the flow needs from the waiting room. */
 export interface WaitingRoom {
-  /** the participant polled (or acted) now: it counts as present */
-  seen(token: string): void;
+  /** the participant polled (or acted) now: it counts as present (on every process) */
+  seen(token: string): Promise<void>;
   /** the waiting room's numbers for a waiting participant */
   waitingInfo(study: StudyRecord, participant: ParticipantRecord): Promise<NonNullable<ParticipantState['waiting']>>;
   /** the human-looking minimum wait (ms) for a participant entering a blind arm's waiting room */
@@ -84,12 +84,13 @@ export class StudyFlow {
    * through here, and nothing called inside may queue on the same study again (it would wait on itself).
    */
   exclusive<T>(studyId: string, work: () => Promise<T>): Promise<T> {
-    return this.queue.run(studyId, work);
+    // in turn within this process, then under the study's lock across processes sharing the store
+    return this.queue.run(studyId, () => this.studies.exclusive(studyId, work));
   }
 
   /** Study creation shares one queue key no study id can take (ids are hex), so two uploads cannot both take a slug. */
   creating<T>(work: () => Promise<T>): Promise<T> {
-    return this.queue.run('study creation', work);
+    return this.exclusive('study creation', work);
   }
 
   private get studies(): StudyStore {
@@ -142,7 +143,7 @@ export class StudyFlow {
     if (existing) {
       const sameSession = existing.recruiterSessionId === recruiterSessionId || recruiterSessionId === null;
       await this.studies.commit([{ participant: { ...existing, updatedAt: now }, events: [{ type: 'reentered', data: sameSession ? {} : { recruiterSessionId } }] }], now);
-      this.deps.room().seen(existing.token);
+      await this.deps.room().seen(existing.token);
       return { token: existing.token, state: await this.stateNow(existing.token) };
     }
     // a closed study turns away only newcomers: anyone already in resumes above
@@ -180,7 +181,7 @@ export class StudyFlow {
       [{ participant, events: [{ type: 'entered', data: { arm, idSource: participant.idSource, recruiterStudyId, recruiterSessionId } }, { type: 'stage', data: { to: 'consent' } }] }],
       now,
     );
-    this.deps.room().seen(participant.token);
+    await this.deps.room().seen(participant.token);
     return { token: participant.token, state: await this.render(study, participant) };
   }
 
@@ -217,7 +218,7 @@ export class StudyFlow {
 
   private async stateNow(token: string, sync = true): Promise<ParticipantState> {
     const { study, participant } = await this.participant(token, sync);
-    this.deps.room().seen(token);
+    await this.deps.room().seen(token);
     if (participant.stage === 'waiting') this.deps.room().kick();
     const fresh = (await this.studies.participantByToken(token)) ?? participant;
     return this.render(study, fresh);
@@ -296,7 +297,7 @@ export class StudyFlow {
     change: (study: StudyRecord, p: ParticipantRecord, now: number) => Promise<{ participant: ParticipantRecord; events: ParticipantChange['events']; result?: R }>,
   ): Promise<{ state: ParticipantState; result?: R }> {
     const { study, participant } = await this.participant(token);
-    this.deps.room().seen(token);
+    await this.deps.room().seen(token);
     const bodyKey = JSON.stringify(body);
     if (participant.lastRequest?.kind === kind && participant.lastRequest.body === bodyKey) {
       return { state: await this.render(study, participant), result: participant.lastRequest.result as R | undefined };
@@ -404,7 +405,7 @@ export class StudyFlow {
 
   private async pageNow(token: string, page: string): Promise<void> {
     const { participant } = await this.participant(token);
-    this.deps.room().seen(token);
+    await this.deps.room().seen(token);
     const now = this.deps.now();
     await this.studies.commit([{ participant: { ...participant, updatedAt: now }, events: [{ type: 'page', data: { page, stage: participant.stage } }] }], now);
   }

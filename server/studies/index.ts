@@ -2,7 +2,7 @@ import type { Route } from '../http.ts';
 import type { Sessions } from '../sessions.ts';
 import type { EventStore, StudyStore } from '../store/index.ts';
 import { StudyFlow } from './flow.ts';
-import { Lobby } from './lobby.ts';
+import { Lobby, type TickLease } from './lobby.ts';
 import { studyRoutes } from './routes.ts';
 
 export interface StudiesOptions {
@@ -21,6 +21,8 @@ export interface StudiesOptions {
   tickMs?: number;
   /** a waiting participant is present if it polled within this long (default 6000 ms) */
   presentMs?: number;
+  /** several processes on one database: the waiting room ticks only in the holder of this lease */
+  tickLease?: TickLease;
 }
 
 export interface Studies {
@@ -48,6 +50,7 @@ export function createStudies(options: StudiesOptions): Studies {
     humanPacingScale: options.humanPacingScale,
     tickMs: options.tickMs,
     presentMs: options.presentMs,
+    tickLease: options.tickLease,
   });
   lobby.start();
   const routes = studyRoutes({ studies, flow, lobby, entersPerMin: options.entersPerMin, trustProxy: options.trustProxy });

@@ -3,10 +3,21 @@ import type { ParticipantState } from '../../shared/protocol/study.ts';
 import type { SeatSpec } from '../../shared/protocol/index.ts';
 import { BadRequest, type Sessions } from '../sessions.ts';
 import type { StudyFlow, WaitingRoom } from './flow.ts';
-import type { ParticipantRecord, StudyRecord, StudyStore } from '../store/index.ts';
+import type { Leases, ParticipantRecord, StudyRecord, StudyStore } from '../store/index.ts';
 
 /** A waiting participant counts as present if it polled within this long (it polls every 2 s). */
 export const PRESENT_MS = 6000;
+
+/** The lease (in the sessions' lease table) of the one process that runs the waiting room's tick. */
+export const TICK_LEASE = 'parley:study-lobby';
+
+/** Several processes on one database: only the holder of TICK_LEASE ticks. */
+export interface TickLease {
+  leases: Leases;
+  /** this process's id in the leases table */
+  owner: string;
+  ttlMs: number;
+}
 
 export interface LobbyOptions {
   studies: StudyStore;
@@ -22,6 +33,8 @@ export interface LobbyOptions {
   tickMs?: number;
   /** a waiting participant is present if it polled within this long (default PRESENT_MS) */
   presentMs?: number;
+  /** with several processes on one database: tick only while holding this lease */
+  tickLease?: TickLease;
 }
 
 /**
@@ -31,9 +44,13 @@ export interface LobbyOptions {
  * arm's rule applies: `agents` starts a table with agents in the missing human seats, `no_group`
  * sends the participant to completion with the show-up fee. Every second it also moves
  * participants whose game has ended on to the survey.
+ *
+ * Several processes may share the database: presence is in the store, every match runs under the
+ * study's cross-process lock (StudyStore.exclusive), and one process at a time (the holder of
+ * TICK_LEASE) runs the tick; any process still forms tables at once when one of its participants
+ * arrives or polls.
  */
 export class Lobby implements WaitingRoom {
-  private readonly lastSeen = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private kicked = false;
   private stopped = false;
@@ -60,6 +77,9 @@ export class Lobby implements WaitingRoom {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await Promise.all([...this.running]);
+    // another process ticks at once instead of after the lease runs out
+    const lease = this.options.tickLease;
+    if (lease) await lease.leases.release(TICK_LEASE, lease.owner).catch(() => undefined);
   }
 
   /** Run lobby work in the background: counted for stop(), its failure logged (it fails alone). */
@@ -70,14 +90,15 @@ export class Lobby implements WaitingRoom {
     return running;
   }
 
-  seen(token: string): void {
-    this.lastSeen.set(token, this.options.now());
+  seen(token: string): Promise<void> {
+    return this.options.studies.markSeen(token, this.options.now());
   }
 
-  /** Whether a participant polled (or acted) recently enough to be seated now. */
-  present(p: ParticipantRecord, now = this.options.now()): boolean {
-    const at = this.lastSeen.get(p.token);
-    return at !== undefined && now - at <= (this.options.presentMs ?? PRESENT_MS);
+  /** Which of these participants polled (or acted) recently enough to be seated now. */
+  async present(participants: readonly ParticipantRecord[], now = this.options.now()): Promise<Set<string>> {
+    const seen = await this.options.studies.lastSeen(participants.map((p) => p.token));
+    const within = this.options.presentMs ?? PRESENT_MS;
+    return new Set([...seen].filter(([, at]) => now - at <= within).map(([token]) => token));
   }
 
   /** Form tables soon (after the current request has answered). */
@@ -105,7 +126,8 @@ export class Lobby implements WaitingRoom {
   async waitingInfo(study: StudyRecord, p: ParticipantRecord): Promise<NonNullable<ParticipantState['waiting']>> {
     const now = this.options.now();
     const arm = this.options.flow().resolvedArm(study, p.arm);
-    const present = (await this.options.studies.participantsAtStage('waiting')).filter((o) => o.studyId === p.studyId && o.arm === p.arm && (o.token === p.token || this.present(o, now))).length;
+    const others = (await this.options.studies.participantsAtStage('waiting')).filter((o) => o.studyId === p.studyId && o.arm === p.arm && o.token !== p.token);
+    const present = (await this.present(others, now)).size + 1;
     const seats = arm.humans + arm.agents.length;
     // a blind arm must not tell how many of the seats are people: it waits for "the table"
     const humansNeeded = arm.disclosure === 'blind' ? Math.max(1, seats - present) : Math.max(0, arm.humans - present);
@@ -118,6 +140,9 @@ export class Lobby implements WaitingRoom {
   }
 
   async tick(): Promise<void> {
+    const lease = this.options.tickLease;
+    // taken, or kept (an acquire by its holder renews it); another process ticks meanwhile
+    if (lease && !(await lease.leases.acquire(TICK_LEASE, lease.owner, lease.ttlMs))) return;
     this.ticks++;
     await this.match();
     // games that ended move their participants on
@@ -131,10 +156,7 @@ export class Lobby implements WaitingRoom {
       }
     }
     // forget participants not seen for a minute
-    if (this.ticks % 60 === 0) {
-      const now = this.options.now();
-      for (const [token, at] of this.lastSeen) if (now - at > 60_000) this.lastSeen.delete(token);
-    }
+    if (this.ticks % 60 === 0) await this.options.studies.forgetSeen(this.options.now() - 60_000);
   }
 
   /** Form every table that can form now, and apply the timeout rules. */
@@ -177,7 +199,8 @@ export class Lobby implements WaitingRoom {
     const arm = this.options.flow().resolvedArm(study, armName);
     const maxWaitMs = study.definition.timings.maxWaitSec * 1000;
     // first come, first served: oldest wait first (the store's order)
-    const present = waiting.filter((p) => this.present(p, now));
+    const here = await this.present(waiting, now);
+    const present = waiting.filter((p) => here.has(p.token));
     const ready = present.filter((p) => now - (p.waitingSince ?? now) >= p.minWaitMs);
     while (ready.length >= arm.humans) {
       const group = ready.splice(0, arm.humans);

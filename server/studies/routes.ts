@@ -152,6 +152,7 @@ export function studyRoutes(options: StudyRouteOptions): Route[] {
         const study = await studyOr404(ctx.params[0]);
         const participants = await studies.participants(study.id);
         const tables = await studies.tables(study.id);
+        const present = await options.lobby.present(participants.filter((p) => p.stage === 'waiting'));
         const participantList: ParticipantSummary[] = participants.map((p) => ({
           participantId: p.participantId,
           arm: p.arm,
@@ -160,7 +161,7 @@ export function studyRoutes(options: StudyRouteOptions): Route[] {
           sessionId: p.sessionId,
           seat: p.seat,
           quizAttempts: p.quizAttempts,
-          present: p.stage === 'waiting' ? options.lobby.present(p) : null,
+          present: p.stage === 'waiting' ? present.has(p.token) : null,
           createdAt: p.createdAt,
           updatedAt: p.updatedAt,
           code: p.code,

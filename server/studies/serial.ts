@@ -7,7 +7,7 @@
  * repeated request would be applied twice instead of answered from `lastRequest`, two lobby
  * passes could seat one participant at two tables, two newcomers could both take an arm's last
  * place. Serialising each study's state-changing work keeps every read-modify-write atomic within
- * this process. (Across processes a study's lobby would need one owner, like a session's lease.)
+ * this process; StudyFlow.exclusive adds the store's lock per study for processes sharing a database.
  */
 export class KeyedQueue {
   /** the tail of each key's chain; removed when the chain runs dry, so the map stays small */

@@ -333,6 +333,34 @@ describe.each(['sqlite', 'postgres'] as const)('EventStore contract (%s)', (engi
     expect((await leases.renew('proc-B', 60_000)).sort()).toEqual(['l-1', 'l-2']);
   });
 
+  it('waiting-room presence: the latest sighting per token, unknown tokens absent, old ones forgotten', async () => {
+    const store = await openEngine(engine);
+    const { studies } = store;
+    await studies.markSeen('tok-a', T0 + 10);
+    await studies.markSeen('tok-b', T0 + 20);
+    // a late-arriving older sighting never moves a token's time back
+    await studies.markSeen('tok-a', T0 + 5);
+    await studies.markSeen('constructor', T0 + 30);
+    expect(await studies.lastSeen(['tok-a', 'tok-b', 'tok-never', 'constructor'])).toEqual(
+      new Map([
+        ['tok-a', T0 + 10],
+        ['tok-b', T0 + 20],
+        ['constructor', T0 + 30],
+      ]),
+    );
+    expect(await studies.lastSeen([])).toEqual(new Map());
+    await studies.forgetSeen(T0 + 15);
+    expect([...(await studies.lastSeen(['tok-a', 'tok-b', 'constructor'])).keys()].sort()).toEqual(['constructor', 'tok-b']);
+  });
+
+  it('exclusive: runs the work and passes its result or its error through', async () => {
+    const store = await openEngine(engine);
+    expect(await store.studies.exclusive('s1', async () => 42)).toBe(42);
+    await expect(store.studies.exclusive('s1', async () => Promise.reject(new Error('refused')))).rejects.toThrow('refused');
+    // a failed piece of work leaves the key usable
+    expect(await store.studies.exclusive('s1', async () => 'again')).toBe('again');
+  });
+
   it('lease race: of many owners acquiring at once, exactly one wins each session, round after round', async () => {
     const store = await openEngine(engine);
     const ids = ['r-1', 'r-2', 'r-3', 'r-4'];
@@ -385,7 +413,7 @@ describe('PostgreSQL with several processes', () => {
     await client.connect();
     try {
       const { rows } = await client.query('SELECT version FROM schema_migrations ORDER BY version');
-      expect(rows).toEqual([{ version: 1 }]);
+      expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
       // the harness's databases sort text like a dictionary, so the orders tested above mean something
       expect((await client.query(`SELECT 'a' < 'B' AS dictionary`)).rows).toEqual([{ dictionary: true }]);
     } finally {
@@ -475,6 +503,42 @@ describe('PostgreSQL with several processes', () => {
         await vi.waitFor(async () => expect(await one.leases.orphaned()).toEqual(ids), { timeout: 10_000, interval: 25 });
       }
     }
+  });
+
+  it("a study's lock across two processes (two pools): one key's work never overlaps, other keys run meanwhile", async () => {
+    const url = await postgres.createDatabase();
+    const [one, two] = await Promise.all([PostgresStore.open(url), PostgresStore.open(url)]);
+    cleanups.push(() => one.close(), () => two.close());
+    let inside = 0;
+    let most = 0;
+    const order: string[] = [];
+    // a read-modify-write with an await between read and write: overlapping pieces would lose updates
+    let counter = 0;
+    const piece = (name: string) => async () => {
+      inside++;
+      most = Math.max(most, inside);
+      const read = counter;
+      await new Promise((resolve) => setImmediate(resolve));
+      await one.sessionIdsWithStatus('active');
+      counter = read + 1;
+      order.push(name);
+      inside--;
+    };
+    const pieces = Array.from({ length: 24 }, (_, i) => (i % 2 ? one : two).studies.exclusive('study-x', piece(`p${i}`)));
+    // while one process holds study-x's lock, the other works on study-y at once
+    let heldX!: () => void;
+    const holding = new Promise<void>((resolve) => (heldX = resolve));
+    const blocker = one.studies.exclusive('study-x', () => holding);
+    const other = await two.studies.exclusive('study-y', async () => 'ran');
+    expect(other).toBe('ran');
+    heldX();
+    await Promise.all([...pieces, blocker]);
+    expect(most).toBe(1);
+    expect(counter).toBe(24);
+    expect(order).toHaveLength(24);
+    // a failure inside releases the lock for the other process
+    await expect(one.studies.exclusive('study-x', async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(await two.studies.exclusive('study-x', async () => 'next')).toBe('next');
   });
 
   it('bad input to a lease or an append fails alone, with a clear error, and changes nothing', async () => {

@@ -78,7 +78,7 @@ describe('concurrent requests of one study', () => {
     for (const [i, pid] of pids.entries()) {
       const p = await record(t, study.id, pid);
       await studies.commit([{ participant: { ...p, stage: 'waiting', waitingSince: now + i }, events: [] }], now);
-      lobby.seen(p.token);
+      await lobby.seen(p.token);
     }
 
     await Promise.all([lobby.match(), lobby.match(), lobby.match()]);

@@ -47,7 +47,7 @@ export class Participant {
   token = '';
   state!: ParticipantState;
 
-  constructor(public t: TestServer, readonly slug: string, readonly pid: string | null) {}
+  constructor(public t: Pick<TestServer, 'api'>, readonly slug: string, readonly pid: string | null) {}
 
   async enter(extra: Record<string, string> = {}): Promise<ParticipantState> {
     const query: Record<string, string> = { ...extra };
