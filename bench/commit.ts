@@ -1,5 +1,7 @@
-// Commits off the event loop: rooms appending to the durable log (durability 'full': every commit
-// fsynced) with the writer inline on the main thread (the earlier design) vs on the writer thread.
+// Commits off the event loop: rooms appending to the durable log (durability 'full': nothing answered
+// before its commit is fsynced), three ways — inline with SQLite's fsync inside each commit on the
+// event loop (the first design), inline with the fsync on libuv's thread pool (server/store/wal-sync.ts,
+// the default), and on the writer thread.
 // Figures: main-thread busy time per committed append (event-loop utilization), commits/s,
 // appends per fsync, commit latency, event-loop delay (what every other room's messages wait), and
 // how long a session's creation (a write on the main connection, synchronous under SQLite) waits meanwhile.
@@ -8,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { SqliteStore } from '../server/store/sqlite.ts';
+import { SqliteStore, type StoreOptions } from '../server/store/sqlite.ts';
 import type { NewRow } from '../server/store/index.ts';
 import { sessionRecordFixture } from '../test/integration/helpers.ts';
 
@@ -35,7 +37,8 @@ interface Result {
   /** both threads: what the move costs the machine in all */
   cpuMsPerAppend: number;
   elu: number;
-  perFsync: number;
+  /** appends per transaction (with the fsync on the pool, one fsync may cover several transactions) */
+  perCommit: number;
   latencyP50: number;
   latencyP99: number;
   loopDelayP99: number;
@@ -55,9 +58,16 @@ function actionRows(room: number, i: number): NewRow[] {
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 
-async function run(writer: 'inline' | 'thread', scenario: Scenario, seconds: number): Promise<Result> {
+type Way = 'loop-fsync' | 'pool-fsync' | 'thread';
+const WAYS: Record<Way, StoreOptions> = {
+  'loop-fsync': { writer: 'inline', fsync: 'commit' },
+  'pool-fsync': { writer: 'inline', fsync: 'pool' },
+  thread: { writer: 'thread' },
+};
+
+async function run(way: Way, scenario: Scenario, seconds: number): Promise<Result> {
   const dir = mkdtempSync(join(tmpdir(), 'parley-bench-commit-'));
-  const store = new SqliteStore(dir, { durability: 'full', writer });
+  const store = new SqliteStore(dir, { durability: 'full', ...WAYS[way] });
   try {
     const ids = Array.from({ length: scenario.rooms }, (_, i) => `room${i}`);
     for (const id of ids) await store.createSession(sessionRecordFixture(id), [{ at: 0, kind: 'game', seat: null, clientActionId: null, event: { type: 'start' } as never }]);
@@ -74,11 +84,15 @@ async function run(writer: 'inline' | 'thread', scenario: Scenario, seconds: num
     delay.enable();
     // sessions are created meanwhile (a synchronous write on the main thread's connection)
     const syncWrites: number[] = [];
+    /** the main thread's own time in those creations (the call up to its first await) */
+    let creatingOnLoopMs = 0;
     const creating = (async () => {
       for (let n = 0; performance.now() < until; n++) {
         await new Promise((r) => setTimeout(r, 50));
         const asked = performance.now();
-        await store.createSession(sessionRecordFixture(`new${n}`), [{ at: 0, kind: 'game', seat: null, clientActionId: null, event: { type: 'start' } as never }]);
+        const created = store.createSession(sessionRecordFixture(`new${n}`), [{ at: 0, kind: 'game', seat: null, clientActionId: null, event: { type: 'start' } as never }]);
+        creatingOnLoopMs += performance.now() - asked;
+        await created;
         syncWrites.push(performance.now() - asked);
       }
     })();
@@ -112,10 +126,10 @@ async function run(writer: 'inline' | 'thread', scenario: Scenario, seconds: num
       appends,
       perSec: appends / (elapsed / 1000),
       // the sessions' creation is timed apart
-      mainMsPerAppend: (elu.active - syncWrites.reduce((a, b) => a + b, 0)) / appends,
+      mainMsPerAppend: (elu.active - creatingOnLoopMs) / appends,
       cpuMsPerAppend: (cpu.user + cpu.system) / 1000 / appends,
       elu: elu.utilization,
-      perFsync: appends / commits,
+      perCommit: appends / commits,
       latencyP50: percentile(latencies, 0.5),
       latencyP99: percentile(latencies, 0.99),
       loopDelayP99: delay.percentile(99) / 1e6,
@@ -130,24 +144,27 @@ async function run(writer: 'inline' | 'thread', scenario: Scenario, seconds: num
 
 export async function benchCommit(args: string[] = []): Promise<void> {
   const seconds = Number(args.find((a) => a.startsWith('--seconds='))?.split('=')[1] ?? 3);
-  console.log(`Durable commits (durability full, ${seconds} s per run): writer inline on the event loop vs on a writer thread`);
+  console.log(`Durable commits (durability full, ${seconds} s per run): inline with the fsync in the commit on the event loop (loop-fsync, the first design), inline with the fsync on the thread pool (pool-fsync, the default), on a writer thread (thread)`);
   for (const scenario of SCENARIOS) {
     console.log(`  ${scenario.name}`);
-    const results: Partial<Record<'inline' | 'thread', Result>> = {};
-    for (const writer of ['inline', 'thread'] as const) {
-      const r = (results[writer] = await run(writer, scenario, seconds));
+    const results = new Map<Way, Result>();
+    for (const way of Object.keys(WAYS) as Way[]) {
+      const r = await run(way, scenario, seconds);
+      results.set(way, r);
       console.log(
-        `    ${writer.padEnd(6)}  main thread ${(r.mainMsPerAppend * 1000).toFixed(0).padStart(4)} µs/append (loop busy ${(r.elu * 100).toFixed(0).padStart(3)}%)` +
+        `    ${way.padEnd(10)}  main thread ${(r.mainMsPerAppend * 1000).toFixed(0).padStart(4)} µs/append (loop busy ${(r.elu * 100).toFixed(0).padStart(3)}%)` +
           `  process CPU ${(r.cpuMsPerAppend * 1000).toFixed(0).padStart(4)} µs/append` +
-          `  ${r.perSec.toFixed(0).padStart(5)} appends/s  ${r.perFsync.toFixed(1).padStart(4)} appends/fsync` +
+          `  ${r.perSec.toFixed(0).padStart(5)} appends/s  ${r.perCommit.toFixed(1).padStart(4)} appends/commit` +
           `  commit p50 ${r.latencyP50.toFixed(1)} ms p99 ${r.latencyP99.toFixed(1)} ms  loop delay p99 ${r.loopDelayP99.toFixed(1)} ms` +
           `  createSession p50 ${r.syncWriteP50.toFixed(1)} ms p99 ${r.syncWriteP99.toFixed(1)} ms`,
       );
     }
-    const { inline, thread } = results as Record<'inline' | 'thread', Result>;
-    console.log(
-      `    thread/inline: main-thread time per append ×${(thread.mainMsPerAppend / inline.mainMsPerAppend).toFixed(2)}, appends/s ×${(thread.perSec / inline.perSec).toFixed(2)}`,
-    );
+    const before = results.get('loop-fsync')!;
+    const ratio = (way: Way) => {
+      const r = results.get(way)!;
+      return `${way}: main-thread time per append ×${(r.mainMsPerAppend / before.mainMsPerAppend).toFixed(2)}, appends/s ×${(r.perSec / before.perSec).toFixed(2)}, commit p99 ×${(r.latencyP99 / before.latencyP99).toFixed(2)}`;
+    };
+    console.log(`    against loop-fsync — ${ratio('pool-fsync')}; ${ratio('thread')}`);
   }
 }
 

@@ -3,7 +3,8 @@
 // bytes and CPU per action, human pace; bench/server.ts), client (bundle, first frame),
 // llm (concurrent LLM games against a 200 ms fake endpoint), export (batch export + report),
 // console (the experimenter console's live table with 500 live sessions),
-// cluster (PostgreSQL: actions/s and act→state for 1 vs 2 processes, failover time; bench/cluster.ts).
+// cluster (PostgreSQL: actions/s and act→state for 1 vs 2 processes, failover time; bench/cluster.ts),
+// commit (durable SQLite commits: the fsync on the event loop, on the thread pool, on a writer thread; bench/commit.ts).
 // Run one section with `npm run bench -- sim`.
 import { existsSync } from 'node:fs';
 
@@ -16,6 +17,7 @@ const SECTIONS: Section[] = [
   { name: 'export', module: './export.ts', fn: 'benchExport' },
   { name: 'console', module: './console.ts', fn: 'benchConsole' },
   { name: 'cluster', module: './cluster.ts', fn: 'benchCluster' },
+  { name: 'commit', module: './commit.ts', fn: 'benchCommit' },
 ];
 
 // section names only: flags and their values (`--part peer`, `--clients 20000`) go to the sections

@@ -23,7 +23,11 @@ import { PARTICIPANT_COLUMNS, toParticipant, toParticipantEvent, toRow, toStudyE
 export class SqliteStudyStore implements StudyStore {
   private readonly stmts;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    /** resolves once this connection's commits so far are on disk (server/store/wal-sync.ts); by default the connection's own `synchronous` setting sees to it */
+    private readonly durable: () => Promise<void> = async () => undefined,
+  ) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS studies (
         id TEXT PRIMARY KEY,
@@ -131,6 +135,7 @@ export class SqliteStudyStore implements StudyStore {
       created_at: study.createdAt,
       recruiting: study.recruiting ? 1 : 0,
     });
+    await this.durable();
   }
 
   /** Open or close recruitment, logged as a study event in the same transaction. */
@@ -140,6 +145,7 @@ export class SqliteStudyStore implements StudyStore {
       const seq = ((this.stmts.lastStudySeq.get(studyId) as { seq: number | null }).seq ?? 0) + 1;
       this.stmts.insertStudyEvent.run(studyId, seq, at, open ? 'recruitment_opened' : 'recruitment_closed', '{}');
     })();
+    await this.durable();
   }
 
   /** The study's own events (recruitment opened or closed), oldest first. */
@@ -207,6 +213,7 @@ export class SqliteStudyStore implements StudyStore {
         }
       }
     })();
+    await this.durable();
   }
 
   async events(studyId: string, participantId?: string): Promise<ParticipantEvent[]> {

@@ -5,6 +5,7 @@ import type { Seed } from '../../shared/engine/rng.ts';
 import type { LogRow, SessionStatus } from '../../shared/protocol/index.ts';
 import { logLine, logRow, sessionRecord, type GroupedAppend, type LogDbRow, type SessionDbRow } from './rows.ts';
 import { SqliteLeases } from './sqlite-leases.ts';
+import { WalSync } from './wal-sync.ts';
 import { SqliteStudyStore } from './sqlite-studies.ts';
 import { LogWriterThread, type WriterAppend } from './sqlite-writer.ts';
 import {
@@ -25,13 +26,19 @@ export interface StoreOptions {
    */
   durability?: 'full' | 'normal';
   /**
-   * Where appends commit. 'inline' (default): on the main thread, one transaction (one
-   * fsync) per turn of the event loop for every room. 'thread': on a writer thread with its own
-   * connection, so the event loop never waits for an fsync; on this project's 2-core machine it
-   * measured slower (`npm run bench -- server`: fewer actions/s flat out, a longer act→ack p99 at
-   * human pace: the hop to the thread waits for a core), so it is the choice for disks whose fsync is slow.
+   * Where appends commit. 'inline' (default): on the main thread, one transaction per turn of
+   * the event loop for every room, its fsync then run off the loop (`fsync`). 'thread': on a writer
+   * thread with its own connection and SQLite's own fsync; built before the fsync moved off the
+   * loop, and measured slower than inline on this project's 2-core machine (bench/commit.ts).
    */
   writer?: 'thread' | 'inline';
+  /**
+   * With durability 'full' and the inline writer, where the WAL's fsync runs. 'pool' (default):
+   * after the commit, on libuv's thread pool, nothing answered before it ends (./wal-sync.ts).
+   * 'commit': SQLite's own `synchronous = FULL`, inside each commit on the event loop — the earlier
+   * design, kept so that `bench/commit.ts` can compare the two.
+   */
+  fsync?: 'pool' | 'commit';
 }
 
 /** How long a write waits for the other connection's transaction before failing (ms). */
@@ -64,6 +71,8 @@ export class SqliteStore implements EventStore {
   private writer: LogWriterThread | null = null;
   private closed: Promise<void> | null = null;
   private readonly stats: WriterStats = { appends: 0, commits: 0 };
+  /** durability full: the WAL's fsync after commits, off the event loop (./wal-sync.ts); normal: none */
+  private readonly wal: WalSync | null;
 
   constructor(dataDir: string, options: StoreOptions = {}) {
     mkdirSync(dataDir, { recursive: true });
@@ -72,7 +81,11 @@ export class SqliteStore implements EventStore {
     this.writerKind = options.writer ?? 'inline';
     this.db = new Database(this.location, { timeout: BUSY_TIMEOUT_MS });
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${this.synchronous}`);
+    // FULL would fsync inside every commit, on the event loop; the same fsync runs on the thread
+    // pool instead (WalSync), and nothing is answered before it has finished
+    const fsyncInCommit = this.synchronous === 'FULL' && options.fsync === 'commit';
+    this.db.pragma(`synchronous = ${fsyncInCommit ? 'FULL' : 'NORMAL'}`);
+    this.wal = this.synchronous === 'FULL' && !fsyncInCommit ? new WalSync(`${this.location}-wal`) : null;
     this.db.pragma('foreign_keys = ON');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS sessions (
@@ -106,7 +119,7 @@ export class SqliteStore implements EventStore {
         PRIMARY KEY (session_id, seq)
       ) WITHOUT ROWID;
     `);
-    this.studies = new SqliteStudyStore(this.db);
+    this.studies = new SqliteStudyStore(this.db, () => this.durable());
     this.leases = new SqliteLeases(this.db);
     this.stmts = {
       insertSession: this.db.prepare(
@@ -151,7 +164,14 @@ export class SqliteStore implements EventStore {
       this.stmts.insertToken.run(record.spectatorToken, record.id, null);
       return this.insertRows(record.id, 1, rows);
     });
-    return this.betweenWriterCommits(() => create.immediate());
+    const written = this.betweenWriterCommits(() => create.immediate());
+    await this.durable();
+    return written;
+  }
+
+  /** Resolves once every commit made on this connection so far is on disk (at once with durability normal). */
+  private durable(): Promise<void> {
+    return this.wal ? this.wal.durable() : Promise.resolve();
   }
 
   /**
@@ -240,18 +260,30 @@ export class SqliteStore implements EventStore {
       this.stats.appends += group.length;
     } catch {
       // one bad append must not sink the others: retry each alone
+      const landed: [GroupedAppend, LogRow[]][] = [];
+      const refused: [GroupedAppend, unknown][] = [];
       for (const entry of group) {
         try {
-          entry.resolve(this.appendAlone(entry.sessionId, entry.firstSeq, entry.rows, entry.status));
+          landed.push([entry, this.appendAlone(entry.sessionId, entry.firstSeq, entry.rows, entry.status)]);
           this.stats.commits++;
           this.stats.appends++;
         } catch (err) {
-          entry.reject(err);
+          refused.push([entry, err]);
         }
       }
+      // the group's answers go out together, once its commits are on disk
+      const answer = (syncError?: unknown) => {
+        for (const [entry, rows] of landed) syncError === undefined ? entry.resolve(rows) : entry.reject(syncError);
+        for (const [entry, err] of refused) entry.reject(err);
+      };
+      this.durable().then(() => answer(), answer);
       return;
     }
-    group.forEach((entry, i) => entry.resolve(written[i]));
+    // answered once on disk
+    this.durable().then(
+      () => group.forEach((entry, i) => entry.resolve(written[i])),
+      (err: unknown) => group.forEach((entry) => entry.reject(err)),
+    );
   }
 
   async session(id: string): Promise<SessionRecord | null> {
@@ -301,6 +333,10 @@ export class SqliteStore implements EventStore {
     this.closed ??= (async () => {
       if (this.group.length) this.flushGroup();
       if (this.writer) await this.writer.close();
+      // the last commits' fsync, if one is under way (with none, the store closes at once)
+      const syncing = this.wal?.drain();
+      if (syncing) await syncing;
+      this.wal?.release();
       if (this.db.open) this.db.close();
     })();
     return this.closed;

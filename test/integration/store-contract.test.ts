@@ -7,6 +7,7 @@
 import { rmSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { KeyedQueue } from '../../server/studies/serial.ts';
 import type { StudyDefinition } from '../../shared/study/definition.ts';
 import { PostgresStore } from '../../server/store/postgres.ts';
 import { SqliteStore } from '../../server/store/sqlite.ts';
@@ -509,6 +510,9 @@ describe('PostgreSQL with several processes', () => {
     const url = await postgres.createDatabase();
     const [one, two] = await Promise.all([PostgresStore.open(url), PostgresStore.open(url)]);
     cleanups.push(() => one.close(), () => two.close());
+    // as the study flow calls it: in turn per key within a process, then under the store's lock
+    const queues = new Map([one, two].map((store) => [store, new KeyedQueue()]));
+    const exclusive = <T,>(store: PostgresStore, key: string, work: () => Promise<T>) => queues.get(store)!.run(key, () => store.studies.exclusive(key, work));
     let inside = 0;
     let most = 0;
     const order: string[] = [];
@@ -524,12 +528,12 @@ describe('PostgreSQL with several processes', () => {
       order.push(name);
       inside--;
     };
-    const pieces = Array.from({ length: 24 }, (_, i) => (i % 2 ? one : two).studies.exclusive('study-x', piece(`p${i}`)));
+    const pieces = Array.from({ length: 24 }, (_, i) => exclusive(i % 2 ? one : two, 'study-x', piece(`p${i}`)));
     // while one process holds study-x's lock, the other works on study-y at once
     let heldX!: () => void;
     const holding = new Promise<void>((resolve) => (heldX = resolve));
-    const blocker = one.studies.exclusive('study-x', () => holding);
-    const other = await two.studies.exclusive('study-y', async () => 'ran');
+    const blocker = exclusive(one, 'study-x', () => holding);
+    const other = await exclusive(two, 'study-y', async () => 'ran');
     expect(other).toBe('ran');
     heldX();
     await Promise.all([...pieces, blocker]);
@@ -537,8 +541,8 @@ describe('PostgreSQL with several processes', () => {
     expect(counter).toBe(24);
     expect(order).toHaveLength(24);
     // a failure inside releases the lock for the other process
-    await expect(one.studies.exclusive('study-x', async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
-    expect(await two.studies.exclusive('study-x', async () => 'next')).toBe('next');
+    await expect(exclusive(one, 'study-x', async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(await exclusive(two, 'study-x', async () => 'next')).toBe('next');
   });
 
   it('bad input to a lease or an append fails alone, with a clear error, and changes nothing', async () => {
