@@ -489,8 +489,9 @@ describe('PostgreSQL with several processes', () => {
     for (const id of ids) await one.createSession(sessionRecord(id), [row('start')]);
     const owners = Array.from({ length: 6 }, (_, i) => ({ name: `p${i}`, store: i % 2 ? one : two }));
     for (let round = 0; round < 20; round++) {
-      // odd rounds race for leases that expired (short ttl) rather than released ones
-      const ttl = round % 2 ? 150 : 60_000;
+      // odd rounds race for leases that expired (short ttl) rather than released ones; short, but
+      // long enough to outlast the holder check below on a loaded machine
+      const ttl = round % 2 ? 1000 : 60_000;
       const results = await Promise.all(
         ids.flatMap((id) => owners.map(async ({ name, store }) => ({ id, name, won: await store.leases.acquire(id, name, ttl) }))),
       );
