@@ -22,6 +22,7 @@ import { startPostgres, type PostgresServer } from '../test/support/postgres.ts'
 import { ADMIN_TOKEN, adminCall } from './api.ts';
 import { percentile, runLoad } from './load/pool.ts';
 import { BASE_JOB } from './server.ts';
+import { treeCpuMs } from './load/servers.ts';
 import { DEFAULT_LEASE_TTL_MS } from '../server/cluster/timings.ts';
 
 type Part = 'scale' | 'failover';
@@ -91,6 +92,8 @@ export interface ScaleRow {
   routed: boolean;
   actionsPerSec: number;
   stateMs: { p50: number; p99: number };
+  /** CPU of the server processes (primary and workers) over the whole run, % of one core */
+  serverCpuPercent: number;
 }
 
 async function benchScale(o: BenchClusterOptions, pg: PostgresServer, dataDir: string, say: (line: string) => void): Promise<ScaleRow[]> {
@@ -104,23 +107,27 @@ async function benchScale(o: BenchClusterOptions, pg: PostgresServer, dataDir: s
   for (const { processes, routed } of runs) {
     const server = await startOn(await pg.createDatabase(), dataDir, { PARLEY_LEASE_TTL_MS: String(o.leaseTtlMs) }, processes > 1 ? ['--workers', String(processes)] : []);
     try {
+      const cpuBefore = treeCpuMs(server.child.pid!);
+      const startedAt = performance.now();
       const run = await runLoad({
         tables: o.tables,
         workers: 1,
         durationSec: o.duration,
         job: { ...BASE_JOB, target: 'parley', url: server.url, replaceFinished: true, sessionHint: routed },
       });
+      // connecting included: the window alone cannot be read from /proc without racing the load
+      const serverCpuPercent = (100 * (treeCpuMs(server.child.pid!) - cpuBefore)) / (performance.now() - startedAt);
       const r = run.merged;
-      const row: ScaleRow = { processes, routed, actionsPerSec: r.actions / run.seconds, stateMs: { p50: percentile(r.stateMs, 50), p99: percentile(r.stateMs, 99) } };
+      const row: ScaleRow = { processes, routed, actionsPerSec: r.actions / run.seconds, stateMs: { p50: percentile(r.stateMs, 50), p99: percentile(r.stateMs, 99) }, serverCpuPercent };
       rows.push(row);
       const label = processes === 1 ? '1 process' : `${processes} processes (--workers ${processes}, ${routed ? 'routed by the session hint' : 'unrouted: no hint'})`;
       const ratio = rows.length > 1 ? ` = ${fmt(row.actionsPerSec / rows[0].actionsPerSec, 2)}× 1 process` : '';
-      say(`  ${label}: ${fmt(row.actionsPerSec, 0)} actions/s${ratio} (${r.actions} in ${fmt(run.seconds)} s, ${r.tablesFinished} games finished and replaced); act→state p50 ${fmt(row.stateMs.p50)} ms, p99 ${fmt(row.stateMs.p99)} ms`);
+      say(`  ${label}: ${fmt(row.actionsPerSec, 0)} actions/s${ratio} (${r.actions} in ${fmt(run.seconds)} s, ${r.tablesFinished} games finished and replaced); act→state p50 ${fmt(row.stateMs.p50)} ms, p99 ${fmt(row.stateMs.p99)} ms; server CPU ${fmt(serverCpuPercent, 0)} % of a core, load generator ${fmt((100 * r.cpuMs) / 1000 / run.seconds, 0)} %`);
     } finally {
       await stop(server.child);
     }
   }
-  say(`  (on this machine's ${(await import('node:os')).availableParallelism()} cores, shared with PostgreSQL and the load generator)`);
+  say(`  (on this machine's ${(await import('node:os')).availableParallelism()} cores, shared with PostgreSQL and the load generator; server CPU counts connecting too)`);
   return rows;
 }
 

@@ -54,6 +54,17 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
+/** CPU time so far (ms) of `pid` and its children (a `--workers` primary and its workers), from /proc. */
+export function treeCpuMs(pid: number): number {
+  return [pid, ...childPids(pid)].reduce((sum, p) => {
+    try {
+      return sum + procCpuMs(p);
+    } catch {
+      return sum; // exited meanwhile
+    }
+  }, 0);
+}
+
 /** The child processes of `pid` (the `--workers` of a primary), from /proc. */
 function childPids(pid: number): number[] {
   try {
@@ -89,7 +100,7 @@ export async function startParley(durability: 'full' | 'normal', cluster?: Parle
     // /proc when a saturated server does not answer (the same process-wide figure, coarser);
     // with workers, /proc over the primary and every worker (/api/stats answers for one worker)
     async cpuMs() {
-      if (cluster) return all.reduce((sum, p) => sum + procCpuMs(p), 0);
+      if (cluster) return treeCpuMs(pid);
       try {
         const stats = await adminCall<{ cpu: { user: number; system: number } }>(url, 'GET', '/api/stats');
         return (stats.cpu.user + stats.cpu.system) / 1000;
