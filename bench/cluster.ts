@@ -1,8 +1,10 @@
 // Cluster benchmark (PostgreSQL event store, docs/deploy.md), in two parts:
-//   scale    — flat-out Traitors (`table`) tables on 1 process and on 2 (`npm start -- --workers 2`,
-//              one port, sticky connections: a table's sockets land on either worker, so acts and
-//              states cross processes), same load generator as the server bench (bench/load);
-//              actions/s and act→state p50/p99.
+//   scale    — flat-out Traitors (`table`) tables on 1 process, then on 2 (`npm start -- --workers 2`,
+//              one port) twice: routed (the load generator sends each socket's session as the
+//              `session` query, so the primary hands it to the worker that owns the table) and
+//              unrouted (no hint: a table's sockets land on either worker, so acts and states cross
+//              processes through the adapter); same load generator as the server bench (bench/load);
+//              actions/s, act→state p50/p99 and the ratios to 1 process.
 //   failover — 3 processes; each round creates tables on one of them, connects their seats to the
 //              others, SIGKILLs the owner and times, per table, kill → the first state a client gets
 //              from the process that took the table over; p50/p99 over every table of every round.
@@ -20,6 +22,7 @@ import { startPostgres, type PostgresServer } from '../test/support/postgres.ts'
 import { ADMIN_TOKEN, adminCall } from './api.ts';
 import { percentile, runLoad } from './load/pool.ts';
 import { BASE_JOB } from './server.ts';
+import { treeCpuMs } from './load/servers.ts';
 import { DEFAULT_LEASE_TTL_MS } from '../server/cluster/timings.ts';
 
 type Part = 'scale' | 'failover';
@@ -85,31 +88,46 @@ function stop(child: ChildProcess): Promise<void> {
 
 export interface ScaleRow {
   processes: number;
+  /** 2 processes: whether sockets sent the session hint (routed to the owner) */
+  routed: boolean;
   actionsPerSec: number;
   stateMs: { p50: number; p99: number };
+  /** CPU of the server processes (primary and workers) over the whole run, % of one core */
+  serverCpuPercent: number;
 }
 
 async function benchScale(o: BenchClusterOptions, pg: PostgresServer, dataDir: string, say: (line: string) => void): Promise<ScaleRow[]> {
   say(`cluster · scale: ${o.tables} flat-out Traitors tables (table preset, 8 socket seats each), ${o.duration} s, PostgreSQL event store`);
   const rows: ScaleRow[] = [];
-  for (const processes of [1, 2]) {
+  const runs = [
+    { processes: 1, routed: true },
+    { processes: 2, routed: true },
+    { processes: 2, routed: false },
+  ];
+  for (const { processes, routed } of runs) {
     const server = await startOn(await pg.createDatabase(), dataDir, { PARLEY_LEASE_TTL_MS: String(o.leaseTtlMs) }, processes > 1 ? ['--workers', String(processes)] : []);
     try {
+      const cpuBefore = treeCpuMs(server.child.pid!);
+      const startedAt = performance.now();
       const run = await runLoad({
         tables: o.tables,
         workers: 1,
         durationSec: o.duration,
-        job: { ...BASE_JOB, target: 'parley', url: server.url, replaceFinished: true },
+        job: { ...BASE_JOB, target: 'parley', url: server.url, replaceFinished: true, sessionHint: routed },
       });
+      // connecting included: the window alone cannot be read from /proc without racing the load
+      const serverCpuPercent = (100 * (treeCpuMs(server.child.pid!) - cpuBefore)) / (performance.now() - startedAt);
       const r = run.merged;
-      const row: ScaleRow = { processes, actionsPerSec: r.actions / run.seconds, stateMs: { p50: percentile(r.stateMs, 50), p99: percentile(r.stateMs, 99) } };
+      const row: ScaleRow = { processes, routed, actionsPerSec: r.actions / run.seconds, stateMs: { p50: percentile(r.stateMs, 50), p99: percentile(r.stateMs, 99) }, serverCpuPercent };
       rows.push(row);
-      say(`  ${processes === 1 ? '1 process' : `${processes} processes (--workers ${processes})`}: ${fmt(row.actionsPerSec, 0)} actions/s (${r.actions} in ${fmt(run.seconds)} s, ${r.tablesFinished} games finished and replaced); act→state p50 ${fmt(row.stateMs.p50)} ms, p99 ${fmt(row.stateMs.p99)} ms`);
+      const label = processes === 1 ? '1 process' : `${processes} processes (--workers ${processes}, ${routed ? 'routed by the session hint' : 'unrouted: no hint'})`;
+      const ratio = rows.length > 1 ? ` = ${fmt(row.actionsPerSec / rows[0].actionsPerSec, 2)}× 1 process` : '';
+      say(`  ${label}: ${fmt(row.actionsPerSec, 0)} actions/s${ratio} (${r.actions} in ${fmt(run.seconds)} s, ${r.tablesFinished} games finished and replaced); act→state p50 ${fmt(row.stateMs.p50)} ms, p99 ${fmt(row.stateMs.p99)} ms; server CPU ${fmt(serverCpuPercent, 0)} % of a core, load generator ${fmt((100 * r.cpuMs) / 1000 / run.seconds, 0)} %`);
     } finally {
       await stop(server.child);
     }
   }
-  say(`  2 processes / 1: ${fmt(rows[1].actionsPerSec / rows[0].actionsPerSec, 2)}× actions/s (on this machine's ${(await import('node:os')).availableParallelism()} cores, shared with PostgreSQL and the load generator)`);
+  say(`  (on this machine's ${(await import('node:os')).availableParallelism()} cores, shared with PostgreSQL and the load generator; server CPU counts connecting too)`);
   return rows;
 }
 

@@ -8,7 +8,9 @@
 // The load generator runs as child processes (bench/load); the servers too (bench/load/servers.ts).
 //   npm run bench -- server [--part peer|cost|human] [--human] [--rooms 100] [--peer-duration 20]
 //     [--cost-rooms 20] [--clients 5000] [--think 2000-8000] [--duration 30] [--ff-max 100] [--load-procs K]
-//     [--updates full|patch] [--durability full|normal]
+//     [--updates full|patch] [--durability full|normal] [--workers N]
+//   --workers N (human part only): `npm start -- --workers N` on a throwaway PostgreSQL instead of one
+//   process on SQLite (each worker process may hold its own ~19,900 sockets: the per-process file limit).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ADMIN_TOKEN } from './api.ts';
@@ -16,6 +18,7 @@ import type { LoadJob, WorkerReport } from './load/protocol.ts';
 import { percentile, runLoad, type LoadRun } from './load/pool.ts';
 import { fdLimit } from './load/fds.ts';
 import { startBgio, startParley, type ServerUnderTest } from './load/servers.ts';
+import { startPostgres } from '../test/support/postgres.ts';
 
 export type Part = 'peer' | 'cost' | 'human';
 const PARTS: Part[] = ['peer', 'cost', 'human'];
@@ -37,6 +40,8 @@ export interface BenchServerOptions {
   loadProcs: number | null;
   updates: 'full' | 'patch';
   durability: 'full' | 'normal';
+  /** human: server processes (`--workers`, on a throwaway PostgreSQL); 1 = one process on SQLite */
+  workers: number;
   print: boolean;
 }
 
@@ -65,6 +70,7 @@ function parseArgs(args: string[]): Partial<BenchServerOptions> {
     else if (flag === '--clients') out.clients = positiveInt(flag, value);
     else if (flag === '--duration') out.duration = positiveInt(flag, value);
     else if (flag === '--load-procs') out.loadProcs = positiveInt(flag, value);
+    else if (flag === '--workers') out.workers = positiveInt(flag, value);
     else if (flag === '--ff-max') {
       const n = Number(value);
       if (!Number.isInteger(n) || n < 0) throw new Error(`--ff-max must be a whole number of log versions, got ${value}`);
@@ -243,13 +249,17 @@ export interface HumanResult {
 async function benchHuman(o: BenchServerOptions, say: (line: string) => void): Promise<HumanResult> {
   const tables = Math.max(1, Math.round(o.clients / 8));
   const workers = o.loadProcs ?? (o.clients >= 5000 ? 2 : 1);
-  say(`server · human pace: ${tables * 8} Traitors clients (${tables} 8-seat tables), think ${o.think[0]}–${o.think[1]} ms, ${o.duration} s, ${workers} load-generator process(es); ${o.ffMax ? `tables fast-forwarded to random points below version ${o.ffMax}` : 'no fast-forward'}, finished games replaced`);
-  const server = await startParley(o.durability);
+  const serverProcs = o.workers > 1 ? `${o.workers} server processes (--workers ${o.workers}, PostgreSQL event store, sockets routed to their table's worker)` : `one server process (SQLite, durability ${o.durability})`;
+  say(`server · human pace: ${tables * 8} Traitors clients (${tables} 8-seat tables), think ${o.think[0]}–${o.think[1]} ms, ${o.duration} s, ${workers} load-generator process(es); ${o.ffMax ? `tables fast-forwarded to random points below version ${o.ffMax}` : 'no fast-forward'}, finished games replaced; ${serverProcs}`);
+  const postgres = o.workers > 1 ? await startPostgres() : null;
+  const server = await startParley(o.durability, postgres ? { workers: o.workers, databaseUrl: await postgres.createDatabase() } : undefined);
   try {
-    // one file per client socket, plus the database, logs and listeners
-    const files = fdLimit(server.pid);
-    if (tables * 8 + 100 > files) {
-      throw new Error(`the server process may open ${files} files (ulimit -n; the bench could not raise it), too few for ${tables * 8} clients: use --clients ${Math.floor((files - 100) / 8) * 8} or less, or raise the hard limit`);
+    // one file per client socket, plus the database, logs and listeners; with workers, each holds its share
+    const holders = server.workerPids.length ? server.workerPids : [server.pid];
+    const files = Math.min(...holders.map((pid) => fdLimit(pid)));
+    const perProcess = Math.ceil((tables * 8) / holders.length) + 100;
+    if (perProcess > files) {
+      throw new Error(`each server process may open ${files} files (ulimit -n; the bench could not raise it), too few for ${tables * 8} clients over ${holders.length} process(es): use --clients ${Math.floor(((files - 100) * holders.length) / 8) * 8} or less, more --workers, or raise the hard limit`);
     }
     const connectStart = performance.now();
     const w = await measure(server, {
@@ -276,11 +286,14 @@ async function benchHuman(o: BenchServerOptions, say: (line: string) => void): P
     say(`  ${result.clients} clients connected (connect + fast-forward ${fmt((performance.now() - connectStart) / 1000 - w.run.seconds, 0)} s); updates ${r.updatesMode}`);
     say(`  ${fmt(result.actionsPerSec, 0)} actions/s (${r.actions} in ${fmt(w.run.seconds)} s, ${r.tablesFinished} games finished and replaced${r.replaceFailures ? `, ${r.replaceFailures} replacements failed` : ''}, ${r.refused} acts refused)`);
     say(`  act→ack p50 ${fmt(result.ackMs.p50)} ms, p99 ${fmt(result.ackMs.p99)} ms; act→state p50 ${fmt(result.stateMs.p50)} ms, p99 ${fmt(result.stateMs.p99)} ms`);
-    say(`  server CPU ${fmt(result.serverCpuPercent, 0)} % of a core, RSS ${fmt(result.serverRssMB, 0)} MB, event-loop delay p99 ${Number.isNaN(result.loopDelayP99Ms) ? '— (the server did not answer /api/stats)' : `${fmt(result.loopDelayP99Ms)} ms (since server start)`}`);
+    const across = server.workerPids.length ? ` (the primary and ${server.workerPids.length} workers together)` : '';
+    const lagOf = server.workerPids.length ? 'one worker\'s ' : '';
+    say(`  server CPU ${fmt(result.serverCpuPercent, 0)} % of a core, RSS ${fmt(result.serverRssMB, 0)} MB${across}, ${lagOf}event-loop delay p99 ${Number.isNaN(result.loopDelayP99Ms) ? '— (the server did not answer /api/stats)' : `${fmt(result.loopDelayP99Ms)} ms (since server start)`}`);
     say(`  ${kB(result.bytesPerAction)} received per action (all clients); load generator CPU ${fmt(result.loadCpuPercent, 0)} % of a core over ${workers} process(es)`);
     return result;
   } finally {
     await server.close();
+    await postgres?.stop();
   }
 }
 
@@ -306,6 +319,7 @@ export async function benchServer(argsOrOptions: string[] | Partial<BenchServerO
     loadProcs: null,
     updates: 'patch',
     durability: 'full',
+    workers: 1,
     print: true,
     ...(Array.isArray(argsOrOptions) ? parseArgs(argsOrOptions) : argsOrOptions),
   };

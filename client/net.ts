@@ -90,6 +90,9 @@ export function connect(token: string, handlers: ConnectionHandlers): Connection
     handlers.onStatus(everConnected ? 'reconnecting' : 'connecting');
   });
   socket.on('state', (payload) => {
+    // the routing hint for every reconnection: behind `--workers` the primary sends the socket to
+    // the process that runs the session (the link only carries the token, so the first connection goes anywhere)
+    if (socket.io.opts.query?.session !== payload.sessionId) socket.io.opts.query = { ...socket.io.opts.query, session: payload.sessionId };
     held = payload;
     resyncing = false;
     handlers.onState(payload);

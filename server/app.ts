@@ -21,6 +21,7 @@ import { Sessions } from './sessions.ts';
 import { attachSockets } from './socket.ts';
 import { setupWorker } from '@socket.io/sticky';
 import { ClusterNode } from './cluster/node.ts';
+import { clusterStatusRoute } from './cluster/status.ts';
 import { clusterTimings, newOwnerId } from './cluster/timings.ts';
 import { openStore, type EventStore } from './store/index.ts';
 import { createStudies, type Studies } from './studies/index.ts';
@@ -214,6 +215,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ...(options.routes?.({ sessions, store }) ?? []),
     // the console: sign-in (cookie) and what its create-session form offers
     ...consoleAuth.routes(),
+    // cluster mode: GET /api/cluster (admin), where connections and sessions are served
+    ...(cluster ? [clusterStatusRoute(cluster, () => transport)] : []),
     consoleOptionsRoute(games, options.agentResolvers?.length ? (options.console?.llmEnv ?? process.env) : null),
     // studies: /api/studies… (admin), /api/s/:slug/enter and /api/participants/:token/… (participants)
     ...studies.routes,

@@ -35,6 +35,11 @@ export interface LoadJob {
   replaceFinished: boolean;
   /** sockets opened at once while connecting */
   connectBatch: number;
+  /**
+   * Parley only: send the session id as the `session` query (a routing hint, docs/protocol.md), so
+   * that behind `--workers` each table's sockets land on the worker that runs it. Default true.
+   */
+  sessionHint?: boolean;
 }
 
 export type ParentMessage = { type: 'job'; job: LoadJob } | { type: 'measure' } | { type: 'stop' };

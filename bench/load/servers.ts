@@ -54,20 +54,53 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-export async function startParley(durability: 'full' | 'normal'): Promise<ServerUnderTest> {
+/** CPU time so far (ms) of `pid` and its children (a `--workers` primary and its workers), from /proc. */
+export function treeCpuMs(pid: number): number {
+  return [pid, ...childPids(pid)].reduce((sum, p) => {
+    try {
+      return sum + procCpuMs(p);
+    } catch {
+      return sum; // exited meanwhile
+    }
+  }, 0);
+}
+
+/** The child processes of `pid` (the `--workers` of a primary), from /proc. */
+function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** `npm start -- --workers N` on this PostgreSQL database instead of one process on SQLite. */
+export interface ParleyWorkers {
+  workers: number;
+  databaseUrl: string;
+}
+
+export async function startParley(durability: 'full' | 'normal', cluster?: ParleyWorkers): Promise<ServerUnderTest & { workerPids: number[] }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'parley-bench-'));
   // the per-seat act limit is abuse protection, off here: flat-out clients exceed it by design
-  const { child, url } = await startServerProcess(dataDir, ADMIN_TOKEN, { PARLEY_DURABILITY: durability, PARLEY_SOCKET_ACTS_PER_SEC: '0', PARLEY_QUICKPLAY: '0' });
+  const env: Record<string, string> = { PARLEY_DURABILITY: durability, PARLEY_SOCKET_ACTS_PER_SEC: '0', PARLEY_QUICKPLAY: '0' };
+  const { child, url } = await startServerProcess(dataDir, ADMIN_TOKEN, cluster ? { ...env, PARLEY_DATABASE_URL: cluster.databaseUrl } : env, cluster ? ['--workers', String(cluster.workers)] : []);
   running.add(child);
   const pid = child.pid!;
-  raiseFdLimit(pid);
+  // the workers hold the sockets: each needs the files for its share
+  const workerPids = cluster ? childPids(pid) : [];
+  for (const p of [pid, ...workerPids]) raiseFdLimit(p);
+  const all = [pid, ...workerPids];
   return {
     name: 'parley',
     url,
     pid,
+    workerPids,
     // process.cpuUsage() in µs, finer than /proc's 10 ms ticks (short windows of the cost table);
-    // /proc when a saturated server does not answer (the same process-wide figure, coarser)
+    // /proc when a saturated server does not answer (the same process-wide figure, coarser);
+    // with workers, /proc over the primary and every worker (/api/stats answers for one worker)
     async cpuMs() {
+      if (cluster) return treeCpuMs(pid);
       try {
         const stats = await adminCall<{ cpu: { user: number; system: number } }>(url, 'GET', '/api/stats');
         return (stats.cpu.user + stats.cpu.system) / 1000;
@@ -75,7 +108,7 @@ export async function startParley(durability: 'full' | 'normal'): Promise<Server
         return procCpuMs(pid);
       }
     },
-    rssMB: () => procRssMB(pid),
+    rssMB: () => all.reduce((sum, p) => sum + procRssMB(p), 0),
     async loopDelayMs() {
       try {
         const stats = await adminCall<{ eventLoopDelayMs?: { p50: number; p99: number; max: number } }>(url, 'GET', '/api/stats');

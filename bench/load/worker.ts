@@ -126,11 +126,12 @@ class ParleyTable extends Table {
       seed: this.seed,
       seats: Array.from({ length: this.worker.seatCount }, () => ({ kind: 'human' })),
     });
-    this.seats = created.seats.map((seat) => new ParleySeat(this, seat.token!, testRng(this.seed * 100 + seat.seat + 1)));
+    const session = job.sessionHint === false ? null : created.id;
+    this.seats = created.seats.map((seat) => new ParleySeat(this, seat.token!, session, testRng(this.seed * 100 + seat.seat + 1)));
     const all = this.seats.map((s) => s.socket);
     const firstStates = this.seats.map((s) => s.connected);
     if (job.spectator) {
-      const spectator = new ParleySeat(this, created.spectatorToken, () => 0);
+      const spectator = new ParleySeat(this, created.spectatorToken, session, () => 0);
       all.push(spectator.socket);
       firstStates.push(spectator.connected);
     }
@@ -159,11 +160,13 @@ class ParleySeat {
   /** when the act now waiting for its ack was sent (measured acts only) */
   private ackPendingSince: number | null = null;
 
-  constructor(private readonly table: ParleyTable, token: string, private readonly rand: () => number) {
+  constructor(private readonly table: ParleyTable, token: string, session: string | null, private readonly rand: () => number) {
     const worker = table.worker;
     const patch = worker.updatesMode === 'patch';
     this.socket = io(table.job.url, {
       auth: patch ? { token, updates: 'patch' } : { token },
+      // the routing hint: behind `--workers`, the primary sends the socket to the session's worker
+      ...(session ? { query: { session } } : {}),
       transports: ['websocket'],
       reconnection: false,
       forceNew: true,

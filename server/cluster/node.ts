@@ -8,6 +8,7 @@ import type { EventStore } from '../store/types.ts';
 import type { Room } from '../room/room.ts';
 import { attachClusterAdapter, type AdapterTarget } from './adapter.ts';
 import { Ownership } from './ownership.ts';
+import { announceOwnership } from './routing.ts';
 import type { ParleyServer, Relay } from './relay.ts';
 import type { ClusterTimings } from './timings.ts';
 
@@ -44,6 +45,8 @@ export class ClusterNode {
     this.ownership = new Ownership(store.leases, owner, timings, {
       lost: (ids) => this.sessions?.fence(ids),
       takenOver: (id) => this.takenOver(id),
+      // a `--workers` worker tells the primary, which routes the session's connections here
+      changed: announceOwnership,
       log,
     });
   }

@@ -21,6 +21,8 @@ export interface OwnershipHooks {
   lost(sessionIds: string[]): void;
   /** an orphaned session this process just took: rebuild it from its log and carry on */
   takenOver(sessionId: string): Promise<void>;
+  /** the set of held leases changed: these sessions are held now (or no longer); e.g. to tell a router */
+  changed?(sessionIds: string[], held: boolean): void;
   log(message: string): void;
 }
 
@@ -51,7 +53,10 @@ export class Ownership {
       asked = this.leases
         .acquire(sessionId, this.owner, this.timings.leaseTtlMs)
         .then((won) => {
-          if (won && !this.stopped) this.held.add(sessionId);
+          if (won && !this.stopped && !this.held.has(sessionId)) {
+            this.held.add(sessionId);
+            this.hooks.changed?.([sessionId], true);
+          }
           return won && !this.stopped;
         })
         .finally(() => this.acquiring.delete(sessionId));
@@ -66,7 +71,7 @@ export class Ownership {
 
   /** The session ended (or its room was fenced): let it go, so nobody has to wait for the lease to run out. */
   async release(sessionId: string): Promise<void> {
-    this.held.delete(sessionId);
+    if (this.held.delete(sessionId)) this.hooks.changed?.([sessionId], false);
     await this.leases.release(sessionId, this.owner);
   }
 
@@ -117,6 +122,7 @@ export class Ownership {
 
   private lose(ids: string[]): void {
     for (const id of ids) this.held.delete(id);
+    this.hooks.changed?.(ids, false);
     this.hooks.log(`lost the lease of ${ids.length} session(s): ${ids.join(', ')}`);
     this.hooks.lost(ids);
   }
@@ -154,6 +160,7 @@ export class Ownership {
     if (this.scanTimer) clearTimeout(this.scanTimer);
     const ids = [...this.held];
     this.held.clear();
+    if (ids.length) this.hooks.changed?.(ids, false);
     if (release) await Promise.all(ids.map((id) => this.leases.release(id, this.owner).catch(() => undefined)));
   }
 }

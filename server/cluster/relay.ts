@@ -118,6 +118,8 @@ export class Relay {
   private readonly seated = new Map<string, { room: Room; peer: Peer; seat: number | null }>();
   /** the socket's side: requests waiting for their reply */
   private readonly waiting = new Map<string, (reply: ReplyMessage | null) => void>();
+  /** acts of sockets here sent to the owner elsewhere (GET /api/cluster: routing keeps this at 0) */
+  actsRelayed = 0;
 
   constructor(
     private readonly io: ParleyServer,
@@ -164,6 +166,13 @@ export class Relay {
     if (entry.peer instanceof RemotePeer) entry.peer.connected = false;
     await entry.room.disconnect(entry.peer, entry.seat);
     this.rooms.evictIfIdle(entry.room.id);
+  }
+
+  /** How many sockets on other processes are seated in this session's room here. */
+  remoteSockets(sessionId: string): number {
+    let n = 0;
+    for (const { room, peer } of this.seated.values()) if (room.id === sessionId && peer instanceof RemotePeer && peer.connected) n++;
+    return n;
   }
 
   /** A room closed here (fenced, evicted): forget who was seated in it. */
@@ -263,6 +272,7 @@ export class Relay {
 
   /** An act for a session run elsewhere: the owner's ack, or `unavailable` when no owner answered in time. */
   async actRemote(sessionId: string, seat: number, action: Action, clientActionId: string): Promise<Ack> {
+    this.actsRelayed++;
     const reply = await this.request((requestId) =>
       this.io.serverSideEmit('parley:act', { sessionId, seat, action, clientActionId, from: this.uid, requestId }),
     );

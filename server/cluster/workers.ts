@@ -1,14 +1,16 @@
 /**
  * `npm start -- --workers N`: N server processes on one machine behind one port. The primary
- * accepts every connection and hands it to a worker with @socket.io/sticky, which keeps a
- * Socket.io session's HTTP long-polling requests on the worker that holds it. The workers share the
- * PostgreSQL database (event store, leases, Socket.io adapter), so any worker serves any session.
- * A worker that dies is started again; meanwhile the others take its sessions over.
+ * accepts every connection and hands it to a worker (routing.ts): a Socket.io connection's HTTP
+ * long-polling requests to the worker that holds it, a connection naming its session (`session=`
+ * in the query) to the worker that owns that session, anything else to the least loaded worker.
+ * The workers share the PostgreSQL database (event store, leases, Socket.io adapter), so any
+ * worker serves any session (through the relay when it is not the owner). A worker that dies is
+ * started again; meanwhile the others take its sessions over.
  */
 import cluster, { type Worker } from 'node:cluster';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setupMaster } from '@socket.io/sticky';
+import { routeConnections, RoutingTable } from './routing.ts';
 
 /** The message a worker sends the primary once it serves (see server/main.ts). */
 export const WORKER_READY = 'parley:worker-ready';
@@ -38,14 +40,14 @@ export interface PrimaryOptions {
  */
 export async function runPrimary(options: PrimaryOptions): Promise<{ port: number; stop(): Promise<void> }> {
   const httpServer = createServer();
-  setupMaster(httpServer, { loadBalancingMethod: 'least-connection' });
+  const router = routeConnections(httpServer, new RoutingTable());
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(options.port, options.host, () => resolve());
   });
   const port = (httpServer.address() as AddressInfo).port;
 
-  // sticky hands request bytes (Buffers) to the workers over IPC: JSON would turn them into objects
+  // the router hands request bytes (Buffers) to the workers over IPC: JSON would turn them into objects
   cluster.setupPrimary({ serialization: 'advanced' });
   let stopping = false;
   // the workers' links and logs name the primary's port: it is where clients connect
@@ -91,7 +93,10 @@ export async function runPrimary(options: PrimaryOptions): Promise<{ port: numbe
             }),
         ),
       );
-      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      // not waiting for 'close': the server counts the sockets it handed over until their worker
+      // acknowledged them, and a worker that was SIGKILLed never will; the workers are gone anyway
+      httpServer.close();
+      router.closeAll();
     },
   };
 }

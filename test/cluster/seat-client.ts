@@ -17,6 +17,8 @@ export interface SeatClientOptions {
   urls: () => string[];
   seed: number;
   idPrefix: string;
+  /** sent as the `session` query: behind `--workers` the primary routes the socket to the session's owner */
+  sessionHint?: string;
   /** how long to wait for an ack before sending the act again (same id) */
   ackTimeoutMs?: number;
   /** connected but no state for this long: connect somewhere else */
@@ -56,7 +58,8 @@ export class SeatClient {
     if (this.stopped) return;
     const urls = this.options.urls();
     const url = urls[Math.floor(Math.random() * urls.length)];
-    const socket: ClientSocket = io(url, { auth: { token: this.options.token }, transports: ['websocket'], reconnection: false, forceNew: true });
+    const hint = this.options.sessionHint;
+    const socket: ClientSocket = io(url, { auth: { token: this.options.token }, ...(hint ? { query: { session: hint } } : {}), transports: ['websocket'], reconnection: false, forceNew: true });
     this.socket = socket;
     this.connections++;
     socket.on('state', (state) => {

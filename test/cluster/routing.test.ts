@@ -1,0 +1,169 @@
+/**
+ * `npm start -- --workers 2` routes a socket that names its session (`session=<id>` in the query)
+ * to the worker owning that session, so a table's acts and states stay in one process. Observed
+ * through GET /api/cluster, which `?session=<id>` also routes to the owner. Tables that nobody
+ * plays ("anchors", one per worker) keep each worker reachable by that route to the end.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ClusterStatus } from '../../server/cluster/status.ts';
+import type { CreatedSession } from '../../shared/protocol/index.ts';
+import { ADMIN_TOKEN, apiClient, startServerProcess, tempDir } from '../integration/helpers.ts';
+import { startPostgres, type PostgresServer } from '../support/postgres.ts';
+import { until } from './processes.ts';
+import { SeatClient } from './seat-client.ts';
+
+let postgres: PostgresServer;
+const dataDir = tempDir('parley-routing-');
+const children: ChildProcess[] = [];
+const clients: SeatClient[] = [];
+
+beforeAll(async () => {
+  postgres = await startPostgres();
+}, 120_000);
+
+afterAll(async () => {
+  for (const c of clients) c.stop();
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  await Promise.all(children.map((child) => (child.exitCode === null && child.signalCode === null ? new Promise((r) => child.once('exit', r)) : null)));
+  await postgres?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function startWorkers(): Promise<{ url: string; output: () => string }> {
+  const { child, url, output: started } = await startServerProcess(dataDir, ADMIN_TOKEN, { PARLEY_DATABASE_URL: await postgres.createDatabase(), PARLEY_LEASE_TTL_MS: '1500' }, ['--workers', '2']);
+  children.push(child);
+  let output = started;
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return { url, output: () => output };
+}
+
+/**
+ * GET /api/cluster from the worker the primary routes `?session=<id>` to (its owner, once known).
+ * With a timeout: a request handed to a worker in the instant it is SIGKILLed is never answered.
+ */
+async function status(url: string, sessionId: string): Promise<ClusterStatus> {
+  const res = await fetch(`${url}/api/cluster?session=${encodeURIComponent(sessionId)}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, signal: AbortSignal.timeout(5000) });
+  expect(res.status).toBe(200);
+  return (await res.json()) as ClusterStatus;
+}
+
+/** A table of 3 external seats (played here) and 5 scripted agents. */
+async function createTable(url: string, seed: number): Promise<CreatedSession> {
+  const seats = Array.from({ length: 8 }, (_, seat) => (seat < 3 ? { kind: 'external' } : { kind: 'agent', agent: 'scripted' }));
+  const { status: code, json } = await apiClient(url)<CreatedSession>('POST', '/api/sessions', { game: 'traitors', preset: 'table', seed, seats, agentDelayMs: 40 });
+  expect(code).toBe(201);
+  return json;
+}
+
+/** A table nobody connects to: it stays live, so `?session=` reaches its worker at any time. */
+async function createAnchor(url: string): Promise<string> {
+  const { status: code, json } = await apiClient(url)<CreatedSession>('POST', '/api/sessions', { game: 'trust-split', seats: [{ kind: 'external' }, { kind: 'external' }] });
+  expect(code).toBe(201);
+  return json.id;
+}
+
+function players(url: string, table: CreatedSession, prefix: string, sessionHint: string | undefined): SeatClient[] {
+  const out = table.seats
+    .filter((s) => s.token)
+    .map((s) => new SeatClient({ token: s.token!, urls: () => [url], seed: s.seat + 1, idPrefix: `${prefix}-s${s.seat}`, sessionHint, stateWatchdogMs: 8000 }));
+  clients.push(...out);
+  for (const p of out) p.start();
+  return out;
+}
+
+async function expectPlayedOnce(url: string, table: CreatedSession, seats: SeatClient[]): Promise<void> {
+  const res = await fetch(`${url}/api/sessions/${table.id}/events`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+  const log = (await res.text())
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { seq: number; clientActionId?: string; event: { type: string } });
+  expect(log.map((r) => r.seq)).toEqual(log.map((_, i) => i + 1));
+  expect(log.some((r) => r.event.type === 'gameOver')).toBe(true);
+  for (const p of seats) {
+    expect(p.errors).toEqual([]);
+    for (const { clientActionId } of p.accepted) expect(log.filter((r) => r.clientActionId === clientActionId), clientActionId).toHaveLength(1);
+  }
+}
+
+describe('npm start -- --workers 2 with session routing', () => {
+  it("serves each table's hinted sockets on the worker that owns it; a wrong or missing hint still plays, through the relay", async () => {
+    const { url } = await startWorkers();
+    // new sessions spread over the workers: two in a row land on different ones
+    const anchors = [await createAnchor(url), await createAnchor(url)];
+    const anchorStatus = await Promise.all(anchors.map((id) => status(url, id)));
+    expect(anchorStatus.map((s) => s.session?.held)).toEqual([true, true]);
+    const pids = anchorStatus.map((s) => s.pid);
+    expect(new Set(pids).size).toBe(2);
+    const anchorOf = (pid: number) => anchors[pids.indexOf(pid)];
+
+    const tables = await Promise.all([1, 2, 3, 4].map((seed) => createTable(url, seed)));
+    const seated = tables.map((t, i) => players(url, t, `r${i}`, t.id));
+    await until(() => seated.flat().every((p) => p.accepted.length > 0), 60_000, 'every hinted seat to have an act accepted');
+    const owners = new Set<number>();
+    for (const t of tables) {
+      const s = await status(url, t.id);
+      expect(s.session, t.id).toMatchObject({ held: true, localSockets: 3, remoteSockets: 0 });
+      owners.add(s.pid);
+    }
+    expect(owners.size).toBe(2);
+    await Promise.all(seated.flat().map((p) => p.done));
+    for (const [i, t] of tables.entries()) await expectPlayedOnce(url, t, seated[i]);
+    // not one act of the hinted tables crossed processes, on either worker
+    for (const anchor of anchors) expect((await status(url, anchor)).actsRelayed).toBe(0);
+
+    // a hint naming another worker's session only routes: the token decides the seat, the relay carries the acts
+    const misrouted = await createTable(url, 5);
+    const owner = (await status(url, misrouted.id)).pid;
+    const other = pids.find((pid) => pid !== owner)!;
+    const wrong = players(url, misrouted, 'wrong', anchorOf(other));
+    await until(() => wrong.every((p) => p.accepted.length > 0), 60_000, 'every misrouted seat to have an act accepted');
+    expect((await status(url, misrouted.id)).session).toMatchObject({ held: true, localSockets: 0, remoteSockets: 3 });
+    await Promise.all(wrong.map((p) => p.done));
+    await expectPlayedOnce(url, misrouted, wrong);
+    const relayed = await status(url, anchorOf(other));
+    expect(relayed.pid).toBe(other);
+    expect(relayed.actsRelayed).toBeGreaterThanOrEqual(wrong.reduce((n, p) => n + p.accepted.length, 0));
+    expect((await status(url, anchorOf(owner))).actsRelayed).toBe(0);
+
+    // no hint at all (external programs as they were): whichever worker it lands on, the table plays
+    const plain = await createTable(url, 6);
+    const unhinted = players(url, plain, 'plain', undefined);
+    await Promise.all(unhinted.map((p) => p.done));
+    await expectPlayedOnce(url, plain, unhinted);
+  }, 180_000);
+
+  it("routes a killed worker's tables to the worker that took them over", async () => {
+    const { url, output } = await startWorkers();
+    const table = await createTable(url, 7);
+    const first = players(url, table, 'k1', table.id);
+    await until(() => first.every((p) => p.accepted.length > 0), 60_000, 'every seat to have an act accepted');
+    const victim = (await status(url, table.id)).pid;
+    process.kill(victim, 'SIGKILL');
+    // these clients reconnect at once, before anyone took the table over: wherever they land, they leave now
+    for (const p of first) p.stop();
+
+    let taker = 0;
+    await until(
+      async () => {
+        const s = await status(url, table.id).catch(() => null);
+        if (!s?.session?.held || s.pid === victim) return false;
+        taker = s.pid;
+        return true;
+      },
+      30_000,
+      'another worker to take the table over and announce it',
+    );
+    // new connections with the hint go to the taker, not to the worker started in the victim's place
+    const second = players(url, table, 'k2', table.id);
+    await until(async () => {
+      const s = await status(url, table.id);
+      return s.pid === taker && s.session?.localSockets === 3 && s.session.remoteSockets === 0;
+    }, 30_000, "the table's new sockets to be served by the taker");
+    await Promise.all(second.map((p) => p.done));
+    await until(() => /exited \(SIGKILL\); starting another/.test(output()) && output().match(/worker \d+ serving/g)!.length === 3, 30_000, 'the primary to replace the worker');
+    await expectPlayedOnce(url, table, [...first, ...second]);
+  }, 180_000);
+});
