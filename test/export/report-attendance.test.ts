@@ -54,6 +54,8 @@ describe('GET /api/sessions/:id/report of a session with a dropout', () => {
       seed: 3,
       agentDelayMs: 0,
       takeoverAfterSec: 0.2,
+      // the table starts when the human is here, so the 0.2 s runs from its leaving, not from a slow connect
+      waitForHumans: true,
       seats: [{ kind: 'human', label: 'P-1' }, { kind: 'agent', agent: 'fair' }],
     });
     const client = connectClient(server.url, created.seats[0].token!);
@@ -66,7 +68,9 @@ describe('GET /api/sessions/:id/report of a session with a dropout', () => {
     expect(status).toBe(200);
     expect(html).toContain('<h2>Dropouts and takeovers</h2>');
     expect(html).toContain('1 of 1 human or external seat(s) were gone at the end of the log (dropouts); 1 were played by an agent for a while (takeovers).');
-    expect(html).toMatch(/<td>human<\/td><td>1<\/td><td>\d+<\/td><td>yes<\/td><td>1<\/td><td>0<\/td>/);
+    // on a failure, the session's own rows say what happened to the seat
+    const sessionRows = (await server.server.store.log(created.id)).filter((r) => r.kind === 'session').map((r) => `${r.seq} ${JSON.stringify(r.event)}`);
+    expect(html, sessionRows.join('\n')).toMatch(/<td>human<\/td><td>1<\/td><td>\d+<\/td><td>yes<\/td><td>1<\/td><td>0<\/td>/);
     expect(html).toContain('<th>what it measures</th>');
     expect(html).toContain('Per round, joint welfare as a share of the most possible');
   });
