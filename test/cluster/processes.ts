@@ -77,6 +77,30 @@ export class Cluster {
   }
 }
 
+/**
+ * `npm start -- --workers N` primaries for a test file, each on a database of its own: started with
+ * their output kept, stopped (SIGTERM, then awaited) by stop().
+ */
+export class WorkerPrimaries {
+  private readonly children: ChildProcess[] = [];
+  private readonly dataDir = tempDir('parley-workers-');
+
+  async start(databaseUrl: string, workers = 2): Promise<{ url: string; output: () => string }> {
+    const { child, url, output: started } = await startServerProcess(this.dataDir, ADMIN_TOKEN, { PARLEY_DATABASE_URL: databaseUrl, PARLEY_LEASE_TTL_MS: '1500' }, ['--workers', String(workers)]);
+    this.children.push(child);
+    let output = started;
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    return { url, output: () => output };
+  }
+
+  async stop(): Promise<void> {
+    const running = this.children.filter((child) => child.exitCode === null && child.signalCode === null);
+    await Promise.all(running.map((child) => new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGTERM')))));
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
 /** Poll `test` every 20 ms until it holds; fails naming `what` after `timeoutMs`. */
 export async function until(test: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -4,19 +4,16 @@
  * through GET /api/cluster, which `?session=<id>` also routes to the owner. Tables that nobody
  * plays ("anchors", one per worker) keep each worker reachable by that route to the end.
  */
-import type { ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterStatus } from '../../server/cluster/status.ts';
 import type { CreatedSession } from '../../shared/protocol/index.ts';
-import { ADMIN_TOKEN, apiClient, startServerProcess, tempDir } from '../integration/helpers.ts';
+import { ADMIN_TOKEN, apiClient } from '../integration/helpers.ts';
 import { startPostgres, type PostgresServer } from '../support/postgres.ts';
-import { until } from './processes.ts';
+import { until, WorkerPrimaries } from './processes.ts';
 import { SeatClient } from './seat-client.ts';
 
 let postgres: PostgresServer;
-const dataDir = tempDir('parley-routing-');
-const children: ChildProcess[] = [];
+const primaries = new WorkerPrimaries();
 const clients: SeatClient[] = [];
 
 beforeAll(async () => {
@@ -25,20 +22,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const c of clients) c.stop();
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-  await Promise.all(children.map((child) => (child.exitCode === null && child.signalCode === null ? new Promise((r) => child.once('exit', r)) : null)));
+  await primaries.stop();
   await postgres?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function startWorkers(): Promise<{ url: string; output: () => string }> {
-  const { child, url, output: started } = await startServerProcess(dataDir, ADMIN_TOKEN, { PARLEY_DATABASE_URL: await postgres.createDatabase(), PARLEY_LEASE_TTL_MS: '1500' }, ['--workers', '2']);
-  children.push(child);
-  let output = started;
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return { url, output: () => output };
-}
+const startWorkers = async () => primaries.start(await postgres.createDatabase());
 
 /**
  * GET /api/cluster from the worker the primary routes `?session=<id>` to (its owner, once known).

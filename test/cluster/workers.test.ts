@@ -3,17 +3,15 @@
  * PostgreSQL database. A table plays to the end through the one port while a worker is SIGKILLed
  * and replaced; without a database URL the option is refused.
  */
-import type { ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, apiClient, startServerProcess, tempDir } from '../integration/helpers.ts';
 import type { CreatedSession, LogRow } from '../../shared/protocol/index.ts';
 import { startPostgres, type PostgresServer } from '../support/postgres.ts';
+import { until, WorkerPrimaries } from './processes.ts';
 import { SeatClient } from './seat-client.ts';
 
 let postgres: PostgresServer;
-const dataDir = tempDir('parley-workers-');
-const children: ChildProcess[] = [];
+const primaries = new WorkerPrimaries();
 const clients: SeatClient[] = [];
 
 // PostgreSQL's first start can be slow while the rest of the suite keeps the cores busy
@@ -23,31 +21,17 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const c of clients) c.stop();
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-  await Promise.all(children.map((child) => (child.exitCode === null && child.signalCode === null ? new Promise((r) => child.once('exit', r)) : null)));
+  await primaries.stop();
   await postgres?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
 });
-
-async function until(test: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!test()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('npm start -- --workers N', () => {
   it('refuses more than one worker without PARLEY_DATABASE_URL, saying why', async () => {
-    await expect(startServerProcess(dataDir, ADMIN_TOKEN, { PARLEY_DATABASE_URL: '' }, ['--workers', '2'])).rejects.toThrow(/--workers 2 needs PARLEY_DATABASE_URL/);
+    await expect(startServerProcess(tempDir('parley-workers-'), ADMIN_TOKEN, { PARLEY_DATABASE_URL: '' }, ['--workers', '2'])).rejects.toThrow(/--workers 2 needs PARLEY_DATABASE_URL/);
   });
 
   it('plays a table to the end through one port while a worker is killed and replaced', async () => {
-    const { child, url, output: started } = await startServerProcess(dataDir, ADMIN_TOKEN, { PARLEY_DATABASE_URL: await postgres.createDatabase(), PARLEY_LEASE_TTL_MS: '1500' }, ['--workers', '2']);
-    children.push(child);
-    let output = started;
-    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const { url, output } = await primaries.start(await postgres.createDatabase());
 
     const api = apiClient(url);
     const seats = Array.from({ length: 8 }, (_, seat) => (seat < 3 ? { kind: 'external' } : { kind: 'agent', agent: 'scripted' }));
@@ -61,12 +45,12 @@ describe('npm start -- --workers N', () => {
 
     await until(() => players.every((p) => p.accepted.length > 0), 60_000, 'every socket seat to have an act accepted');
     // the workers name themselves (pid inside the owner id) when they start serving
-    const pids = [...output.matchAll(/worker (\d+) serving/g)].map((m) => Number(m[1]));
+    const pids = [...output().matchAll(/worker (\d+) serving/g)].map((m) => Number(m[1]));
     expect(new Set(pids).size).toBe(2);
     process.kill(pids[0], 'SIGKILL');
 
     await Promise.all(players.map((p) => p.done));
-    await until(() => /exited \(SIGKILL\); starting another/.test(output) && output.match(/worker \d+ serving/g)!.length === 3, 30_000, 'the primary to replace the worker');
+    await until(() => /exited \(SIGKILL\); starting another/.test(output()) && output().match(/worker \d+ serving/g)!.length === 3, 30_000, 'the primary to replace the worker');
 
     const res = await fetch(`${url}/api/sessions/${created.id}/events`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
     const log = (await res.text())
