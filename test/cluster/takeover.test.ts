@@ -60,6 +60,8 @@ describe('one owner per session', () => {
       await until(async () => (await db.query("SELECT 1 FROM leases WHERE expires_at > clock_timestamp() AND session_id = ANY($1) AND owner NOT IN ($2, $3)", [ids, a.server.cluster!.owner, b.server.cluster!.owner])).rowCount === 0, 20_000, 'the dead owner\'s leases to run out');
       await Promise.all(ids.flatMap((id) => [a.server.sessions.here(id), b.server.sessions.here(id)]));
       await until(() => ids.every((id) => liveHere(a, id) || liveHere(b, id)), 30_000, 'every session to be taken over');
+      // a room goes live first and queues its `recovered` row: wait for the rows to land, then count them
+      await until(async () => (await Promise.all(ids.map((id) => a.events(id)))).every((log) => log.some((r) => typeOf(r) === 'recovered')), 30_000, 'every taken-over log to have its recovered row');
 
       for (const id of ids) {
         const owners = [a, b].filter((s) => liveHere(s, id));

@@ -488,7 +488,7 @@ describe('PostgreSQL with several processes', () => {
     const ids = ['x-1', 'x-2', 'x-3'];
     for (const id of ids) await one.createSession(sessionRecord(id), [row('start')]);
     const owners = Array.from({ length: 6 }, (_, i) => ({ name: `p${i}`, store: i % 2 ? one : two }));
-    for (let round = 0; round < 20; round++) {
+    for (let round = 0; round < 12; round++) {
       // odd rounds race for leases that expired (short ttl) rather than released ones; short, but
       // long enough to outlast the holder check below on a loaded machine
       const ttl = round % 2 ? 1000 : 60_000;
