@@ -33,8 +33,9 @@ export interface StoreOptions {
    */
   writer?: 'thread' | 'inline';
   /**
-   * With durability 'full' and the inline writer, where the WAL's fsync runs. 'pool' (default):
-   * after the commit, on libuv's thread pool, nothing answered before it ends (./wal-sync.ts).
+   * With durability 'full', where the fsync of this connection's commits runs (every append with
+   * the inline writer; session creation and studies with either). 'pool' (default): after the
+   * commit, on libuv's thread pool, nothing answered before it ends (./wal-sync.ts).
    * 'commit': SQLite's own `synchronous = FULL`, inside each commit on the event loop — the earlier
    * design, kept so that `bench/commit.ts` can compare the two.
    */

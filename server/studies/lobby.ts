@@ -178,28 +178,29 @@ export class Lobby implements WaitingRoom {
     const study = await studies.study(studyId);
     if (!study) return;
     const now = this.options.now();
-    const byArm = new Map<string, ParticipantRecord[]>();
     // oldest wait first: the store's order
-    for (const p of await studies.participantsAtStage('waiting')) {
-      if (p.studyId !== studyId) continue;
+    const waiting = (await studies.participantsAtStage('waiting')).filter((p) => p.studyId === studyId);
+    // who is present, read once for the whole study
+    const here = await this.present(waiting, now);
+    const byArm = new Map<string, ParticipantRecord[]>();
+    for (const p of waiting) {
       const list = byArm.get(p.arm);
       if (list) list.push(p);
       else byArm.set(p.arm, [p]);
     }
-    for (const [armName, waiting] of byArm) {
+    for (const [armName, armWaiting] of byArm) {
       try {
-        await this.matchArm(study, armName, waiting, now);
+        await this.matchArm(study, armName, armWaiting, here, now);
       } catch (err) {
         this.options.log(`study ${studyId} arm ${armName}: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
   }
 
-  private async matchArm(study: StudyRecord, armName: string, waiting: ParticipantRecord[], now: number): Promise<void> {
+  private async matchArm(study: StudyRecord, armName: string, waiting: ParticipantRecord[], here: ReadonlySet<string>, now: number): Promise<void> {
     const arm = this.options.flow().resolvedArm(study, armName);
     const maxWaitMs = study.definition.timings.maxWaitSec * 1000;
     // first come, first served: oldest wait first (the store's order)
-    const here = await this.present(waiting, now);
     const present = waiting.filter((p) => here.has(p.token));
     const ready = present.filter((p) => now - (p.waitingSince ?? now) >= p.minWaitMs);
     while (ready.length >= arm.humans) {
