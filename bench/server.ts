@@ -1,6 +1,7 @@
 // Server benchmark, in three parts (each alone with `--part peer|cost|human`):
 //   peer  — flat-out Trust-and-Split (`paper`): Parley against the same game on boardgame.io 0.50.2
-//           (bench/bgio), same rooms, same duration, same load generator; actions/s and the ratio.
+//           (bench/bgio), same rooms, same duration, same load generator; actions/s and the ratio;
+//           then socket.io alone with the same messages per action (bench/floor), the floor under both.
 //   cost  — bytes received and server CPU per action for 4-, 8- and 16-seat Traitors (a spectator per
 //           table), early (first third of a game's log) against late (last third).
 //   human — Traitors 8-seat tables at human pace: clients think before every act, tables fast-forwarded
@@ -17,7 +18,7 @@ import { ADMIN_TOKEN } from './api.ts';
 import type { LoadJob, WorkerReport } from './load/protocol.ts';
 import { percentile, runLoad, type LoadRun } from './load/pool.ts';
 import { fdLimit } from './load/fds.ts';
-import { startBgio, startParley, type ServerUnderTest } from './load/servers.ts';
+import { startBgio, startFloor, startParley, type ServerUnderTest } from './load/servers.ts';
 import { startPostgres } from '../test/support/postgres.ts';
 
 export type Part = 'peer' | 'cost' | 'human';
@@ -144,17 +145,25 @@ type PeerSide = WorkerReport & { actionsPerSec: number; serverCpuMsPerAction: nu
 export interface PeerResult {
   parley: PeerSide;
   bgio: PeerSide;
+  /** socket.io alone with the same messages per action (bench/floor/server.ts) */
+  floor: PeerSide;
   /** Parley's actions/s over boardgame.io's */
   ratio: number;
   /** boardgame.io's server CPU per action over Parley's */
   cpuRatio: number;
 }
 
+const PEER_LABELS = {
+  parley: (r: WorkerReport, o: BenchServerOptions) => `Parley (durability ${o.durability}, updates ${r.updatesMode})`,
+  bgio: () => 'boardgame.io 0.50.2 (production, in-memory store)',
+  floor: () => 'socket.io alone (the floor: an ack and an update to both seats per action; no rules, views, storage or session creation)',
+};
+
 async function benchPeer(o: BenchServerOptions, say: (line: string) => void): Promise<PeerResult> {
   say(`server · peer: flat-out Trust-and-Split (paper), ${o.rooms} concurrent matches, ${o.peerDuration} s each, finished matches replaced`);
   const results: Partial<PeerResult> = {};
-  for (const target of ['parley', 'bgio'] as const) {
-    const server = target === 'parley' ? await startParley(o.durability) : await startBgio();
+  for (const target of ['parley', 'bgio', 'floor'] as const) {
+    const server = target === 'parley' ? await startParley(o.durability) : target === 'bgio' ? await startBgio() : await startFloor();
     try {
       const w = await measure(server, {
         tables: o.rooms,
@@ -165,18 +174,24 @@ async function benchPeer(o: BenchServerOptions, say: (line: string) => void): Pr
       const r = w.run.merged;
       const actionsPerSec = r.actions / w.run.seconds;
       results[target] = { ...r, actionsPerSec, serverCpuMsPerAction: w.serverCpuMs / r.actions };
-      const label = target === 'parley' ? `Parley (durability ${o.durability}, updates ${r.updatesMode})` : 'boardgame.io 0.50.2 (production, in-memory store)';
-      say(`  ${label}: ${fmt(actionsPerSec, 0)} actions/s (${r.actions} in ${fmt(w.run.seconds)} s, ${r.tablesFinished} matches finished)`);
+      say(`  ${PEER_LABELS[target](r, o)}: ${fmt(actionsPerSec, 0)} actions/s (${r.actions} in ${fmt(w.run.seconds)} s, ${r.tablesFinished} matches finished)`);
       say(`    ${latencies('act→state', r.stateMs)}${r.ackMs.length ? `; ${latencies('act→ack', r.ackMs)}` : ''}`);
       say(`    server CPU ${fmt(w.serverCpuMs / r.actions, 3)} ms/action, RSS ${fmt(w.serverRssMB, 0)} MB; ${kB(r.bytesReceived / r.actions)} received/action; load generator CPU ${fmt((100 * r.cpuMs) / 1000 / w.run.seconds, 0)} %`);
     } finally {
       await server.close();
     }
   }
-  const ratio = results.parley!.actionsPerSec / results.bgio!.actionsPerSec;
-  const cpuRatio = results.bgio!.serverCpuMsPerAction / results.parley!.serverCpuMsPerAction;
+  const { parley, bgio, floor } = results as Pick<PeerResult, 'parley' | 'bgio' | 'floor'>;
+  const ratio = parley.actionsPerSec / bgio.actionsPerSec;
+  const cpuRatio = bgio.serverCpuMsPerAction / parley.serverCpuMsPerAction;
   say(`  ratio Parley / boardgame.io: ${fmt(ratio, 2)}× actions/s; boardgame.io spends ${fmt(cpuRatio, 2)}× Parley's server CPU per action (steadier than actions/s when other work shares the cores)`);
-  return { ...(results as Omit<PeerResult, 'ratio' | 'cpuRatio'>), ratio, cpuRatio };
+  // with each server on one core, 3× boardgame.io's actions/s is a third of its CPU per action
+  const third = bgio.serverCpuMsPerAction / 3;
+  say(
+    `  above the floor: Parley ${fmt(parley.serverCpuMsPerAction - floor.serverCpuMsPerAction, 3)} ms/action, boardgame.io ${fmt(bgio.serverCpuMsPerAction - floor.serverCpuMsPerAction, 3)}; ` +
+      `a third of boardgame.io's CPU per action is ${fmt(third, 3)} ms, which leaves ${fmt(third - floor.serverCpuMsPerAction, 3)} ms above socket.io's own ${fmt(floor.serverCpuMsPerAction, 3)} for everything else`,
+  );
+  return { parley, bgio, floor, ratio, cpuRatio };
 }
 
 // ------------------------------------------------------------------------------------------ cost

@@ -2,8 +2,11 @@
 // each other over the child-process IPC channel. One job per worker; the parent holds every worker at
 // the same point (all connected and fast-forwarded) before it starts the measured window.
 
-/** Which server the worker plays on: Parley's protocol, or the boardgame.io twin's (bench/bgio). */
-export type Target = 'parley' | 'bgio';
+/**
+ * Which server the worker plays on: Parley's protocol, the boardgame.io twin's (bench/bgio), or the
+ * bare socket.io floor (bench/floor/server.ts).
+ */
+export type Target = 'parley' | 'bgio' | 'floor';
 
 export interface LoadJob {
   target: Target;

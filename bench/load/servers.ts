@@ -13,7 +13,7 @@ const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 
 export interface ServerUnderTest {
-  name: 'parley' | 'bgio';
+  name: 'parley' | 'bgio' | 'floor';
   url: string;
   pid: number;
   /** user + system CPU time so far (ms) */
@@ -138,7 +138,17 @@ function ensureBgioInstalled(): void {
 
 export async function startBgio(): Promise<ServerUnderTest> {
   ensureBgioInstalled();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/bgio/server.ts'], {
+  return startBareServer('bgio', 'bench/bgio/server.ts');
+}
+
+/** The bare socket.io floor (bench/floor/server.ts): what the transport alone costs per action. */
+export function startFloor(): Promise<ServerUnderTest> {
+  return startBareServer('floor', 'bench/floor/server.ts');
+}
+
+/** A peer server script that prints "<name> listening on <url>"; its CPU and RSS come from /proc. */
+async function startBareServer(name: 'bgio' | 'floor', script: string): Promise<ServerUnderTest> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: REPO_ROOT,
     env: { ...process.env, NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -146,10 +156,10 @@ export async function startBgio(): Promise<ServerUnderTest> {
   running.add(child);
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`bgio server did not start:\n${output}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`${name} server did not start:\n${output}`)), 30_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const m = /bgio listening on (http:\/\/\S+)/.exec(output);
+      const m = new RegExp(`${name} listening on (http://\\S+)`).exec(output);
       if (m) {
         clearTimeout(timer);
         resolve(m[1]);
@@ -157,7 +167,7 @@ export async function startBgio(): Promise<ServerUnderTest> {
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`bgio server exited with ${code}:\n${output}`)));
+    child.once('exit', (code) => reject(new Error(`${name} server exited with ${code}:\n${output}`)));
   });
   // keep draining its output (bgio logs refused moves), so a full pipe never blocks it
   child.stdout!.resume();
@@ -165,7 +175,7 @@ export async function startBgio(): Promise<ServerUnderTest> {
   const pid = child.pid!;
   raiseFdLimit(pid);
   return {
-    name: 'bgio',
+    name,
     url,
     pid,
     cpuMs: async () => procCpuMs(pid),

@@ -363,6 +363,92 @@ class BgioSeat {
   }
 }
 
+/** A table on the bare socket.io floor (bench/floor/server.ts): two seats that take turns. */
+class FloorTable extends Table {
+  private seats: FloorSeat[] = [];
+
+  async open(): Promise<void> {
+    const name = `t${this.seed}-${process.pid}`;
+    this.seats = [0, 1].map((seat) => new FloorSeat(this, name, seat));
+    this.sockets = this.seats.map((s) => s.socket);
+    await Promise.all(this.seats.map((s) => s.connected));
+  }
+
+  protected kickSeats(): void {
+    for (const s of this.seats) s.step();
+  }
+
+  countUnanswered(now: number): void {
+    for (const s of this.seats) s.countUnanswered(now);
+  }
+}
+
+interface FloorUpdate {
+  version: number;
+  over: boolean;
+}
+
+class FloorSeat {
+  readonly socket: Socket;
+  readonly connected: Promise<void>;
+  private version = -1;
+  private over = false;
+  /** the act in flight: its send time, and the version its ack named once it came */
+  private inFlight: { sentAt: number; measured: boolean; version: number | null } | null = null;
+
+  constructor(private readonly table: FloorTable, name: string, private readonly seat: number) {
+    this.socket = io(table.job.url, { query: { table: name, seat: String(seat) }, transports: ['websocket'], reconnection: false, forceNew: true, timeout: CONNECT_TIMEOUT_MS });
+    countBytes(this.socket, table.worker.counters);
+    this.connected = new Promise((resolve, reject) => {
+      this.socket.once('update', () => resolve());
+      this.socket.once('connect_error', (err) => reject(err));
+    });
+    this.socket.on('update', (update: FloorUpdate) => this.receive(update));
+  }
+
+  private receive(update: FloorUpdate): void {
+    this.version = update.version;
+    this.over = update.over;
+    const flight = this.inFlight;
+    if (flight?.version != null && update.version >= flight.version) {
+      if (flight.measured && this.table.worker.counters.measuring) this.table.worker.counters.stateMs.push(performance.now() - flight.sentAt);
+      this.inFlight = null;
+    }
+    this.table.observe(update.version, update.over);
+    this.step();
+  }
+
+  countUnanswered(now: number): void {
+    if (this.inFlight?.measured) {
+      if (this.inFlight.version === null) this.table.worker.counters.ackMs.push(now - this.inFlight.sentAt);
+      this.table.worker.counters.stateMs.push(now - this.inFlight.sentAt);
+    }
+  }
+
+  step(): void {
+    if (this.inFlight || this.over || this.version % 2 !== this.seat || !this.table.mayAct(this.version)) return;
+    const counters = this.table.worker.counters;
+    const flight: { sentAt: number; measured: boolean; version: number | null } = { sentAt: performance.now(), measured: counters.measuring, version: null };
+    this.inFlight = flight;
+    this.socket.emit('act', { kind: 'propose', value: 5 }, (ack: { ok: boolean; version?: number }) => {
+      if (!ack.ok || ack.version === undefined) {
+        this.inFlight = null;
+        return;
+      }
+      if (flight.measured && counters.measuring) {
+        counters.actions++;
+        counters.ackMs.push(performance.now() - flight.sentAt);
+      }
+      flight.version = ack.version;
+      // the update may have come first
+      if (this.version >= ack.version) {
+        if (flight.measured && counters.measuring) counters.stateMs.push(performance.now() - flight.sentAt);
+        this.inFlight = null;
+      }
+    });
+  }
+}
+
 async function postJson<T>(url: string, body: unknown): Promise<T> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   if (!res.ok) throw new Error(`POST ${url}: ${res.status} ${await res.text()}`);
@@ -430,7 +516,8 @@ class Worker {
 
   private newTable(): Table {
     const seed = this.nextSeed++;
-    return this.job.target === 'parley' ? new ParleyTable(this, seed) : new BgioTable(this, seed);
+    const { target } = this.job;
+    return target === 'parley' ? new ParleyTable(this, seed) : target === 'bgio' ? new BgioTable(this, seed) : new FloorTable(this, seed);
   }
 
   private ffTarget(table: Table): number {
