@@ -33,6 +33,8 @@ const UPSERT_PARTICIPANT = `INSERT INTO participants (${PARTICIPANT_COLUMNS.join
 
 /** SQLite sorts NULL lowest; PostgreSQL's ascending order puts it last unless told */
 const AT_STAGE = 'SELECT * FROM participants WHERE stage = $1 ORDER BY waiting_since NULLS FIRST, created_at, participant_id';
+// served by participants_stage (stage, study_id)
+const STUDY_AT_STAGE = 'SELECT * FROM participants WHERE stage = $1 AND study_id = $2 ORDER BY waiting_since NULLS FIRST, created_at, participant_id';
 
 function toStudy(row: StudyRow | undefined): StudyRecord | null {
   if (!row) return null;
@@ -176,9 +178,9 @@ export class PostgresStudyStore implements StudyStore {
     return rows.map(toParticipant);
   }
 
-  /** Every participant (of any study) at a stage, oldest waiting first. */
-  async participantsAtStage(stage: Stage): Promise<ParticipantRecord[]> {
-    const { rows } = await this.pool.query<ParticipantRow>(AT_STAGE, [stage]);
+  /** Every participant at a stage (of one study, or of any), oldest waiting first. */
+  async participantsAtStage(stage: Stage, studyId?: string): Promise<ParticipantRecord[]> {
+    const { rows } = studyId === undefined ? await this.pool.query<ParticipantRow>(AT_STAGE, [stage]) : await this.pool.query<ParticipantRow>(STUDY_AT_STAGE, [stage, studyId]);
     return rows.map(toParticipant);
   }
 

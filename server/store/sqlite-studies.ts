@@ -113,6 +113,8 @@ export class SqliteStudyStore implements StudyStore {
       participantByToken: db.prepare('SELECT * FROM participants WHERE token = ?'),
       participants: db.prepare('SELECT * FROM participants WHERE study_id = ? ORDER BY created_at, participant_id'),
       participantsAtStage: db.prepare('SELECT * FROM participants WHERE stage = ? ORDER BY waiting_since, created_at, participant_id'),
+      // served by participants_stage (stage, study_id)
+      studyParticipantsAtStage: db.prepare('SELECT * FROM participants WHERE stage = ? AND study_id = ? ORDER BY waiting_since, created_at, participant_id'),
       lastSeq: db.prepare('SELECT MAX(seq) AS seq FROM participant_events WHERE study_id = ? AND participant_id = ?'),
       insertEvent: db.prepare('INSERT INTO participant_events (study_id, participant_id, seq, at, type, data) VALUES (?, ?, ?, ?, ?, ?)'),
       events: db.prepare('SELECT * FROM participant_events WHERE study_id = ? ORDER BY participant_id, seq'),
@@ -195,8 +197,9 @@ export class SqliteStudyStore implements StudyStore {
   }
 
   /** Every participant (of any study) at a stage, oldest waiting first. */
-  async participantsAtStage(stage: Stage): Promise<ParticipantRecord[]> {
-    return (this.stmts.participantsAtStage.all(stage) as ParticipantRow[]).map(toParticipant);
+  async participantsAtStage(stage: Stage, studyId?: string): Promise<ParticipantRecord[]> {
+    const rows = studyId === undefined ? this.stmts.participantsAtStage.all(stage) : this.stmts.studyParticipantsAtStage.all(stage, studyId);
+    return (rows as ParticipantRow[]).map(toParticipant);
   }
 
   /** Write participants and their events (and optionally a new table) in one transaction. */

@@ -248,7 +248,8 @@ export interface StudyStore {
   participant(studyId: string, participantId: string): Promise<ParticipantRecord | null>;
   participantByToken(token: string): Promise<ParticipantRecord | null>;
   participants(studyId: string): Promise<ParticipantRecord[]>;
-  participantsAtStage(stage: Stage): Promise<ParticipantRecord[]>;
+  /** participants at a stage, oldest waiting first (not yet timed first); with a study id, only that study's */
+  participantsAtStage(stage: Stage, studyId?: string): Promise<ParticipantRecord[]>;
   /** participants' new records with their events (and a table formed), all or nothing */
   commit(changes: ParticipantChange[], at: number, table?: TableRecord): Promise<void>;
   events(studyId: string, participantId?: string): Promise<ParticipantEvent[]>;

@@ -468,9 +468,7 @@ export class StudyFlow {
     return this.exclusive(studyId, async () => {
       const study = await this.studies.study(studyId);
       if (!study) return;
-      for (const p of await this.studies.participantsAtStage('game')) {
-        if (p.studyId === studyId) await this.syncGame(study, p);
-      }
+      for (const p of await this.studies.participantsAtStage('game', studyId)) await this.syncGame(study, p);
     });
   }
 

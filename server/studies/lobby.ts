@@ -126,7 +126,7 @@ export class Lobby implements WaitingRoom {
   async waitingInfo(study: StudyRecord, p: ParticipantRecord): Promise<NonNullable<ParticipantState['waiting']>> {
     const now = this.options.now();
     const arm = this.options.flow().resolvedArm(study, p.arm);
-    const others = (await this.options.studies.participantsAtStage('waiting')).filter((o) => o.studyId === p.studyId && o.arm === p.arm && o.token !== p.token);
+    const others = (await this.options.studies.participantsAtStage('waiting', p.studyId)).filter((o) => o.arm === p.arm && o.token !== p.token);
     const present = (await this.present(others, now)).size + 1;
     const seats = arm.humans + arm.agents.length;
     // a blind arm must not tell how many of the seats are people: it waits for "the table"
@@ -179,7 +179,7 @@ export class Lobby implements WaitingRoom {
     if (!study) return;
     const now = this.options.now();
     // oldest wait first: the store's order
-    const waiting = (await studies.participantsAtStage('waiting')).filter((p) => p.studyId === studyId);
+    const waiting = await studies.participantsAtStage('waiting', studyId);
     // who is present, read once for the whole study
     const here = await this.present(waiting, now);
     const byArm = new Map<string, ParticipantRecord[]>();

@@ -276,6 +276,16 @@ describe.each(['sqlite', 'postgres'] as const)('EventStore contract (%s)', (engi
     expect((await studies.participants('st-1')).map((p) => p.participantId)).toEqual(['B', 'a']);
     // oldest waiting first, one not yet timed (null) before any
     expect((await studies.participantsAtStage('waiting')).map((p) => p.participantId)).toEqual(['a', 'B']);
+    // a second study waiting at the same stage, its times between the first's, one id shared:
+    // each study reads only its own, in the same order; without a study, both interleaved
+    const other = (participantId: string, waitingSince: number) =>
+      participant(participantId, { studyId: 'st-2', token: `tok-2${participantId}`, stage: 'waiting', waitingSince, createdAt: T0 + 2, updatedAt: T0 + 25 });
+    await studies.commit([{ participant: other('a', T0 + 25), events: [] }, { participant: other('c', T0 + 15), events: [] }], T0 + 25);
+    const ids = (list: ParticipantRecord[]) => list.map((p) => `${p.studyId}/${p.participantId}`);
+    expect(ids(await studies.participantsAtStage('waiting', 'st-1'))).toEqual(['st-1/a', 'st-1/B']);
+    expect(ids(await studies.participantsAtStage('waiting', 'st-2'))).toEqual(['st-2/c', 'st-2/a']);
+    expect(ids(await studies.participantsAtStage('waiting'))).toEqual(['st-1/a', 'st-2/c', 'st-1/B', 'st-2/a']);
+    expect(await studies.participantsAtStage('waiting', 'no-such-study')).toEqual([]);
     expect(await studies.events('st-1', 'B')).toEqual([
       { studyId: 'st-1', participantId: 'B', seq: 1, at: T0 + 10, type: 'consent_viewed', data: {} },
       { studyId: 'st-1', participantId: 'B', seq: 2, at: T0 + 10, type: 'consented', data: { at: 'x' } },
@@ -292,6 +302,9 @@ describe.each(['sqlite', 'postgres'] as const)('EventStore contract (%s)', (engi
     expect(await studies.studyOfSession('study-table')).toEqual({ id: 'st-1', slug: 'trust', arm: 'control' });
     expect(await studies.studyOfSession('constructor')).toBeNull();
     expect(await studies.participant('st-1', 'B')).toEqual(playing);
+    expect(await studies.participantsAtStage('game', 'st-1')).toEqual([playing]);
+    expect(await studies.participantsAtStage('game', 'st-2')).toEqual([]);
+    expect(ids(await studies.participantsAtStage('waiting', 'st-1'))).toEqual(['st-1/a']);
 
     const lost = participant('a', { stage: 'game', updatedAt: T0 + 40 });
     await expect(studies.commit([{ participant: lost, events: [{ type: 'seated' }] }], T0 + 40, table)).rejects.toThrow(); // table exists
