@@ -1,10 +1,10 @@
 // Commits off the event loop: rooms appending to the durable log (durability 'full': nothing answered
-// before its commit is fsynced), three ways — inline with SQLite's fsync inside each commit on the
-// event loop (the first design), inline with the fsync on libuv's thread pool (server/store/wal-sync.ts,
-// the default), and on the writer thread.
+// before its commit is fsynced), two ways — SQLite's fsync inside each commit on the event loop (the
+// first design), and the fsync on libuv's thread pool (server/store/wal-sync.ts, the default).
+// (A third, commits on a writer thread with its own connection, measured no better and was removed.)
 // Figures: main-thread busy time per committed append (event-loop utilization), commits/s,
 // appends per fsync, commit latency, event-loop delay (what every other room's messages wait), and
-// how long a session's creation (a write on the main connection, synchronous under SQLite) waits meanwhile.
+// how long a session's creation (a synchronous write under SQLite) waits meanwhile.
 // `npx tsx bench/commit.ts [--seconds=3]`
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,7 +34,7 @@ interface Result {
   appends: number;
   perSec: number;
   mainMsPerAppend: number;
-  /** both threads: what the move costs the machine in all */
+  /** every thread (the main one, the thread pool's fsync): what the move costs the machine in all */
   cpuMsPerAppend: number;
   elu: number;
   /** appends per transaction (with the fsync on the pool, one fsync may cover several transactions) */
@@ -42,7 +42,7 @@ interface Result {
   latencyP50: number;
   latencyP99: number;
   loopDelayP99: number;
-  /** a synchronous write on the main connection (createSession) waiting for the writer */
+  /** a session's creation (createSession) meanwhile: its commit, then its fsync */
   syncWriteP50: number;
   syncWriteP99: number;
 }
@@ -58,11 +58,10 @@ function actionRows(room: number, i: number): NewRow[] {
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 
-type Way = 'loop-fsync' | 'pool-fsync' | 'thread';
+type Way = 'loop-fsync' | 'pool-fsync';
 const WAYS: Record<Way, StoreOptions> = {
-  'loop-fsync': { writer: 'inline', fsync: 'commit' },
-  'pool-fsync': { writer: 'inline', fsync: 'pool' },
-  thread: { writer: 'thread' },
+  'loop-fsync': { fsync: 'commit' },
+  'pool-fsync': { fsync: 'pool' },
 };
 
 async function run(way: Way, scenario: Scenario, seconds: number): Promise<Result> {
@@ -71,7 +70,7 @@ async function run(way: Way, scenario: Scenario, seconds: number): Promise<Resul
   try {
     const ids = Array.from({ length: scenario.rooms }, (_, i) => `room${i}`);
     for (const id of ids) await store.createSession(sessionRecordFixture(id), [{ at: 0, kind: 'game', seat: null, clientActionId: null, event: { type: 'start' } as never }]);
-    // warm up (starts the writer thread), outside the measurement
+    // warm up, outside the measurement
     await Promise.all(ids.map((id) => store.append(id, 2, actionRows(0, 0))));
     const seqs = new Map(ids.map((id) => [id, 4]));
     const statsBefore = store.writerStats;
@@ -143,8 +142,11 @@ async function run(way: Way, scenario: Scenario, seconds: number): Promise<Resul
 }
 
 export async function benchCommit(args: string[] = []): Promise<void> {
-  const seconds = Number(args.find((a) => a.startsWith('--seconds='))?.split('=')[1] ?? 3);
-  console.log(`Durable commits (durability full, ${seconds} s per run): inline with the fsync in the commit on the event loop (loop-fsync, the first design), inline with the fsync on the thread pool (pool-fsync, the default), on a writer thread (thread)`);
+  const flag = args.find((a) => a.startsWith('--seconds='));
+  const seconds = Number(flag?.split('=')[1] ?? 3);
+  // NaN or 0 would measure nothing and divide by zero appends
+  if (!(seconds > 0)) throw new Error(`--seconds must be a positive number of seconds, got ${flag}`);
+  console.log(`Durable commits (durability full, ${seconds} s per run): fsync in the commit on the event loop (loop-fsync, the first design), fsync on the thread pool (pool-fsync, the default)`);
   for (const scenario of SCENARIOS) {
     console.log(`  ${scenario.name}`);
     const results = new Map<Way, Result>();
@@ -164,7 +166,7 @@ export async function benchCommit(args: string[] = []): Promise<void> {
       const r = results.get(way)!;
       return `${way}: main-thread time per append ×${(r.mainMsPerAppend / before.mainMsPerAppend).toFixed(2)}, appends/s ×${(r.perSec / before.perSec).toFixed(2)}, commit p99 ×${(r.latencyP99 / before.latencyP99).toFixed(2)}`;
     };
-    console.log(`    against loop-fsync — ${ratio('pool-fsync')}; ${ratio('thread')}`);
+    console.log(`    against loop-fsync — ${ratio('pool-fsync')}`);
   }
 }
 

@@ -4,7 +4,7 @@
 // llm (concurrent LLM games against a 200 ms fake endpoint), export (batch export + report),
 // console (the experimenter console's live table with 500 live sessions),
 // cluster (PostgreSQL: actions/s and act→state for 1 vs 2 processes, failover time; bench/cluster.ts),
-// commit (durable SQLite commits: the fsync on the event loop, on the thread pool, on a writer thread; bench/commit.ts).
+// commit (durable SQLite commits: the fsync on the event loop vs on the thread pool; bench/commit.ts).
 // Run one section with `npm run bench -- sim`.
 import { existsSync } from 'node:fs';
 

@@ -64,8 +64,6 @@ export interface ServerOptions {
   limits?: Partial<Limits>;
   /** SQLite durability (see OpenStoreOptions) */
   durability?: 'full' | 'normal';
-  /** where the SQLite store commits appends (see OpenStoreOptions.writer) */
-  storeWriter?: 'inline' | 'thread';
   /** extra agent resolvers (e.g. LLM agents), tried before the scripted agents */
   agentResolvers?: AgentResolver[];
   /** the games this server runs (default: all of shared/games) */
@@ -166,7 +164,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const quickplayAgentDelayMs = options.quickplayAgentDelayMs ?? 1200;
   const games = options.games ?? GAMES;
   if (options.cluster?.redisUrl && !options.databaseUrl) throw new Error('a Redis URL (PARLEY_REDIS_URL) needs a PostgreSQL database (PARLEY_DATABASE_URL): Redis only carries Socket.io traffic between processes that share the database');
-  const store = await openStore({ dataDir, databaseUrl: options.databaseUrl, durability: options.durability, writer: options.storeWriter });
+  const store = await openStore({ dataDir, databaseUrl: options.databaseUrl, durability: options.durability });
   // PostgreSQL: other processes may share the database; each live session runs in the one holding its lease
   const cluster = store.engine === 'postgres' ? new ClusterNode(store, options.cluster?.owner ?? newOwnerId(), clusterTimings(options.cluster?.leaseTtlMs), log) : null;
   // the console's hub needs Socket.io, which needs the sessions: rooms report to it once it exists
@@ -310,7 +308,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
           httpServer.closeAllConnections();
         });
         await cluster?.closeAdapterConnections();
-        // commits what the rooms still had in flight and stops the writer thread
+        // commits what the rooms still had in flight
         await store.close();
       })();
       return closing;

@@ -2,9 +2,9 @@
 // `npm run serve` runs this file as bundled by `npm run build` (dist/server/main.js): no tsx, no vite, no build.
 // Environment: PORT (default 3000; 0 = any free port), PARLEY_DATA_DIR (./data), PARLEY_ADMIN_TOKEN,
 // PARLEY_QUICKPLAY=0 (turn quick play off), PARLEY_PUBLIC_URL, PARLEY_AGENT_DELAY_MS (quick-play pacing),
-// PARLEY_DURABILITY=normal (skip the fsync per commit), PARLEY_STORE_WRITER=thread (commit on a writer thread),
-// PARLEY_BUILD_CLIENT=0 (never build the client), PARLEY_DATABASE_URL=postgres://… (keep the event log in
-// PostgreSQL instead of the SQLite file under PARLEY_DATA_DIR, which still holds the admin token).
+// PARLEY_DURABILITY=normal (skip the fsync per commit), PARLEY_BUILD_CLIENT=0 (never build the client),
+// PARLEY_DATABASE_URL=postgres://… (keep the event log in PostgreSQL instead of the SQLite file under
+// PARLEY_DATA_DIR, which still holds the admin token).
 // Limits (server/limits.ts; 0 turns one off): PARLEY_QUICKPLAY_PER_MIN, PARLEY_QUICKPLAY_MAX_LIVE,
 // PARLEY_QUICKPLAY_JOIN_SEC, PARLEY_QUICKPLAY_GONE_SEC, PARLEY_SOCKET_CONNECTS_PER_SEC,
 // PARLEY_SOCKET_ACTS_PER_SEC, PARLEY_STUDY_ENTERS_PER_MIN; PARLEY_TRUST_PROXY=1 reads client addresses from X-Forwarded-For.
@@ -127,7 +127,6 @@ async function serve(): Promise<void> {
   const worker = cluster.isWorker;
   if (!worker) await prepareClient();
   const durability = process.env.PARLEY_DURABILITY === 'normal' ? 'normal' : 'full';
-  const storeWriter = process.env.PARLEY_STORE_WRITER === 'thread' ? 'thread' : 'inline';
   const server = await startServer({
     port: envNumber('PORT', 3000),
     dataDir: process.env.PARLEY_DATA_DIR || 'data',
@@ -148,7 +147,6 @@ async function serve(): Promise<void> {
       trustProxy: process.env.PARLEY_TRUST_PROXY === '1',
     },
     durability,
-    storeWriter,
     studies: { entersPerMin: envNumber('PARLEY_STUDY_ENTERS_PER_MIN', 60) },
     console: { ttlHours: Math.max(1, envNumber('PARLEY_CONSOLE_TTL_HOURS', 8)), loginsPerMin: envNumber('PARLEY_CONSOLE_LOGINS_PER_MIN', 10) },
     // LLM seats: agent "llm", "llm:<model>" or {"type":"llm",…}, configured by PARLEY_LLM_* (docs/llm-agents.md)

@@ -17,8 +17,6 @@ export interface OpenStoreOptions {
    * PostgreSQL's durability is the server's own setting).
    */
   durability?: 'full' | 'normal';
-  /** SQLite only: where appends commit (see server/store/sqlite.ts) */
-  writer?: 'thread' | 'inline';
 }
 
 export async function openStore(options: OpenStoreOptions): Promise<EventStore> {
@@ -27,5 +25,5 @@ export async function openStore(options: OpenStoreOptions): Promise<EventStore> 
     return PostgresStore.open(options.databaseUrl);
   }
   const { SqliteStore } = await import('./sqlite.ts');
-  return new SqliteStore(options.dataDir, { durability: options.durability, writer: options.writer });
+  return new SqliteStore(options.dataDir, { durability: options.durability });
 }

@@ -7,7 +7,6 @@ import { logLine, logRow, sessionRecord, type GroupedAppend, type LogDbRow, type
 import { SqliteLeases } from './sqlite-leases.ts';
 import { WalSync } from './wal-sync.ts';
 import { SqliteStudyStore } from './sqlite-studies.ts';
-import { LogWriterThread, type WriterAppend } from './sqlite-writer.ts';
 import {
   SeqConflictError,
   type EventStore,
@@ -26,23 +25,16 @@ export interface StoreOptions {
    */
   durability?: 'full' | 'normal';
   /**
-   * Where appends commit. 'inline' (default): on the main thread, one transaction per turn of
-   * the event loop for every room, its fsync then run off the loop (`fsync`). 'thread': on a writer
-   * thread with its own connection and SQLite's own fsync; built before the fsync moved off the
-   * loop, and measured slower than inline on this project's 2-core machine (bench/commit.ts).
-   */
-  writer?: 'thread' | 'inline';
-  /**
-   * With durability 'full', where the fsync of this connection's commits runs (every append with
-   * the inline writer; session creation and studies with either). 'pool' (default): after the
-   * commit, on libuv's thread pool, nothing answered before it ends (./wal-sync.ts).
+   * With durability 'full', where the fsync of every commit runs (appends, session creation,
+   * studies). 'pool' (default): after the commit, on libuv's thread pool, nothing answered before
+   * it ends (./wal-sync.ts).
    * 'commit': SQLite's own `synchronous = FULL`, inside each commit on the event loop — the earlier
    * design, kept so that `bench/commit.ts` can compare the two.
    */
   fsync?: 'pool' | 'commit';
 }
 
-/** How long a write waits for the other connection's transaction before failing (ms). */
+/** How long a write waits for another connection's transaction before failing (ms). */
 const BUSY_TIMEOUT_MS = 10_000;
 
 /** the seed: a number, or a string seed JSON-quoted (see seedColumn) */
@@ -51,12 +43,10 @@ type SessionRow = SessionDbRow<number | string>;
 /**
  * The durable event log (better-sqlite3, WAL), one database file for every session: the default
  * engine, for one process. Rows are committed before the caller acknowledges or broadcasts
- * anything. append group-commits: inline (one transaction per turn of the event loop for every
- * room) or on a writer thread (server/store/sqlite-writer.ts) with its own connection. Reads,
- * session creation, studies and an append retried alone use this connection: WAL lets them read
- * while the writer commits; writes here wait for the writer's transaction in progress (a gate
- * shared with the thread), studies' writes through SQLite's busy timeout. better-sqlite3 answers
- * at once; the methods are async only because the contract (server/store/types.ts) is.
+ * anything. append group-commits on the main thread: one transaction per turn of the event loop
+ * for every room, its fsync (durability full) then run on the thread pool (./wal-sync.ts).
+ * better-sqlite3 answers at once; the methods are async only because the contract
+ * (server/store/types.ts) is.
  */
 export class SqliteStore implements EventStore {
   readonly engine = 'sqlite' as const;
@@ -66,10 +56,6 @@ export class SqliteStore implements EventStore {
   readonly leases: SqliteLeases;
   private readonly db: Database.Database;
   private readonly stmts;
-  private readonly synchronous: 'FULL' | 'NORMAL';
-  private readonly writerKind: 'thread' | 'inline';
-  /** started by the first append, so read-only uses (exports, scripts) never start a thread */
-  private writer: LogWriterThread | null = null;
   private closed: Promise<void> | null = null;
   private readonly stats: WriterStats = { appends: 0, commits: 0 };
   /** durability full: the WAL's fsync after commits, off the event loop (./wal-sync.ts); normal: none */
@@ -78,15 +64,14 @@ export class SqliteStore implements EventStore {
   constructor(dataDir: string, options: StoreOptions = {}) {
     mkdirSync(dataDir, { recursive: true });
     this.location = path.join(dataDir, 'parley.sqlite');
-    this.synchronous = options.durability === 'normal' ? 'NORMAL' : 'FULL';
-    this.writerKind = options.writer ?? 'inline';
+    const full = options.durability !== 'normal';
     this.db = new Database(this.location, { timeout: BUSY_TIMEOUT_MS });
     this.db.pragma('journal_mode = WAL');
     // FULL would fsync inside every commit, on the event loop; the same fsync runs on the thread
     // pool instead (WalSync), and nothing is answered before it has finished
-    const fsyncInCommit = this.synchronous === 'FULL' && options.fsync === 'commit';
+    const fsyncInCommit = full && options.fsync === 'commit';
     this.db.pragma(`synchronous = ${fsyncInCommit ? 'FULL' : 'NORMAL'}`);
-    this.wal = this.synchronous === 'FULL' && !fsyncInCommit ? new WalSync(`${this.location}-wal`) : null;
+    this.wal = full && !fsyncInCommit ? new WalSync(`${this.location}-wal`) : null;
     this.db.pragma('foreign_keys = ON');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS sessions (
@@ -165,7 +150,7 @@ export class SqliteStore implements EventStore {
       this.stmts.insertToken.run(record.spectatorToken, record.id, null);
       return this.insertRows(record.id, 1, rows);
     });
-    const written = this.betweenWriterCommits(() => create.immediate());
+    const written = create.immediate();
     await this.durable();
     return written;
   }
@@ -175,14 +160,9 @@ export class SqliteStore implements EventStore {
     return this.wal ? this.wal.durable() : Promise.resolve();
   }
 
-  /**
-   * Group commit (see EventStore.append): inline, every append requested in one turn of the event
-   * loop goes into one transaction; on the writer thread, every append that queued while the
-   * previous one committed.
-   */
+  /** Group commit (see EventStore.append): every append requested in one turn of the event loop goes into one transaction. */
   append(sessionId: string, firstSeq: number, rows: NewRow[], status?: StatusChange): Promise<LogRow[]> {
     if (this.closed) return Promise.reject(new Error('the store is closed'));
-    if (this.writerKind === 'thread') return this.appendOnWriter(sessionId, firstSeq, rows, status);
     return new Promise((resolve, reject) => {
       this.group.push({ sessionId, firstSeq, rows, status, resolve, reject });
       if (!this.flushScheduled) {
@@ -196,15 +176,10 @@ export class SqliteStore implements EventStore {
   private appendAlone(sessionId: string, firstSeq: number, rows: NewRow[], status?: StatusChange): LogRow[] {
     const append = this.db.transaction(() => this.appendInTransaction(sessionId, firstSeq, rows, status));
     try {
-      return this.betweenWriterCommits(() => append.immediate());
+      return append.immediate();
     } catch (err) {
       throw asSeqConflict(err, sessionId, firstSeq);
     }
-  }
-
-  /** A write on this connection waits for the writer thread's transaction in progress, if any. */
-  private betweenWriterCommits<T>(write: () => T): T {
-    return this.writer?.usable ? this.writer.exclusive(write) : write();
   }
 
   private appendInTransaction(sessionId: string, firstSeq: number, rows: NewRow[], status?: StatusChange): LogRow[] {
@@ -223,26 +198,11 @@ export class SqliteStore implements EventStore {
     });
   }
 
-  private async appendOnWriter(sessionId: string, firstSeq: number, rows: NewRow[], status?: StatusChange): Promise<LogRow[]> {
-    const append: WriterAppend = {
-      sessionId,
-      rows: rows.map((row, i) => [firstSeq + i, firstSeq, row.at, row.kind, row.seat, row.clientActionId, JSON.stringify(row.event)]),
-      status: status ? [status.status, status.status === 'active' ? null : status.at, status.outcome === null ? null : JSON.stringify(status.outcome)] : null,
-    };
-    if (!this.writer?.usable) this.writer = new LogWriterThread(this.location, this.synchronous, BUSY_TIMEOUT_MS, this.stats);
-    try {
-      await this.writer.append(append);
-    } catch (err) {
-      throw asSeqConflict(err, sessionId, firstSeq);
-    }
-    return rows.map((row, i) => ({ sessionId, seq: firstSeq + i, batch: firstSeq, ...row }));
-  }
-
   get writerStats(): WriterStats {
     return { ...this.stats };
   }
 
-  // the inline writer (StoreOptions.writer 'inline'): one transaction per turn of the event loop
+  // group commit: one transaction per turn of the event loop
   private group: GroupedAppend[] = [];
   private flushScheduled = false;
 
@@ -327,13 +287,12 @@ export class SqliteStore implements EventStore {
   }
 
   /**
-   * Commit every append requested so far, stop the writer thread and close the database. Awaiting
-   * is needed only to know the appends have landed; with no writer thread it closes at once.
+   * Commit every append requested so far and close the database. Awaiting is needed only to know
+   * the last commits' fsync has finished.
    */
   close(): Promise<void> {
     this.closed ??= (async () => {
       if (this.group.length) this.flushGroup();
-      if (this.writer) await this.writer.close();
       // the last commits' fsync, if one is under way (with none, the store closes at once)
       const syncing = this.wal?.drain();
       if (syncing) await syncing;
@@ -344,7 +303,7 @@ export class SqliteStore implements EventStore {
   }
 }
 
-/** SQLite's answer to a log row whose (session_id, seq) is taken, on either connection. */
+/** SQLite's answer to a log row whose (session_id, seq) is taken. */
 function asSeqConflict(err: unknown, sessionId: string, firstSeq: number): unknown {
   const code = (err as { code?: unknown } | null)?.code;
   return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ? new SeqConflictError(sessionId, firstSeq) : err;

@@ -14,8 +14,8 @@ afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function startChild(writer: 'inline' | 'thread'): Promise<{ child: ChildProcess; url: string }> {
-  const started = await startServerProcess(dataDir, ADMIN_TOKEN, { PARLEY_STORE_WRITER: writer });
+async function startChild(): Promise<{ child: ChildProcess; url: string }> {
+  const started = await startServerProcess(dataDir, ADMIN_TOKEN);
   children.push(started.child);
   return started;
 }
@@ -30,10 +30,9 @@ async function api<T>(url: string, method: string, route: string, body?: unknown
   return (route.endsWith('/events') ? text.trim().split('\n').map((l) => JSON.parse(l)) : JSON.parse(text)) as T;
 }
 
-// both places a commit can happen: on the event loop (the default) and on the writer thread
-describe.each(['inline', 'thread'] as const)('crash recovery (%s writer)', (writer) => {
+describe('crash recovery', () => {
   it('survives SIGKILL mid-game: every acknowledged action is in the log, and the game finishes', async () => {
-    const first = await startChild(writer);
+    const first = await startChild();
     const created = await api<CreatedSession>(first.url, 'POST', '/api/sessions', {
       game: 'trust-split',
       preset: 'paper',
@@ -68,7 +67,7 @@ describe.each(['inline', 'thread'] as const)('crash recovery (%s writer)', (writ
 
     // restart on the same data dir: the unfinished session is rebuilt from its log
     const restartedAt = Date.now();
-    const second = await startChild(writer);
+    const second = await startChild();
     const after = connectClient(second.url, created.seats[0].token!, { seed: 5, idPrefix: 'after' });
     const resumed = await after.connected();
     expect(resumed.outcome).toBeNull();

@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SeqConflictError, type NewRow } from '../../server/store/index.ts';
-import { SqliteStore, type StoreOptions } from '../../server/store/sqlite.ts';
+import { SqliteStore } from '../../server/store/sqlite.ts';
 import { sessionRecordFixture, tempDir } from './helpers.ts';
 
 const dirs: string[] = [];
@@ -14,10 +14,10 @@ afterEach(() => {
 
 const row = (type: string, at = 5): NewRow => ({ at, kind: 'game', seat: null, clientActionId: null, event: { type } });
 
-function openStore(options?: StoreOptions): { store: SqliteStore; dir: string } {
+function openStore(): { store: SqliteStore; dir: string } {
   const dir = tempDir('parley-store-');
   dirs.push(dir);
-  return { store: new SqliteStore(dir, options), dir };
+  return { store: new SqliteStore(dir), dir };
 }
 
 /** What another connection (another process, after a crash) finds on disk. */
@@ -30,9 +30,9 @@ function onDisk(dir: string, sql: string): unknown[] {
   }
 }
 
-describe.each(['thread', 'inline'] as const)('SqliteStore append (%s writer)', (writer) => {
+describe('SqliteStore append', () => {
   it('group-commits appends from many sessions, and one bad append does not sink the others', async () => {
-    const { store, dir } = openStore({ writer });
+    const { store, dir } = openStore();
     await store.createSession(sessionRecordFixture('aaaaaa'), [row('start')]);
     await store.createSession(sessionRecordFixture('bbbbbb'), [row('start')]);
     const good = store.append('aaaaaa', 2, [row('a2'), row('a3')]);
@@ -60,7 +60,7 @@ describe.each(['thread', 'inline'] as const)('SqliteStore append (%s writer)', (
   });
 
   it('commits concurrent rooms in order, each append readable as soon as it resolves, sharing commits', async () => {
-    const { store, dir } = openStore({ writer });
+    const { store, dir } = openStore();
     const ids = Array.from({ length: 12 }, (_, i) => `room${String(i).padStart(2, '0')}`);
     for (const id of ids) await store.createSession(sessionRecordFixture(id), [row('start')]);
     const before = store.writerStats;
@@ -87,17 +87,15 @@ describe.each(['thread', 'inline'] as const)('SqliteStore append (%s writer)', (
       expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: rows.length }, (_, i) => i + 1));
       expect(rows).toHaveLength(1 + 15 * 2);
     }
-    if (writer === 'thread') {
-      const stats = store.writerStats;
-      expect(stats.appends - before.appends).toBe(12 * 15);
-      // the first appends of all twelve rooms were requested together: they shared one commit at least
-      expect(stats.commits - before.commits).toBeLessThan(12 * 15);
-    }
+    const stats = store.writerStats;
+    expect(stats.appends - before.appends).toBe(12 * 15);
+    // the first appends of all twelve rooms were requested together: they shared one commit at least
+    expect(stats.commits - before.commits).toBeLessThan(12 * 15);
     await store.close();
   });
 
   it('writes one session\'s appends in the order requested, status changes included', async () => {
-    const { store } = openStore({ writer });
+    const { store } = openStore();
     await store.createSession(sessionRecordFixture('aaaaaa'), [row('start')]);
     const finished = store.append('aaaaaa', 2, [row('last move')], { status: 'finished', at: 7, outcome: { winner: 0 } });
     const ended = store.append('aaaaaa', 3, [row('ended')], { status: 'ended', at: 8, outcome: null });
@@ -108,10 +106,10 @@ describe.each(['thread', 'inline'] as const)('SqliteStore append (%s writer)', (
   });
 
   it('rejects a failing append alone, and it changes nothing, its status change included', async () => {
-    const { store, dir } = openStore({ writer });
+    const { store, dir } = openStore();
     await store.createSession(sessionRecordFixture('aaaaaa'), [row('start')]);
     await store.append('aaaaaa', 3, [row('three')]);
-    // requested together, so they go to the writer together
+    // requested together, so they go into one transaction together
     const results = await Promise.allSettled([
       store.append('aaaaaa', 4, [row('four')]),
       // seq 2 is free but seq 3 is taken: neither row may land, nor the status
@@ -134,27 +132,27 @@ describe.each(['thread', 'inline'] as const)('SqliteStore append (%s writer)', (
   });
 
   it('close() commits every append still in flight', async () => {
-    const { store, dir } = openStore({ writer });
+    const { store, dir } = openStore();
     await store.createSession(sessionRecordFixture('aaaaaa'), [row('start')]);
     const inFlight = Array.from({ length: 20 }, (_, i) => store.append('aaaaaa', 2 + i, [row(`e${i}`)]));
     await store.close();
     await expect(Promise.all(inFlight)).resolves.toHaveLength(20);
     expect(onDisk(dir, 'SELECT count(*) AS n FROM log')).toEqual([{ n: 21 }]);
     await expect(store.append('aaaaaa', 22, [row('late')])).rejects.toThrow(/closed/);
-    const reopened = new SqliteStore(dir, { writer });
+    const reopened = new SqliteStore(dir);
     expect((await reopened.log('aaaaaa')).map((r) => r.seq)).toEqual(Array.from({ length: 21 }, (_, i) => i + 1));
     await reopened.close();
   });
 });
 
 describe('SqliteStore', () => {
-  it('takes synchronous writes (createSession) while the writer thread is committing', async () => {
+  it('takes synchronous writes (createSession) between group commits still in flight', async () => {
     const { store } = openStore();
     await store.createSession(sessionRecordFixture('aaaaaa'), [row('start')]);
     const appends: Promise<unknown>[] = [];
     for (let i = 0; i < 40; i++) {
       appends.push(store.append('aaaaaa', 2 + i, [row(`e${i}`)]));
-      // a new session on the main connection, while the writer may hold the write lock
+      // a new session between the appends' group commits, some of them still awaiting their fsync
       if (i % 4 === 0) {
         await new Promise<void>((resolve) => setImmediate(resolve));
         await store.createSession(sessionRecordFixture(`s${String(i).padStart(5, '0')}`), [row('start')]);
@@ -172,7 +170,7 @@ describe('SqliteStore', () => {
     expect(await store.resolveToken('aaaaaa-seat0')).toEqual({ sessionId: 'aaaaaa', seat: 0 });
     expect(await store.resolveToken('aaaaaa-spectator')).toEqual({ sessionId: 'aaaaaa', seat: null });
     expect(await store.resolveToken('aaaaaa-seat1')).toBeNull();
-    void store.close(); // no append, no writer thread: closes at once
+    void store.close(); // no append in flight: closes at once
     await expect(store.session('aaaaaa')).rejects.toThrow(/not open/);
   });
 
