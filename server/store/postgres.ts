@@ -120,7 +120,7 @@ export class PostgresStore implements EventStore {
   }
 
   /**
-   * Group commit, as the SQLite inline writer: appends requested while a commit is in flight go
+   * Group commit, as SqliteStore does: appends requested while a commit is in flight go
    * into the next transaction together (one round trip and one WAL flush for all). If that
    * transaction fails, each of its appends is retried alone, so one bad append rejects alone.
    */

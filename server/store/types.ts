@@ -69,7 +69,7 @@ export interface StatusChange {
   outcome: unknown;
 }
 
-/** What the writer has done so far: appends committed, and the commits (one fsync each) they took. */
+/** What the store has committed so far: appends, and the transactions they took (one fsync may cover several). */
 export interface WriterStats {
   appends: number;
   commits: number;
