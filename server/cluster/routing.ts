@@ -1,6 +1,6 @@
 /**
  * Session-aware routing for `npm start -- --workers N` (workers.ts). The primary accepts every
- * connection and hands it to a worker, choosing, from the first bytes of its first request:
+ * connection and hands it to a worker, choosing, from the head of its first request:
  *   1. `sid=<engine.io id>` in the query: the worker that holds that Socket.io connection (HTTP
  *      long-polling's follow-up requests and the websocket upgrade must land there);
  *   2. `session=<session id>` in the query (a hint clients send, docs/protocol.md): the worker that
@@ -140,10 +140,15 @@ function liveWorkers(): Map<number, Worker> {
   return out;
 }
 
+/** Node's own limit on a request head (--max-http-header-size) */
+const MAX_HEAD_BYTES = 16 * 1024;
+/** how long the primary waits for the rest of a head before handing over what it has */
+const HEAD_WAIT_MS = 5_000;
+
 /**
  * Accept connections on `httpServer` (in the primary) and hand each to a worker as the table
- * says. Requests complete in their first chunk hand the socket itself over; ones with a body may
- * come in several chunks, so the primary keeps the socket and forwards chunks and answers over IPC
+ * says. Requests without a body hand the socket itself over once their head is whole; ones with a
+ * body may come in several chunks, so the primary keeps the socket and forwards chunks and answers over IPC
  * (as @socket.io/sticky does, whose setupWorker answers to these message types).
  */
 export function routeConnections(httpServer: Server, table: RoutingTable): { closeAll(): void } {
@@ -158,38 +163,53 @@ export function routeConnections(httpServer: Server, table: RoutingTable): { clo
     const failed = (err: Error | null) => {
       if (err) socket.destroy();
     };
+    // the request's head may come in several chunks (a slow client, a long query): kept until it
+    // is whole, so the hint is read from the whole request line
+    let head: Buffer | null = null;
+    let headTimer: NodeJS.Timeout | null = null;
+    const route = (data: Buffer) => {
+      if (headTimer) clearTimeout(headTimer);
+      head = null;
+      const end = data.indexOf('\r\n\r\n');
+      const text = data.subarray(0, end < 0 ? data.length : end).toString('latin1');
+      const workers = liveWorkers();
+      const chosen = table.choose(text, [...workers.keys()]);
+      if (chosen === null) {
+        socket.removeAllListeners('data');
+        socket.on('error', () => socket.destroy());
+        socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      worker = workers.get(chosen)!;
+      const lowHead = text.toLowerCase();
+      if (end >= 0 && !lowHead.includes('content-length:') && !lowHead.includes('transfer-encoding:')) {
+        // the whole request is here: the worker reads the socket itself from now on (the primary's
+        // copy closes when the worker acknowledges it; one SIGKILLed first never does, and that
+        // client waits for its own timeout)
+        socket.removeAllListeners('data');
+        socket.pause();
+        worker.send({ type: 'sticky:connection', data }, socket, failed);
+        return;
+      }
+      connectionId = randomId();
+      kept.set(connectionId, { socket, workerId: chosen });
+      const socketInfo = { remoteAddress: socket.remoteAddress, remotePort: socket.remotePort, localAddress: socket.localAddress, localPort: socket.localPort };
+      worker.send({ type: 'sticky:http-chunk-start', data, connectionId, socketInfo }, undefined, failed);
+    };
     socket.on('data', (chunk: Buffer) => {
       if (worker && connectionId) {
         if (worker.isDead()) socket.destroy();
         else worker.send({ type: 'sticky:http-chunk', data: chunk, connectionId }, undefined, failed);
         return;
       }
-      const end = chunk.indexOf('\r\n\r\n');
-      const head = chunk.subarray(0, end < 0 ? chunk.length : end).toString('latin1');
-      const workers = liveWorkers();
-      const chosen = table.choose(head, [...workers.keys()]);
-      if (chosen === null) {
-        socket.on('error', () => socket.destroy());
-        socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-        return;
-      }
-      worker = workers.get(chosen)!;
-      const lowHead = head.toLowerCase();
-      if (!lowHead.includes('content-length:') && !lowHead.includes('transfer-encoding:')) {
-        // the whole request is here: the worker reads the socket itself from now on (the primary's
-        // copy closes when the worker acknowledges it; one SIGKILLed first never does, and that
-        // client waits for its own timeout)
-        socket.removeAllListeners('data');
-        socket.pause();
-        worker.send({ type: 'sticky:connection', data: chunk }, socket, failed);
-        return;
-      }
-      connectionId = randomId();
-      kept.set(connectionId, { socket, workerId: chosen });
-      const socketInfo = { remoteAddress: socket.remoteAddress, remotePort: socket.remotePort, localAddress: socket.localAddress, localPort: socket.localPort };
-      worker.send({ type: 'sticky:http-chunk-start', data: chunk, connectionId, socketInfo }, undefined, failed);
+      if (worker) return; // handed over; the worker reads from here on
+      head = head ? Buffer.concat([head, chunk]) : chunk;
+      // a head too long, or too slow, goes to a worker as it is: its HTTP server answers it (431, timeouts)
+      if (head.includes('\r\n\r\n') || head.length >= MAX_HEAD_BYTES) return route(head);
+      headTimer ??= setTimeout(() => head && route(head), HEAD_WAIT_MS);
     });
     socket.on('close', () => {
+      if (headTimer) clearTimeout(headTimer);
       if (!connectionId || !kept.delete(connectionId)) return;
       if (worker && !worker.isDead()) worker.send({ type: 'sticky:abort', connectionId });
     });

@@ -5,6 +5,7 @@
  * through GET /api/cluster, which `?session=<id>` also routes to the owner. Tables that nobody
  * plays ("anchors", one per worker) keep each worker reachable by that route to the end.
  */
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterStatus } from '../../server/cluster/status.ts';
 import type { CreatedSession } from '../../shared/protocol/index.ts';
@@ -37,6 +38,34 @@ async function status(url: string, sessionId: string): Promise<ClusterStatus> {
   const res = await fetch(`${url}/api/cluster?session=${encodeURIComponent(sessionId)}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, signal: AbortSignal.timeout(5000) });
   expect(res.status).toBe(200);
   return (await res.json()) as ClusterStatus;
+}
+
+/**
+ * GET /api/cluster?session=<id> written as a slow client would: the request line in pieces, 50 ms
+ * apart (the gaps are the stimulus: each piece reaches the primary as its own chunk).
+ */
+async function statusInPieces(url: string, sessionId: string): Promise<ClusterStatus> {
+  const { hostname, port } = new URL(url);
+  const request = `GET /api/cluster?session=${encodeURIComponent(sessionId)} HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer ${ADMIN_TOKEN}\r\nConnection: close\r\n\r\n`;
+  const cuts = [8, 20, request.indexOf(' HTTP/1.1'), request.length];
+  const socket = connect(Number(port), hostname);
+  socket.setNoDelay(true);
+  let answer = '';
+  socket.on('data', (chunk) => (answer += chunk.toString()));
+  const closed = new Promise<void>((resolve, reject) => {
+    socket.once('close', () => resolve());
+    socket.once('error', reject);
+  });
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  let from = 0;
+  for (const cut of cuts) {
+    socket.write(request.slice(from, cut));
+    from = cut;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await closed;
+  expect(answer).toMatch(/^HTTP\/1\.1 200/);
+  return JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as ClusterStatus;
 }
 
 /** A table of 3 external seats (played here) and 5 scripted agents. */
@@ -91,6 +120,9 @@ describe('npm start -- --workers 2 with session routing', () => {
     const pids = anchorStatus.map((s) => s.pid);
     expect(new Set(pids).size).toBe(2);
     const anchorOf = (pid: number) => anchors[pids.indexOf(pid)];
+    // a request line that arrives in pieces is routed by its whole query, hint included
+    // (each anchor twice in a row: a router that ignored the hint would alternate between the workers)
+    for (const i of [0, 0, 1, 1, 0, 0]) expect((await statusInPieces(url, anchors[i])).pid, `anchor ${i}`).toBe(pids[i]);
 
     const tables = await Promise.all([1, 2, 3, 4].map((seed) => createTable(url, seed)));
     const seated = tables.map((t, i) => players(url, t, `r${i}`, t.id));
