@@ -2,6 +2,7 @@
 // `/s/<slug>` a study's participant pages (consent → … → completion code), `/console` the experimenter console.
 // The table (and Phaser with it) loads only on the pages that need it.
 import './style.css';
+import { sessionHint } from '../shared/protocol/links.ts';
 import { h, replaceChildren } from './dom.ts';
 
 const root = document.getElementById('app')!;
@@ -17,7 +18,7 @@ if (path === '/') {
   mountLanding(root);
 } else if (table) {
   const { mountTable } = await import('./table.ts');
-  mountTable(root, decodeURIComponent(table[2]), table[1] as 'play' | 'watch');
+  mountTable(root, decodeURIComponent(table[2]), table[1] as 'play' | 'watch', { sessionHint: sessionHint(location.search) });
 } else if (replay) {
   // `/replay/<session>`: the admin's replay (console cookie), or `?token=` a player's or spectator's own
   const { mountReplay } = await import('./replay/page.ts');

@@ -52,9 +52,11 @@ function newClientActionId(): string {
  * server resends the full state on every connect, then sends only what changed (`update`
  * patches, applied here to the last payload), so nothing needs remembering between connections.
  */
-export function connect(token: string, handlers: ConnectionHandlers): Connection {
+export function connect(token: string, handlers: ConnectionHandlers, sessionHint: string | null = null): Connection {
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
     auth: { token, updates: 'patch' },
+    // the routing hint (docs/protocol.md) from the link, so even the first connection reaches the session's process
+    ...(sessionHint ? { query: { session: sessionHint } } : {}),
     transports: ['websocket', 'polling'],
     reconnectionDelay: 400,
     reconnectionDelayMax: 3_000,
@@ -91,7 +93,7 @@ export function connect(token: string, handlers: ConnectionHandlers): Connection
   });
   socket.on('state', (payload) => {
     // the routing hint for every reconnection: behind `--workers` the primary sends the socket to
-    // the process that runs the session (the link only carries the token, so the first connection goes anywhere)
+    // the process that runs the session (a link without the hint, an older one, sent the first anywhere)
     if (socket.io.opts.query?.session !== payload.sessionId) socket.io.opts.query = { ...socket.io.opts.query, session: payload.sessionId };
     held = payload;
     resyncing = false;

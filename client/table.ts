@@ -38,6 +38,8 @@ export interface TableOptions {
    * connection, offers no controls, and shows `bar` (the replay's timeline) under the top bar.
    */
   replay?: { store: Store; bar: HTMLElement };
+  /** the session's id as a routing hint for the connection (shared/protocol/links.ts) */
+  sessionHint?: string | null;
 }
 
 /**
@@ -93,7 +95,7 @@ export function mountTable(root: HTMLElement, token: string, mode: 'play' | 'wat
         onPresence: (presence) => store.receivePresence(presence),
         onHandback: (notice) => replaceChildren(handback, handbackNotice(notice, () => replaceChildren(handback))),
         onStatus: (status, detail) => store.setStatus(status, detail),
-      });
+      }, options.sessionHint ?? null);
   if (net) store.attach(net);
   const tableGame = createTableGame(stage, store);
 

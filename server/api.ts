@@ -9,6 +9,7 @@ import {
   type SeatSpec,
 } from '../shared/protocol/index.ts';
 import { EndSessionSchema, type SessionSummary } from '../shared/protocol/console.ts';
+import { playPath, watchPath } from '../shared/protocol/links.ts';
 import { HttpError, readBodyText, streamLines, withStatus, zodMessage, type Route } from './http.ts';
 import { clientAddress, RateLimit, type Limits } from './limits.ts';
 import { BadRequest, type Sessions } from './sessions.ts';
@@ -31,12 +32,12 @@ const QUICKPLAY_FULL_RETRY_SEC = 60;
 
 const SESSION = '([0-9a-f]{6,32})';
 
-function joinUrl(baseUrl: string, token: string): string {
-  return `${baseUrl}/play/${token}`;
+function joinUrl(baseUrl: string, token: string, sessionId: string): string {
+  return baseUrl + playPath(token, sessionId);
 }
 
-function watchUrl(baseUrl: string, token: string): string {
-  return `${baseUrl}/watch/${token}`;
+function watchUrl(baseUrl: string, token: string, sessionId: string): string {
+  return baseUrl + watchPath(token, sessionId);
 }
 
 /** Wrap a BadRequest from the session registry as a 400. */
@@ -58,10 +59,10 @@ function created(record: SessionRecord, baseUrl: string): CreatedSession {
       name: seat.name,
       kind: seat.kind,
       token: seat.token,
-      joinUrl: seat.token ? joinUrl(baseUrl, seat.token) : null,
+      joinUrl: seat.token ? joinUrl(baseUrl, seat.token, record.id) : null,
     })),
     spectatorToken: record.spectatorToken,
-    spectatorUrl: watchUrl(baseUrl, record.spectatorToken),
+    spectatorUrl: watchUrl(baseUrl, record.spectatorToken, record.id),
   };
 }
 
@@ -183,11 +184,11 @@ export function apiRoutes(options: ApiOptions): Route[] {
           options: record.options,
           seats: record.seats.map((seat, i) => ({
             ...seat,
-            joinUrl: seat.token ? joinUrl(ctx.baseUrl, seat.token) : null,
+            joinUrl: seat.token ? joinUrl(ctx.baseUrl, seat.token, record.id) : null,
             ...live[i],
           })),
           spectatorToken: record.spectatorToken,
-          spectatorUrl: watchUrl(ctx.baseUrl, record.spectatorToken),
+          spectatorUrl: watchUrl(ctx.baseUrl, record.spectatorToken, record.id),
         };
       },
     },
@@ -238,7 +239,7 @@ export function apiRoutes(options: ApiOptions): Route[] {
           sessions.create({ game: input.game, preset: input.preset, seats, agentDelayMs: options.quickplayAgentDelayMs, waitForHumans: true }, { quickplay: true }),
         );
         const token = record.seats[humanSeat].token!;
-        const result: QuickplayResult = { id: record.id, seat: humanSeat, token, joinUrl: joinUrl(ctx.baseUrl, token) };
+        const result: QuickplayResult = { id: record.id, seat: humanSeat, token, joinUrl: joinUrl(ctx.baseUrl, token, record.id) };
         return withStatus(201, result);
       },
     },

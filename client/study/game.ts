@@ -44,10 +44,11 @@ export function gamePage(ctx: PageContext): StudyPage {
     autoTimer = window.setInterval(tick, 250);
   };
 
-  const seat = (seatToken: string) => {
+  const seat = (game: { seatToken: string; sessionId: string }) => {
     element.replaceChildren();
-    unmount = mountTable(element, seatToken, 'play', {
+    unmount = mountTable(element, game.seatToken, 'play', {
       homeHref: null,
+      sessionHint: game.sessionId,
       endActions: () => {
         over = true;
         bar.hidden = false;
@@ -63,10 +64,10 @@ export function gamePage(ctx: PageContext): StudyPage {
     element,
     // the table follows the game over its own connection: polls only matter while there is no seat yet
     update(state) {
-      if (!unmount && state.game) seat(state.game.seatToken);
+      if (!unmount && state.game) seat(state.game);
     },
     mounted() {
-      if (ctx.state.game) seat(ctx.state.game.seatToken);
+      if (ctx.state.game) seat(ctx.state.game);
       else element.replaceChildren(h('p', { class: 'boot-note', text: 'Taking your seat…' }));
     },
     leave(state, go) {

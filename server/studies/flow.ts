@@ -3,6 +3,7 @@ import MarkdownIt from 'markdown-it';
 import { cleanLine } from '../../shared/text.ts';
 import { ownValue } from '../../shared/own.ts';
 import { completionUrl, resolveArm, type StudyDefinition } from '../../shared/study/definition.ts';
+import { playPath } from '../../shared/protocol/links.ts';
 import type {
   Judgement,
   ParticipantOutcome,
@@ -249,7 +250,7 @@ export class StudyFlow {
       },
       quiz: { attemptsUsed: p.quizAttempts, maxAttempts: def.pages.quiz?.maxAttempts ?? 0 },
       waiting: p.stage === 'waiting' ? await this.deps.room().waitingInfo(study, p) : null,
-      game: p.seatToken ? { seatToken: p.seatToken, playUrl: `/play/${p.seatToken}` } : null,
+      game: p.seatToken && p.sessionId ? { seatToken: p.seatToken, sessionId: p.sessionId, playUrl: playPath(p.seatToken, p.sessionId) } : null,
       judge: blind && p.stage === 'survey' ? await this.judgeList(p) : null,
       completion:
         p.stage === 'done' && p.outcome && p.code && p.payment

@@ -83,7 +83,7 @@ export const ParticipantStateSchema = z.object({
     })
     .nullable(),
   /** from the moment a table formed (stage game, and later for the record), else null */
-  game: z.object({ seatToken: z.string(), playUrl: z.string() }).nullable(),
+  game: z.object({ seatToken: z.string(), sessionId: z.string(), playUrl: z.string() }).nullable(),
   /** blind arms, in the survey: the other players to judge "human or AI?" */
   judge: z.array(z.object({ seat: z.number().int(), name: z.string() })).nullable(),
   completion: z

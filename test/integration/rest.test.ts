@@ -106,7 +106,7 @@ describe('quick play', () => {
     const res = await t.api<QuickplayResult>('POST', '/api/quickplay', { game: 'trust-split', preset: 'human' }, null);
     expect(res.status).toBe(201);
     // links use the server's own origin (or PARLEY_PUBLIC_URL), never the request's Host header
-    expect(res.json.joinUrl).toBe(`${t.server.url}/play/${res.json.token}`);
+    expect(res.json.joinUrl).toBe(`${t.server.url}/play/${res.json.token}?session=${res.json.id}`);
     const me = connectClient(t.url, res.json.token);
     const state = await me.connected();
     expect(state.seat).toBe(res.json.seat);

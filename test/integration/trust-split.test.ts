@@ -23,8 +23,8 @@ describe('a full Trust-and-Split game between two program-played humans', () => 
     const created = await t.createSession({ game: 'trust-split', preset: 'human', seed: 11, seats: [{ kind: 'human', label: 'P1' }, { kind: 'human', label: 'P2' }] });
     sessionId = created.id;
     expect(created.seats.map((s) => s.kind)).toEqual(['human', 'human']);
-    expect(created.seats.every((s) => s.token && s.joinUrl === `${t.server.url}/play/${s.token}`)).toBe(true);
-    expect(created.spectatorUrl).toBe(`${t.server.url}/watch/${created.spectatorToken}`);
+    expect(created.seats.every((s) => s.token && s.joinUrl === `${t.server.url}/play/${s.token}?session=${created.id}`)).toBe(true);
+    expect(created.spectatorUrl).toBe(`${t.server.url}/watch/${created.spectatorToken}?session=${created.id}`);
     spectator = connectClient(t.url, created.spectatorToken);
     players = created.seats.map((s, i) => connectClient(t.url, s.token!, { seed: 100 + i }));
     await Promise.all([spectator.connected(), ...players.map((p) => p.connected())]);

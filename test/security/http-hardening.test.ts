@@ -61,7 +61,7 @@ describe('links and headers (issue 9.8)', () => {
     const pub = await bootServer({ publicUrl: 'https://parley.example.org/lab/' });
     try {
       const res = await rawRequest(`${pub.url}/api/quickplay`, 'POST', { host: 'evil.example', 'content-type': 'application/json' }, JSON.stringify({ game: 'trust-split' }));
-      expect(JSON.parse(res.text).joinUrl).toMatch(/^https:\/\/parley\.example\.org\/lab\/play\/[\w-]+$/);
+      expect(JSON.parse(res.text).joinUrl).toMatch(/^https:\/\/parley\.example\.org\/lab\/play\/[\w-]+\?session=[0-9a-f]+$/);
     } finally {
       await pub.close();
     }

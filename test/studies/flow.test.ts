@@ -89,7 +89,7 @@ describe('a pairs table from two participants', () => {
     await b.enter();
     await b.throughQuiz();
     await allUntil([a, b], 'game');
-    expect(a.state.game!.playUrl).toBe(`/play/${a.state.game!.seatToken}`);
+    expect(a.state.game!.playUrl).toBe(`/play/${a.state.game!.seatToken}?session=${a.state.game!.sessionId}`);
     expect(a.state.game!.seatToken).not.toBe(b.state.game!.seatToken);
 
     // the same PID in a new tab and with another SESSION_ID: still the same participant and game
