@@ -126,6 +126,23 @@ const MIGRATIONS: readonly { version: number; sql: string }[] = [
       );
     `,
   },
+  {
+    // state every process must see alike, so a request may reach any of them: console sign-ins
+    // (the SHA-256 of the cookie's id, never the id) and the abuse limits' counters (the columns
+    // rate-limiter-flexible's Postgres limiter reads and writes; its keys carry the limit's name)
+    version: 3,
+    sql: `
+      CREATE TABLE console_sessions (
+        id_hash TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+        expires_at BIGINT NOT NULL
+      );
+      CREATE TABLE rate_limits (
+        key VARCHAR(255) COLLATE "C" NOT NULL PRIMARY KEY,
+        points INTEGER NOT NULL DEFAULT 0,
+        expire BIGINT
+      );
+    `,
+  },
 ];
 
 /** Any constant shared by every Parley process: the advisory lock that serialises migrating. */
