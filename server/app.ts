@@ -208,6 +208,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     loginsPerMin: options.console?.loginsPerMin ?? 10,
     trustProxy: limits.trustProxy,
     now: Date.now,
+    sessions: store.consoleSessions,
   });
   const routes = [
     ...(options.routes?.({ sessions, store }) ?? []),

@@ -163,7 +163,7 @@ export interface HttpOptions {
   publicUrl: () => string;
   log: (message: string) => void;
   /** whether the request carries a valid console session cookie (server/console/auth.ts); absent: Bearer only */
-  consoleSignedIn?: (req: IncomingMessage) => boolean;
+  consoleSignedIn?: (req: IncomingMessage) => Promise<boolean>;
 }
 
 /** The node:http request handler: API routes, then the static client with its SPA fallback. */
@@ -187,9 +187,9 @@ export function createRequestHandler(options: HttpOptions): (req: IncomingMessag
    * cookie by itself, so a cookie request that changes something must also carry the console's
    * header, which a cross-site form or a CORS-less fetch cannot add.
    */
-  function checkAdmin(req: IncomingMessage, method: string): void {
+  async function checkAdmin(req: IncomingMessage, method: string): Promise<void> {
     if (isAdmin(req, adminTokenHash)) return;
-    if (options.consoleSignedIn?.(req)) {
+    if (await options.consoleSignedIn?.(req)) {
       if (method !== 'GET' && method !== 'HEAD' && req.headers[CONSOLE_CSRF_HEADER] !== '1') {
         throw new HttpError(403, `A signed-in console request that changes something must carry the header "${CONSOLE_CSRF_HEADER}: 1"; cross-site request refused.`);
       }
@@ -212,7 +212,7 @@ export function createRequestHandler(options: HttpOptions): (req: IncomingMessag
       if (!m) continue;
       pathMatched = true;
       if (route.method !== method && !(route.method === 'GET' && method === 'HEAD')) continue;
-      if (route.admin) checkAdmin(req, method);
+      if (route.admin) await checkAdmin(req, method);
       // links never come from the Host header: a forged one would hand out links to another site
       const baseUrl = options.publicUrl();
       const result = await route.handle({

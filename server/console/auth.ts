@@ -3,9 +3,16 @@ import type { IncomingMessage } from 'node:http';
 import { ConsoleLoginSchema, type ConsoleMe } from '../../shared/protocol/console.ts';
 import { HttpError, withStatus, type Route } from '../http.ts';
 import { clientAddress, RateLimit } from '../limits.ts';
+import type { ConsoleSessions } from '../store/index.ts';
 
-/** The console's session cookie: an unguessable id the server keeps in memory. */
+/** The console's session cookie: an unguessable id whose SHA-256 the store keeps. */
 export const CONSOLE_COOKIE = 'parley_console';
+
+/**
+ * How long a process trusts what it read of a sign-in: a sign-out on another process takes at most
+ * this long to reach it (on this process it is at once).
+ */
+const CACHE_MS = 5_000;
 
 export interface ConsoleAuthOptions {
   adminToken: string;
@@ -15,10 +22,17 @@ export interface ConsoleAuthOptions {
   loginsPerMin: number;
   trustProxy: boolean;
   now: () => number;
+  /** where sign-ins are kept (the store's: shared by every process on PostgreSQL) */
+  sessions: ConsoleSessions;
 }
 
 function sha256(text: string): Buffer {
   return createHash('sha256').update(text).digest();
+}
+
+/** What the store keeps of a cookie's id: its hash, so a copy of the database signs nobody in. */
+function idHash(id: string): string {
+  return sha256(id).toString('hex');
 }
 
 /** The cookies of a request by name (a Map, so a cookie named `__proto__` is just a name). */
@@ -37,13 +51,16 @@ export function parseCookies(header: string | undefined): Map<string, string> {
 
 /**
  * Console sign-ins: the admin token, checked in constant time, buys a random 256-bit session id
- * sent as an HttpOnly, SameSite=Strict cookie. Sessions live in memory only: a restart signs
- * everyone out (they sign in again; nothing else is lost).
+ * sent as an HttpOnly, SameSite=Strict cookie. The store keeps the sign-in by the id's SHA-256
+ * (ConsoleSessions): on PostgreSQL every process sees it, so the console works whichever process a
+ * request reaches; on SQLite it lives in memory and a restart signs everyone out (they sign in
+ * again; nothing else is lost). Each process remembers what it read for a few seconds, so a
+ * signed-in console's requests and its socket's checks each second do not all query the store.
  */
 export class ConsoleAuth {
   private readonly adminTokenHash: Buffer;
-  /** session id → when it expires (epoch ms) */
-  private readonly sessions = new Map<string, number>();
+  /** id hash → its expiry as last read from the store, and when it was read (a Map: hashes are keys) */
+  private readonly cache = new Map<string, { expiresAt: number | null; readAt: number }>();
   private readonly logins: RateLimit;
 
   constructor(private readonly options: ConsoleAuthOptions) {
@@ -56,46 +73,59 @@ export class ConsoleAuth {
   }
 
   /** A new console session's id and expiry. */
-  signIn(): { id: string; expiresAt: number } {
-    this.sweep();
+  async signIn(): Promise<{ id: string; expiresAt: number }> {
+    const now = this.options.now();
+    await this.options.sessions.sweep(now);
+    this.sweepCache(now);
     const id = randomBytes(32).toString('base64url');
-    const expiresAt = this.options.now() + this.options.ttlMs;
-    this.sessions.set(id, expiresAt);
+    const expiresAt = now + this.options.ttlMs;
+    const hash = idHash(id);
+    await this.options.sessions.put(hash, expiresAt);
+    this.cache.set(hash, { expiresAt, readAt: now });
     return { id, expiresAt };
   }
 
-  signOut(id: string): void {
-    this.sessions.delete(id);
+  async signOut(id: string): Promise<void> {
+    const hash = idHash(id);
+    this.cache.delete(hash);
+    await this.options.sessions.remove(hash);
   }
 
   /** The console session a Cookie header carries, when it is valid and unexpired. */
-  sessionFromCookie(header: string | undefined): { id: string; expiresAt: number } | null {
+  async sessionFromCookie(header: string | undefined): Promise<{ id: string; expiresAt: number } | null> {
     const id = parseCookies(header).get(CONSOLE_COOKIE);
     if (!id) return null;
-    const expiresAt = this.sessions.get(id);
-    if (expiresAt === undefined) return null;
-    if (expiresAt <= this.options.now()) {
-      this.sessions.delete(id);
-      return null;
-    }
-    return { id, expiresAt };
+    const expiresAt = await this.expiry(id);
+    return expiresAt === null ? null : { id, expiresAt };
   }
 
   /** Whether a console session id is still signed in (sockets are re-checked with it). */
-  isValidSession(id: string): boolean {
-    const expiresAt = this.sessions.get(id);
-    return expiresAt !== undefined && expiresAt > this.options.now();
+  async isValidSession(id: string): Promise<boolean> {
+    return (await this.expiry(id)) !== null;
   }
 
   /** Whether a request carries a valid console cookie (server/http.ts's admin check). */
-  signedIn(req: IncomingMessage): boolean {
-    return this.sessionFromCookie(req.headers.cookie) !== null;
+  async signedIn(req: IncomingMessage): Promise<boolean> {
+    return (await this.sessionFromCookie(req.headers.cookie)) !== null;
   }
 
-  /** Forget expired sessions (on each sign-in, so the map never grows without bound). */
-  private sweep(): void {
+  /** When the sign-in `id` expires, or null when it is not signed in (never was, signed out on any process, expired). */
+  private async expiry(id: string): Promise<number | null> {
     const now = this.options.now();
-    for (const [id, expiresAt] of this.sessions) if (expiresAt <= now) this.sessions.delete(id);
+    const hash = idHash(id);
+    let known = this.cache.get(hash);
+    if (!known || now - known.readAt >= CACHE_MS) {
+      known = { expiresAt: await this.options.sessions.expiry(hash), readAt: now };
+      // only sign-ins are kept: a wrong cookie sent again and again must not fill the map
+      if (known.expiresAt === null) this.cache.delete(hash);
+      else this.cache.set(hash, known);
+    }
+    return known.expiresAt !== null && known.expiresAt > now ? known.expiresAt : null;
+  }
+
+  /** Forget what was read of sign-ins that have expired (on each sign-in, so the cache never grows without bound). */
+  private sweepCache(now: number): void {
+    for (const [hash, known] of this.cache) if (known.expiresAt === null || known.expiresAt <= now) this.cache.delete(hash);
   }
 
   /** POST /api/console/login, POST /api/console/logout, GET /api/console/me. */
@@ -121,7 +151,7 @@ export class ConsoleAuth {
           if (!this.isAdminToken(token)) {
             throw new HttpError(401, 'Wrong admin token. Copy it from the line "Admin token: …" that the server printed at start (or from PARLEY_ADMIN_TOKEN / <data dir>/admin-token).');
           }
-          const session = this.signIn();
+          const session = await this.signIn();
           ctx.res.writeHead(204, { 'set-cookie': cookie(session.id, Math.floor(ttlMs / 1000), ctx.baseUrl.startsWith('https:')), 'cache-control': 'no-store' });
           ctx.res.end();
         },
@@ -130,9 +160,9 @@ export class ConsoleAuth {
         method: 'POST',
         pattern: /^\/api\/console\/logout$/,
         admin: false,
-        handle: (ctx) => {
-          const session = this.sessionFromCookie(ctx.req.headers.cookie);
-          if (session) this.signOut(session.id);
+        handle: async (ctx) => {
+          const session = await this.sessionFromCookie(ctx.req.headers.cookie);
+          if (session) await this.signOut(session.id);
           ctx.res.writeHead(204, { 'set-cookie': cookie('', 0, ctx.baseUrl.startsWith('https:')), 'cache-control': 'no-store' });
           ctx.res.end();
         },
@@ -141,8 +171,8 @@ export class ConsoleAuth {
         method: 'GET',
         pattern: /^\/api\/console\/me$/,
         admin: false,
-        handle: (ctx) => {
-          const session = this.sessionFromCookie(ctx.req.headers.cookie);
+        handle: async (ctx) => {
+          const session = await this.sessionFromCookie(ctx.req.headers.cookie);
           if (!session) throw new HttpError(401, 'Not signed in to the console: sign in with the admin token.');
           const me: ConsoleMe = { signedIn: true, expiresAt: session.expiresAt };
           return withStatus(200, me);

@@ -73,12 +73,10 @@ export class ConsoleHub {
     this.recentLimit = options.recentSettled ?? 300;
     this.nsp = options.io.of('/console') as unknown as ConsoleNamespace;
     this.nsp.use((socket, next) => {
-      try {
-        next(this.authorise(socket.request.headers, socket.handshake.auth, socket.data));
-      } catch (err) {
+      this.authorise(socket.request.headers, socket.handshake.auth, socket.data).then(next, (err: unknown) => {
         options.log(`console authorisation failed: ${err instanceof Error ? err.stack : String(err)}`);
         next(new Error('internal: the console connection could not be authorised'));
-      }
+      });
     });
     this.nsp.on('connection', (socket) => {
       socket.on('disconnect', () => {
@@ -104,7 +102,7 @@ export class ConsoleHub {
   }
 
   /** A console signs in with its session cookie (browser) or `auth: { adminToken }` (scripts). */
-  private authorise(headers: Record<string, string | string[] | undefined>, auth: unknown, data: Partial<ConsoleSocketData>): Error | undefined {
+  private async authorise(headers: Record<string, string | string[] | undefined>, auth: unknown, data: Partial<ConsoleSocketData>): Promise<Error | undefined> {
     const adminToken = auth && typeof auth === 'object' ? (auth as { adminToken?: unknown }).adminToken : undefined;
     if (typeof adminToken === 'string') {
       if (!this.options.auth.isAdminToken(adminToken)) return refuse('wrong admin token; connect with auth: { adminToken: "<admin token>" }');
@@ -112,7 +110,7 @@ export class ConsoleHub {
       return undefined;
     }
     const cookie = typeof headers.cookie === 'string' ? headers.cookie : undefined;
-    const session = this.options.auth.sessionFromCookie(cookie);
+    const session = await this.options.auth.sessionFromCookie(cookie);
     if (!session) return refuse('sign in to the console first (POST /api/console/login), or connect with auth: { adminToken }');
     // the cookie is SameSite=Strict already; a page of another site is refused here as well
     const origin = headers.origin;
@@ -297,7 +295,13 @@ export class ConsoleHub {
     if (!table) return;
     for (const socket of this.nsp.sockets.values()) {
       const id = socket.data.cookieSession;
-      if (id && !this.options.auth.isValidSession(id)) socket.disconnect(true);
+      if (!id) continue;
+      this.options.auth.isValidSession(id).then(
+        (valid) => {
+          if (!valid) socket.disconnect(true);
+        },
+        (err: unknown) => this.options.log(`console sign-in check failed: ${err instanceof Error ? err.message : String(err)}`),
+      );
     }
     const now = this.options.now();
     const upsert: SessionSummary[] = [];

@@ -14,6 +14,7 @@ import { logLine, logRow, sessionRecord, type GroupedAppend, type LogDbRow, type
 import { createPool, inTransaction } from './postgres-pool.ts';
 import { migrate } from './postgres-schema.ts';
 import { PostgresStudyStore } from './postgres-studies.ts';
+import { PostgresConsoleSessions } from './console-sessions.ts';
 import {
   SeqConflictError,
   type EventStore,
@@ -54,6 +55,7 @@ export class PostgresStore implements EventStore {
   readonly location: string;
   readonly studies: PostgresStudyStore;
   readonly leases: PostgresLeases;
+  readonly consoleSessions: PostgresConsoleSessions;
   private readonly stats: WriterStats = { appends: 0, commits: 0 };
   private group: GroupedAppend[] = [];
   /** the writer loop while it runs: one commit in flight at a time, so one session's appends keep their order */
@@ -67,6 +69,7 @@ export class PostgresStore implements EventStore {
     this.location = withoutPassword(url);
     this.studies = new PostgresStudyStore(pool, url);
     this.leases = new PostgresLeases(pool);
+    this.consoleSessions = new PostgresConsoleSessions(pool);
   }
 
   /** Connect and bring the schema up to date (several processes may do this at once). */

@@ -7,6 +7,7 @@ import { logLine, logRow, sessionRecord, type GroupedAppend, type LogDbRow, type
 import { SqliteLeases } from './sqlite-leases.ts';
 import { WalSync } from './wal-sync.ts';
 import { SqliteStudyStore } from './sqlite-studies.ts';
+import { MemoryConsoleSessions } from './console-sessions.ts';
 import {
   SeqConflictError,
   type EventStore,
@@ -54,6 +55,7 @@ export class SqliteStore implements EventStore {
   readonly location: string;
   readonly studies: SqliteStudyStore;
   readonly leases: SqliteLeases;
+  readonly consoleSessions = new MemoryConsoleSessions();
   private readonly db: Database.Database;
   private readonly stmts;
   private closed: Promise<void> | null = null;

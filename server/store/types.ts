@@ -117,6 +117,20 @@ export interface Leases {
   holder(sessionId: string): Promise<string | null>;
 }
 
+/**
+ * The experimenter console's sign-ins, by the SHA-256 of the cookie's id (server/console/auth.ts).
+ * On PostgreSQL every process sees them, so a console request may reach any process; on SQLite
+ * (one process) they live in memory: a restart signs everyone out.
+ */
+export interface ConsoleSessions {
+  put(idHash: string, expiresAt: number): Promise<void>;
+  /** when the sign-in expires (epoch ms), or null when there is none (never made, signed out, swept) */
+  expiry(idHash: string): Promise<number | null>;
+  remove(idHash: string): Promise<void>;
+  /** forget sign-ins expired before `now` */
+  sweep(now: number): Promise<void>;
+}
+
 /** The durable event log of every session (and its tokens), plus the studies and the leases. */
 export interface EventStore {
   readonly engine: 'sqlite' | 'postgres';
@@ -124,6 +138,7 @@ export interface EventStore {
   readonly location: string;
   readonly studies: StudyStore;
   readonly leases: Leases;
+  readonly consoleSessions: ConsoleSessions;
 
   /** Create a session with its tokens and its opening log rows, all or nothing. */
   createSession(record: SessionRecord, rows: NewRow[]): Promise<LogRow[]>;

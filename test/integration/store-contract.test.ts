@@ -367,6 +367,23 @@ describe.each(['sqlite', 'postgres'] as const)('EventStore contract (%s)', (engi
     expect([...(await studies.lastSeen(['tok-a', 'tok-b', 'constructor'])).keys()].sort()).toEqual(['constructor', 'tok-b']);
   });
 
+  it('console sign-ins: kept by hash until removed or swept; unknown and prototype-named hashes absent', async () => {
+    const { consoleSessions } = await openEngine(engine);
+    await consoleSessions.put('a'.repeat(64), T0 + 100);
+    await consoleSessions.put('b'.repeat(64), T0 + 200);
+    // signing in again with the same id moves its expiry
+    await consoleSessions.put('b'.repeat(64), T0 + 300);
+    expect(await consoleSessions.expiry('a'.repeat(64))).toBe(T0 + 100);
+    expect(await consoleSessions.expiry('b'.repeat(64))).toBe(T0 + 300);
+    expect(await consoleSessions.expiry('c'.repeat(64))).toBeNull();
+    expect(await consoleSessions.expiry('constructor')).toBeNull();
+    expect(await consoleSessions.expiry('__proto__')).toBeNull();
+    await consoleSessions.sweep(T0 + 150);
+    expect(await consoleSessions.expiry('a'.repeat(64))).toBeNull();
+    await consoleSessions.remove('b'.repeat(64));
+    expect(await consoleSessions.expiry('b'.repeat(64))).toBeNull();
+  });
+
   it('exclusive: runs the work and passes its result or its error through', async () => {
     const store = await openEngine(engine);
     expect(await store.studies.exclusive('s1', async () => 42)).toBe(42);
