@@ -51,6 +51,15 @@ const CONNECT_TIMEOUT_MS = 120_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** What a table asks of each of its seats, whatever the server. */
+interface LoadSeat {
+  readonly socket: Socket;
+  /** resolves with the seat's first state */
+  readonly connected: Promise<void>;
+  step(): void;
+  countUnanswered(now: number): void;
+}
+
 /** One table: its seats' sockets, the furthest version any of them has seen, and what they may do now. */
 abstract class Table {
   mode: Mode = 'hold';
@@ -64,10 +73,19 @@ abstract class Table {
 
   constructor(readonly worker: Worker, readonly seed: number) {}
 
+  /** the seats this load generator plays (a spectator socket, if any, is only in `sockets`) */
+  protected seats: LoadSeat[] = [];
+
   abstract open(): Promise<void>;
-  protected abstract kickSeats(): void;
+
+  protected kickSeats(): void {
+    for (const s of this.seats) s.step();
+  }
+
   /** Acts still unanswered when the window closes count with the time they have waited so far. */
-  abstract countUnanswered(now: number): void;
+  countUnanswered(now: number): void {
+    for (const s of this.seats) s.countUnanswered(now);
+  }
 
   get job(): LoadJob {
     return this.worker.job;
@@ -115,8 +133,6 @@ abstract class Table {
 }
 
 class ParleyTable extends Table {
-  private seats: ParleySeat[] = [];
-
   async open(): Promise<void> {
     const { job } = this;
     const created = await adminCall<CreatedSession>(job, 'POST', '/api/sessions', {
@@ -139,13 +155,6 @@ class ParleyTable extends Table {
     await Promise.all(firstStates);
   }
 
-  protected kickSeats(): void {
-    for (const s of this.seats) s.step();
-  }
-
-  countUnanswered(now: number): void {
-    for (const s of this.seats) s.countUnanswered(now);
-  }
 }
 
 class ParleySeat {
@@ -269,8 +278,6 @@ interface BgioState {
 }
 
 class BgioTable extends Table {
-  private seats: BgioSeat[] = [];
-
   async open(): Promise<void> {
     const { url } = this.job;
     const { matchID } = await postJson<{ matchID: string }>(`${url}/games/trust-split/create`, { numPlayers: 2 });
@@ -282,13 +289,6 @@ class BgioTable extends Table {
     await Promise.all(this.seats.map((s) => s.connected));
   }
 
-  protected kickSeats(): void {
-    for (const s of this.seats) s.step();
-  }
-
-  countUnanswered(now: number): void {
-    for (const s of this.seats) s.countUnanswered(now);
-  }
 }
 
 class BgioSeat {
@@ -365,8 +365,6 @@ class BgioSeat {
 
 /** A table on the bare socket.io floor (bench/floor/server.ts): two seats that take turns. */
 class FloorTable extends Table {
-  private seats: FloorSeat[] = [];
-
   async open(): Promise<void> {
     const name = `t${this.seed}-${process.pid}`;
     this.seats = [0, 1].map((seat) => new FloorSeat(this, name, seat));
@@ -374,13 +372,6 @@ class FloorTable extends Table {
     await Promise.all(this.seats.map((s) => s.connected));
   }
 
-  protected kickSeats(): void {
-    for (const s of this.seats) s.step();
-  }
-
-  countUnanswered(now: number): void {
-    for (const s of this.seats) s.countUnanswered(now);
-  }
 }
 
 interface FloorUpdate {
