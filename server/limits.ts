@@ -10,7 +10,7 @@ import type { SharedLimits } from './store/types.ts';
 export interface Limits {
   /** POST /api/quickplay per client address per minute (PARLEY_QUICKPLAY_PER_MIN) */
   quickplayPerClientPerMin: number;
-  /** quick-play tables live at once, over all clients (PARLEY_QUICKPLAY_MAX_LIVE) */
+  /** quick-play tables live at once, over all clients (and on PostgreSQL all processes) (PARLEY_QUICKPLAY_MAX_LIVE) */
   quickplayMaxLive: number;
   /** a quick-play table whose human never connected is ended after this long (PARLEY_QUICKPLAY_JOIN_SEC) */
   quickplayJoinSec: number;
