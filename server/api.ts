@@ -94,7 +94,9 @@ export function apiRoutes(options: ApiOptions): Route[] {
     if (!room) throw new HttpError(404, `No session "${id}".`);
     return room;
   };
-  const quickplayPerClient = new RateLimit(options.limits.quickplayPerClientPerMin, 60);
+  // PostgreSQL: the limit and the cap count over every process on the database
+  const shared = store.sharedLimits;
+  const quickplayPerClient = new RateLimit(options.limits.quickplayPerClientPerMin, 60, { counters: shared, keyPrefix: 'quickplay' });
 
   // quick play is public: bounded per client and in total (HTTP 429 with Retry-After)
   async function checkQuickplayRate(req: IncomingMessage): Promise<void> {
@@ -110,16 +112,35 @@ export function apiRoutes(options: ApiOptions): Route[] {
     }
   }
 
-  /** Call with no await between it and sessions.create, so concurrent requests cannot overshoot the cap. */
-  function checkQuickplayCapacity(): void {
+  function serverFull(quickplayMaxLive: number): HttpError {
+    return new HttpError(429, `This server is full: ${quickplayMaxLive} quick-play tables are in play. Try again in a minute.`, {
+      'retry-after': String(QUICKPLAY_FULL_RETRY_SEC),
+    });
+  }
+
+  /** PostgreSQL: the tail of this process's quick-play creates, which check the cap and create one at a time. */
+  let quickplayTurn: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Run `create` (a quick-play table) if the cap on live tables allows. One process (SQLite): its own
+   * live tables, with no await between the check and sessions.create, so concurrent requests cannot
+   * overshoot. PostgreSQL: the active quick-play sessions of every process, counted in the database;
+   * this process's requests check and create in turn, so they cannot overshoot either (another
+   * process's create in flight can, by one table per process).
+   */
+  async function withQuickplayPlace<T>(create: () => Promise<T>): Promise<T> {
     const { quickplayMaxLive } = options.limits;
-    if (quickplayMaxLive > 0 && sessions.liveQuickplayRooms >= quickplayMaxLive) {
-      throw new HttpError(
-        429,
-        `This server is full: ${quickplayMaxLive} quick-play tables are in play. Try again in a minute.`,
-        { 'retry-after': String(QUICKPLAY_FULL_RETRY_SEC) },
-      );
+    if (quickplayMaxLive <= 0) return create();
+    if (!shared) {
+      if (sessions.liveQuickplayRooms >= quickplayMaxLive) throw serverFull(quickplayMaxLive);
+      return create();
     }
+    const turn = quickplayTurn.then(async () => {
+      if ((await shared.liveQuickplaySessions()) >= quickplayMaxLive) throw serverFull(quickplayMaxLive);
+      return create();
+    });
+    quickplayTurn = turn.catch(() => undefined);
+    return turn;
   }
 
   return [
@@ -229,14 +250,15 @@ export function apiRoutes(options: ApiOptions): Route[] {
         await checkQuickplayRate(ctx.req);
         const input = await ctx.body(QuickplaySchema);
         const seatCount = await badRequest(() => sessions.seatCount(input.game, input.preset));
-        checkQuickplayCapacity();
         const humanSeat = randomInt(seatCount);
         const seats: SeatSpec[] = Array.from({ length: seatCount }, (_, seat) =>
           seat === humanSeat ? { kind: 'human' } : { kind: 'agent', agent: 'scripted' },
         );
-        const record = await badRequest(() =>
-          // the clock starts when the player who pressed Play connects (the abandon rule ends a table nobody joins)
-          sessions.create({ game: input.game, preset: input.preset, seats, agentDelayMs: options.quickplayAgentDelayMs, waitForHumans: true }, { quickplay: true }),
+        const record = await withQuickplayPlace(() =>
+          badRequest(() =>
+            // the clock starts when the player who pressed Play connects (the abandon rule ends a table nobody joins)
+            sessions.create({ game: input.game, preset: input.preset, seats, agentDelayMs: options.quickplayAgentDelayMs, waitForHumans: true }, { quickplay: true }),
+          ),
         );
         const token = record.seats[humanSeat].token!;
         const result: QuickplayResult = { id: record.id, seat: humanSeat, token, joinUrl: joinUrl(ctx.baseUrl, token, record.id) };

@@ -209,6 +209,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     trustProxy: limits.trustProxy,
     now: Date.now,
     sessions: store.consoleSessions,
+    sharedLimits: store.sharedLimits,
   });
   const routes = [
     ...(options.routes?.({ sessions, store }) ?? []),
@@ -246,7 +247,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   );
   // many clients per room on one host (bench, classrooms): no artificial limit
   httpServer.maxConnections = Infinity;
-  transport = attachSockets(httpServer, sessions, log, limits, cluster ? { replyTimeoutMs: cluster.timings.replyTimeoutMs } : undefined);
+  transport = attachSockets(httpServer, sessions, log, limits, cluster ? { replyTimeoutMs: cluster.timings.replyTimeoutMs } : undefined, store.sharedLimits);
   const { io } = transport;
   if (cluster) {
     await cluster.start(sessions, { io, relay: transport.relay!, reseat: transport.reseat }, { databaseUrl: options.databaseUrl!, redisUrl: options.cluster?.redisUrl });

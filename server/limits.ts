@@ -1,5 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { createHash } from 'node:crypto';
+import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { SharedLimits } from './store/types.ts';
 
 /**
  * The abuse limits of one server. Every number has an environment variable (server/main.ts) and
@@ -8,7 +10,7 @@ import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 export interface Limits {
   /** POST /api/quickplay per client address per minute (PARLEY_QUICKPLAY_PER_MIN) */
   quickplayPerClientPerMin: number;
-  /** quick-play tables live at once, over all clients (PARLEY_QUICKPLAY_MAX_LIVE) */
+  /** quick-play tables live at once, over all clients (and on PostgreSQL all processes) (PARLEY_QUICKPLAY_MAX_LIVE) */
   quickplayMaxLive: number;
   /** a quick-play table whose human never connected is ended after this long (PARLEY_QUICKPLAY_JOIN_SEC) */
   quickplayJoinSec: number;
@@ -35,28 +37,57 @@ export const DEFAULT_LIMITS: Readonly<Limits> = {
 /** Deepest nesting of arrays and objects accepted in a JSON request body. */
 export const MAX_JSON_DEPTH = 32;
 
+/** Keys longer than this are hashed before they are counted (rate_limits.key is VARCHAR(255), prefix included). */
+const MAX_PLAIN_KEY = 200;
+
 /**
- * A fixed-window counter per key (rate-limiter-flexible's in-memory limiter; its Redis or Postgres
- * limiters take the same calls when Parley runs on several processes). 0 points = no limit.
+ * Where a limit counts, when not in this process's memory: PostgreSQL's rate_limits table, shared by
+ * every process on the database (EventStore.sharedLimits). `keyPrefix` keeps each limit's keys apart.
+ */
+export interface SharedRateLimit {
+  counters: SharedLimits | undefined;
+  keyPrefix: string;
+}
+
+/**
+ * A fixed-window counter per key: rate-limiter-flexible's in-memory limiter, or with `shared`
+ * counters (PostgreSQL) its Postgres limiter, so a client gets the same allowance whichever process
+ * it reaches. 0 points = no limit.
  */
 export class RateLimit {
-  private readonly limiter: RateLimiterMemory | null;
+  private readonly limiter: RateLimiterAbstract | null;
 
-  constructor(readonly points: number, readonly durationSec: number) {
-    this.limiter = points > 0 ? new RateLimiterMemory({ points, duration: durationSec }) : null;
+  constructor(
+    readonly points: number,
+    readonly durationSec: number,
+    shared?: SharedRateLimit,
+  ) {
+    if (!Number.isInteger(points) || points < 0) throw new Error(`a rate limit's points must be a whole number >= 0, not ${points}`);
+    if (!(durationSec > 0)) throw new Error(`a rate limit's duration must be > 0 seconds, not ${durationSec}`);
+    if (points === 0) this.limiter = null;
+    else if (shared?.counters) this.limiter = shared.counters.limiter(shared.keyPrefix, points, durationSec);
+    else this.limiter = new RateLimiterMemory({ points, duration: durationSec });
   }
 
   /** Count one use of `key`: null when allowed, else how long until the key may try again. */
   async take(key: string): Promise<{ retryAfterMs: number } | null> {
     if (!this.limiter) return null;
     try {
-      await this.limiter.consume(key);
+      await this.limiter.consume(storableKey(key));
       return null;
     } catch (rejection) {
       if (rejection instanceof RateLimiterRes) return { retryAfterMs: Math.max(1, Math.ceil(rejection.msBeforeNext)) };
       throw rejection;
     }
   }
+}
+
+/**
+ * A key the rate_limits table takes: a client sends tokens of any length and bytes (PostgreSQL text
+ * refuses NUL), so a long key or one outside printable ASCII is counted by its SHA-256 instead.
+ */
+export function storableKey(key: string): string {
+  return key.length > MAX_PLAIN_KEY || /[^\x20-\x7e]/.test(key) ? `sha256:${createHash('sha256').update(key).digest('hex')}` : key;
 }
 
 /**

@@ -13,6 +13,7 @@ import { zodMessage } from './http.ts';
 import { RateLimit, type Limits } from './limits.ts';
 import type { Room } from './room/room.ts';
 import type { Sessions } from './sessions.ts';
+import type { SharedLimits } from './store/index.ts';
 
 type ParleySocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
@@ -43,10 +44,14 @@ export function attachSockets(
   log: (message: string) => void,
   limits: Pick<Limits, 'socketConnectsPerSec' | 'socketActsPerSec'>,
   cluster?: { replyTimeoutMs: number },
+  /** PostgreSQL: connects count over every process (a token could otherwise reconnect to each in turn) */
+  sharedLimits?: SharedLimits,
 ): Transport {
   // per token: a reconnect storm is refused before it costs a token lookup or a presence row
-  const connectsPerToken = new RateLimit(limits.socketConnectsPerSec, 1);
-  // per seat, over all its connections: a flood of acts is refused before parsing and never reaches the log
+  const connectsPerToken = new RateLimit(limits.socketConnectsPerSec, 1, { counters: sharedLimits, keyPrefix: 'socket-connect' });
+  // per seat, over all its connections: a flood of acts is refused before parsing and never reaches the log.
+  // In memory even on PostgreSQL: a seat has one live socket, on one process, and a database round
+  // trip per act would cost every act
   const actsPerSeat = new RateLimit(limits.socketActsPerSec, 1);
 
   const io: ParleyServer = new Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>(httpServer, {

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { ConsoleLoginSchema, type ConsoleMe } from '../../shared/protocol/console.ts';
 import { HttpError, withStatus, type Route } from '../http.ts';
 import { clientAddress, RateLimit } from '../limits.ts';
-import type { ConsoleSessions } from '../store/index.ts';
+import type { ConsoleSessions, SharedLimits } from '../store/index.ts';
 
 /** The console's session cookie: an unguessable id whose SHA-256 the store keeps. */
 export const CONSOLE_COOKIE = 'parley_console';
@@ -24,6 +24,8 @@ export interface ConsoleAuthOptions {
   now: () => number;
   /** where sign-ins are kept (the store's: shared by every process on PostgreSQL) */
   sessions: ConsoleSessions;
+  /** the store's shared counters (PostgreSQL): sign-in attempts count over every process */
+  sharedLimits?: SharedLimits;
 }
 
 function sha256(text: string): Buffer {
@@ -65,7 +67,7 @@ export class ConsoleAuth {
 
   constructor(private readonly options: ConsoleAuthOptions) {
     this.adminTokenHash = sha256(options.adminToken);
-    this.logins = new RateLimit(options.loginsPerMin, 60);
+    this.logins = new RateLimit(options.loginsPerMin, 60, { counters: options.sharedLimits, keyPrefix: 'console-login' });
   }
 
   isAdminToken(token: string): boolean {

@@ -13,6 +13,7 @@ import type { LogRow, SessionStatus } from '../../shared/protocol/index.ts';
 import { logLine, logRow, sessionRecord, type GroupedAppend, type LogDbRow, type SessionDbRow } from './rows.ts';
 import { createPool, inTransaction } from './postgres-pool.ts';
 import { migrate } from './postgres-schema.ts';
+import { PostgresSharedLimits } from './postgres-limits.ts';
 import { PostgresStudyStore } from './postgres-studies.ts';
 import { PostgresConsoleSessions } from './console-sessions.ts';
 import {
@@ -56,6 +57,7 @@ export class PostgresStore implements EventStore {
   readonly studies: PostgresStudyStore;
   readonly leases: PostgresLeases;
   readonly consoleSessions: PostgresConsoleSessions;
+  readonly sharedLimits: PostgresSharedLimits;
   private readonly stats: WriterStats = { appends: 0, commits: 0 };
   private group: GroupedAppend[] = [];
   /** the writer loop while it runs: one commit in flight at a time, so one session's appends keep their order */
@@ -70,6 +72,7 @@ export class PostgresStore implements EventStore {
     this.studies = new PostgresStudyStore(pool, url);
     this.leases = new PostgresLeases(pool);
     this.consoleSessions = new PostgresConsoleSessions(pool);
+    this.sharedLimits = new PostgresSharedLimits(pool);
   }
 
   /** Connect and bring the schema up to date (several processes may do this at once). */
@@ -219,6 +222,7 @@ export class PostgresStore implements EventStore {
     this.closed ??= (async () => {
       while (this.writing) await this.writing;
       await this.studies.close();
+      this.sharedLimits.close();
       await this.pool.end();
     })();
     return this.closed;

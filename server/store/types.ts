@@ -168,6 +168,16 @@ export interface EventStore {
   readonly writerStats: WriterStats;
   /** Commit every append requested so far and close. */
   close(): Promise<void>;
+  /** PostgreSQL: abuse limits that every process on the database shares; absent on SQLite (one process counts in memory). */
+  readonly sharedLimits?: SharedLimits;
+}
+
+/** Abuse limits counted in the database (server/limits.ts), so a client gets one allowance over all processes. */
+export interface SharedLimits {
+  /** A fixed-window counter in the rate_limits table; a database outage falls back to counting in this process. */
+  limiter(keyPrefix: string, points: number, durationSec: number): import('rate-limiter-flexible').RateLimiterAbstract;
+  /** Quick-play sessions active now, over all processes. */
+  liveQuickplaySessions(): Promise<number>;
 }
 
 // ---- studies ----

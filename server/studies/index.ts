@@ -53,6 +53,6 @@ export function createStudies(options: StudiesOptions): Studies {
     tickLease: options.tickLease,
   });
   lobby.start();
-  const routes = studyRoutes({ studies, flow, lobby, entersPerMin: options.entersPerMin, trustProxy: options.trustProxy });
+  const routes = studyRoutes({ studies, flow, lobby, entersPerMin: options.entersPerMin, trustProxy: options.trustProxy, sharedLimits: options.store.sharedLimits });
   return { studies, flow, lobby, routes, stop: () => lobby.stop() };
 }

@@ -23,7 +23,7 @@ import { studyExportFiles } from './export.ts';
 import { studyFunnel } from './funnel.ts';
 import type { StudyFlow } from './flow.ts';
 import type { Lobby } from './lobby.ts';
-import type { ParticipantRecord, StudyRecord, StudyStore, TableRecord } from '../store/index.ts';
+import type { ParticipantRecord, SharedLimits, StudyRecord, StudyStore, TableRecord } from '../store/index.ts';
 import { writeExportZip } from '../export/write.ts';
 
 const STUDY_ID = '([0-9a-f]{8,32})';
@@ -38,6 +38,8 @@ export interface StudyRouteOptions {
   /** POST /api/s/:slug/enter per client address per minute (0 = no limit) */
   entersPerMin: number;
   trustProxy: boolean;
+  /** PostgreSQL: enters count over every process on the database */
+  sharedLimits?: SharedLimits;
 }
 
 /**
@@ -84,7 +86,7 @@ function participantPost<T>(action: string, schema: z.ZodType<T>, run: (token: s
 /** Admin endpoints (/api/studies…) and participant endpoints (/api/s/:slug/enter, /api/participants/:token/…). */
 export function studyRoutes(options: StudyRouteOptions): Route[] {
   const { studies, flow } = options;
-  const enterLimit = new RateLimit(options.entersPerMin, 60);
+  const enterLimit = new RateLimit(options.entersPerMin, 60, { counters: options.sharedLimits, keyPrefix: 'study-enter' });
   const studyOr404 = async (id: string) => {
     const study = await studies.study(id);
     if (!study) throw new HttpError(404, `No study "${id}".`);

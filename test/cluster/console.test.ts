@@ -1,8 +1,8 @@
 /**
  * The experimenter console on several processes sharing one PostgreSQL: a sign-in made on one
  * process opens every process (a console's requests and its socket may reach any of them, e.g.
- * behind `--workers`), a sign-out on any process closes every process, and the database keeps only
- * the SHA-256 of a cookie's id.
+ * behind `--workers`), a sign-out on any process closes every process, the database keeps only
+ * the SHA-256 of a cookie's id, and sign-in attempts are limited over all processes together.
  */
 import pg from 'pg';
 import { io } from 'socket.io-client';
@@ -87,6 +87,18 @@ describe('console sign-ins on several processes', () => {
       socket.close();
     }
   }, 60_000);
+
+  it('sign-in attempts count over both processes (10 a minute per address by default, not 10 on each)', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 12 && !statuses.includes(429); i++) {
+      const res = await fetch(`${cluster.processes[i % 2].url}/api/console/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: 'wrong' }) });
+      statuses.push(res.status);
+    }
+    // the first test's sign-in counted too: the 10th attempt here is the address's 11th of the minute
+    expect(statuses.at(-1)).toBe(429);
+    expect(statuses.length).toBeLessThanOrEqual(10);
+    expect(statuses.slice(0, -1).every((s) => s === 401)).toBe(true);
+  });
 
   it('a cookie nobody signed in with opens no process', async () => {
     for (const proc of cluster.processes) {
