@@ -265,6 +265,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     flushMs: options.console?.flushMs,
     stuckGraceMs: options.console?.stuckGraceMs,
     recentSettled: options.console?.recentSettled,
+    cluster: cluster !== null,
   });
   const consoleHub = hub;
 

@@ -67,6 +67,8 @@ export interface InterServerEvents {
   'parley:leave': (message: PeerRef) => void;
   'parley:end': (message: EndMessage) => void;
   'parley:reply': (message: ReplyMessage) => void;
+  /** a console is connected on the sender: keep the console table going here (server/console/hub.ts) */
+  'parley:console-open': () => void;
 }
 
 export type ParleyServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

@@ -26,7 +26,18 @@ export interface ConsoleHubOptions {
   tickMs?: number;
   /** settled sessions in the table besides every active one (default 300) */
   recentSettled?: number;
+  /**
+   * Several processes share the store (PARLEY_DATABASE_URL): a console on any of them sees every
+   * process's sessions. Each process keeps its table while a console is connected anywhere (they
+   * announce themselves over the adapter) and broadcasts its own rows' changes to every console.
+   */
+  cluster?: boolean;
 }
+
+/** a process with a console connected says so this often, to every other process */
+const ANNOUNCE_MS = 5_000;
+/** a process keeps its table this long after the last word of a console elsewhere */
+const REMOTE_CONSOLE_TTL_MS = 3 * ANNOUNCE_MS;
 
 interface ConsoleSocketData {
   /** the console session the socket signed in with (null: the admin token), re-checked each tick */
@@ -65,6 +76,9 @@ export class ConsoleHub {
   private flushTimer: NodeJS.Timeout | null = null;
   private tickTimer: NodeJS.Timeout | null = null;
   private lastFlushAt = 0;
+  /** when another process last said it has a console connected (cluster only) */
+  private remoteConsoleAt = -Infinity;
+  private lastAnnounceAt = -Infinity;
 
   constructor(private readonly options: ConsoleHubOptions) {
     this.flushMs = options.flushMs ?? 250;
@@ -79,26 +93,67 @@ export class ConsoleHub {
       });
     });
     this.nsp.on('connection', (socket) => {
+      this.announce();
       socket.on('disconnect', () => {
-        if (this.nsp.sockets.size === 0) this.dropTable();
+        if (!this.consolesAnywhere()) this.dropTable();
       });
       void this.sendTable(socket).catch((err: unknown) => {
         options.log(`console table failed: ${err instanceof Error ? err.stack : String(err)}`);
         socket.disconnect(true);
       });
     });
+    if (options.cluster) {
+      // a console on another process: keep this process's table, so its changes reach that console
+      (options.io as Server).on('parley:console-open', () => {
+        this.remoteConsoleAt = options.now();
+        void this.ensureTable().catch((err: unknown) => options.log(`console table failed: ${err instanceof Error ? err.stack : String(err)}`));
+      });
+    }
     // a study found after its session's row was pushed: push the row again
     options.study.onFound = (sessionId) => {
       for (const room of options.sessions.loaded()) if (room.id === sessionId) this.changed(room);
     };
   }
 
+  /** Whether a console is connected here, or (cluster) was lately on another process. */
+  private consolesAnywhere(): boolean {
+    return this.nsp.sockets.size > 0 || this.options.now() - this.remoteConsoleAt < REMOTE_CONSOLE_TTL_MS;
+  }
+
+  /** Tell the other processes a console is connected here (cluster only). */
+  private announce(): void {
+    if (!this.options.cluster) return;
+    this.lastAnnounceAt = this.options.now();
+    (this.options.io as Server).serverSideEmit('parley:console-open');
+  }
+
+  /**
+   * Active sessions run by other processes (cluster only): what their logs say now, without
+   * presence. Read fresh for each full table; their owners broadcast their changes after that.
+   */
+  private async elsewhereSummaries(): Promise<SessionSummary[]> {
+    if (!this.options.cluster) return [];
+    const here = new Set(this.activeRooms().map((room) => room.id));
+    const out: SessionSummary[] = [];
+    for (const id of await this.options.store.sessionIdsWithStatus('active')) {
+      if (here.has(id)) continue;
+      try {
+        const room = await this.options.sessions.inspect(id);
+        if (room && room.status === 'active') out.push(this.summarize(room));
+      } catch (err) {
+        this.options.log(`console: session ${id} could not be read: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    return out;
+  }
+
   private async sendTable(socket: { connected: boolean; emit: ConsoleNamespace['emit'] }): Promise<void> {
     await this.ensureTable();
+    const elsewhere = await this.elsewhereSummaries();
     if (!this.table) return;
     this.flush(); // everyone else first gets what is pending, so the new console starts from the same table
     if (!socket.connected) return;
-    socket.emit('sessions', { full: true, sessions: this.rows(), serverNow: this.options.now() });
+    socket.emit('sessions', { full: true, sessions: this.rows(elsewhere), serverNow: this.options.now() });
   }
 
   /** A console signs in with its session cookie (browser) or `auth: { adminToken }` (scripts). */
@@ -145,17 +200,19 @@ export class ConsoleHub {
 
   /** The table's rows now: active sessions (newest first), then the recently settled ones. */
   async summaries(): Promise<SessionSummary[]> {
+    const elsewhere = await this.elsewhereSummaries();
     if (this.table) {
       this.flush();
-      return this.rows();
+      return this.rows(elsewhere);
     }
     const settled = await this.settledSummaries();
     await this.options.study.load(this.activeRooms().map((room) => room.id));
-    return [...this.activeSummaries(), ...settled];
+    return [...[...this.activeSummaries(), ...elsewhere].sort((a, b) => b.createdAt - a.createdAt), ...settled];
   }
 
-  private rows(): SessionSummary[] {
-    const rows = [...this.table!.values()];
+  /** The table's rows, with the active sessions of other processes (`elsewhere`, cluster only) among the active ones. */
+  private rows(elsewhere: SessionSummary[] = []): SessionSummary[] {
+    const rows = [...this.table!.values(), ...elsewhere.filter((s) => !this.table!.has(s.id))];
     const active = rows.filter((s) => s.status === 'active').sort((a, b) => b.createdAt - a.createdAt);
     const settled = this.settledOrder.map((id) => this.table!.get(id)).filter((s) => s !== undefined);
     return [...active, ...settled];
@@ -218,7 +275,7 @@ export class ConsoleHub {
     const settled = await this.settledSummaries();
     await this.options.study.load(this.activeRooms().map((room) => room.id));
     // every console left while the table was read
-    if (this.nsp.sockets.size === 0) {
+    if (!this.consolesAnywhere()) {
       this.dirty.clear();
       return;
     }
@@ -293,6 +350,9 @@ export class ConsoleHub {
   private tick(): void {
     const table = this.table;
     if (!table) return;
+    // cluster: the consoles elsewhere have gone quiet and none is here (a lost disconnect, a dead process)
+    if (!this.consolesAnywhere()) return this.dropTable();
+    if (this.nsp.sockets.size > 0 && this.options.now() - this.lastAnnounceAt >= ANNOUNCE_MS) this.announce();
     for (const socket of this.nsp.sockets.values()) {
       const id = socket.data.cookieSession;
       if (!id) continue;

@@ -88,6 +88,30 @@ describe('console sign-ins on several processes', () => {
     }
   }, 60_000);
 
+  it("one console sees every process's sessions: those running elsewhere when it opens, and changes made elsewhere live", async () => {
+    const [a, b] = cluster.processes;
+    const before = await cluster.createSession(b, { game: 'trust-split', seats: [{ kind: 'external' }, { kind: 'external' }] });
+    const socket = io(`${a.url}/console`, { transports: ['websocket'], auth: { adminToken: ADMIN_TOKEN }, reconnection: false, forceNew: true });
+    const rows = new Map<string, { status: string; version: number }>();
+    socket.on('sessions', (batch: { full: boolean; sessions?: { id: string; status: string; version: number }[]; upsert?: { id: string; status: string; version: number }[] }) => {
+      if (batch.full) rows.clear();
+      for (const row of batch.full ? batch.sessions! : batch.upsert!) rows.set(row.id, row);
+    });
+    try {
+      // opened on a: b's session, active, is in the first table
+      await until(() => rows.has(before.id), 15_000, "the first table to list the session b runs");
+      expect(rows.get(before.id)!.status).toBe('active');
+      // made and ended on b while the console is open on a: both arrive
+      const later = await cluster.createSession(b, { game: 'trust-split', seats: [{ kind: 'external' }, { kind: 'external' }] });
+      await until(() => rows.has(later.id), 15_000, 'a session created on b to reach the console on a');
+      const ended = await fetch(`${b.url}/api/sessions/${later.id}/end`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+      expect(ended.status).toBeLessThan(300);
+      await until(() => rows.get(later.id)?.status !== 'active', 15_000, 'the end on b to reach the console on a');
+    } finally {
+      socket.close();
+    }
+  }, 60_000);
+
   it('sign-in attempts count over both processes (10 a minute per address by default, not 10 on each)', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 12 && !statuses.includes(429); i++) {
