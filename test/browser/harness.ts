@@ -44,9 +44,10 @@ export interface TestServer {
 
 /**
  * A real Parley server with a throwaway data dir (or `dataDir`, to restart on the same log);
- * agents in quick play paced at `agentDelayMs`.
+ * agents in quick play paced at `agentDelayMs`; `humanPacingScale` scales the person-like pacing
+ * of blind study arms (their agents' think and typing time, the wait before a blind table forms).
  */
-export async function bootServer(agentDelayMs: number, where: { port?: number; dataDir?: string } = {}): Promise<TestServer> {
+export async function bootServer(agentDelayMs: number, where: { port?: number; dataDir?: string; humanPacingScale?: number } = {}): Promise<TestServer> {
   const dataDir = where.dataDir ?? mkdtempSync(path.join(tmpdir(), 'parley-browser-'));
   const server = await startServer({
     port: where.port ?? 0,
@@ -58,6 +59,7 @@ export async function bootServer(agentDelayMs: number, where: { port?: number; d
     durability: 'normal',
     // every browser test signs in from 127.0.0.1: no limit on console sign-ins here
     console: { loginsPerMin: 0 },
+    studies: { humanPacingScale: where.humanPacingScale ?? 1 },
     log: () => {},
   });
   return {
@@ -69,6 +71,14 @@ export async function bootServer(agentDelayMs: number, where: { port?: number; d
     },
   };
 }
+
+/**
+ * `alone`: the test reads server-wide things (the session list, the console's rows) that another
+ * test's sessions would change, so run.ts runs it before the others start, with nothing beside it.
+ */
+export type TestOptions = { alone?: boolean };
+/** How a test module registers its tests with run.ts. */
+export type Register = (name: string, run: (ctx: { browser: Browser; server: TestServer }) => Promise<void>, options?: TestOptions) => void;
 
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });

@@ -291,7 +291,9 @@ export function registerStudyTests(test: Register, shot: Shot): void {
   test('study, The Traitors with 2 humans and 6 agents: two arrivals seated together, played to the end', async ({ browser, server }) => {
     const def = exampleStudy('traitors', (d) => {
       d.slug = `traitors-browser-${Date.now().toString(36)}`;
-      d.config = { ...(d.config as object), discussionPasses: 1, timeouts: { speak: 30, vote: 30, beliefs: 30 } };
+      // two rounds at most (the game's safety cap ends it after round 2's night): the study's flow
+      // from the waiting room through the table to the survey is the point, not a long game
+      d.config = { ...(d.config as object), discussionPasses: 1, maxRounds: 2, timeouts: { speak: 30, vote: 30, beliefs: 30 } };
       d.timings = { maxWaitSec: 60, onTimeout: 'agents', dropAfterSec: 60 };
     });
     const codes = def.completion.codes;
