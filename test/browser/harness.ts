@@ -170,6 +170,20 @@ export async function playUntil(page: Page, stop: () => Promise<boolean>, option
     }
   };
 
+  /**
+   * Do `act` on a request's control; false when the request went away under us (its deadline passed,
+   * the phase moved on, the game ended: `shown` answers false) so the loop looks again.
+   */
+  const answered = async (act: () => Promise<void>, shown: () => Promise<boolean>): Promise<boolean> => {
+    try {
+      await act();
+      return true;
+    } catch (err) {
+      if (await shown()) throw err;
+      return false;
+    }
+  };
+
   while (Date.now() < deadline) {
     if (await stop()) return report;
     if (await message.isVisible()) {
@@ -194,7 +208,7 @@ export async function playUntil(page: Page, stop: () => Promise<boolean>, option
     if (voteCount > 0) {
       if (await stop()) return report;
       const control = await votes.first().elementHandle();
-      await votes.nth(count % voteCount).click();
+      if (!(await answered(() => votes.nth(count % voteCount).click({ timeout: 15_000 }), async () => (await votes.count()) > 0))) continue;
       await acted('vote', control!);
       continue;
     }
@@ -204,15 +218,21 @@ export async function playUntil(page: Page, stop: () => Promise<boolean>, option
       const control = await submitSuspicions.elementHandle();
       const sliders = page.getByLabel(/^Suspicion of /);
       const n = await sliders.count();
-      for (let i = 0; i < n; i++) await sliders.nth(i).fill(String((i * 35 + count * 15) % 101 - ((i * 35 + count * 15) % 101) % 5));
-      await submitSuspicions.click();
+      const submitted = await answered(async () => {
+        for (let i = 0; i < n; i++) await sliders.nth(i).fill(String((i * 35 + count * 15) % 101 - ((i * 35 + count * 15) % 101) % 5), { timeout: 15_000 });
+        await submitSuspicions.click({ timeout: 15_000 });
+      }, () => submitSuspicions.isVisible());
+      if (!submitted) continue;
       await acted('beliefs', control!);
       continue;
     }
     if (await coins.isVisible()) {
       const control = await coins.elementHandle();
-      await coins.fill(String(4 + (count % 3)));
-      await page.getByRole('button', { name: 'Propose' }).click();
+      const proposed = await answered(async () => {
+        await coins.fill(String(4 + (count % 3)), { timeout: 15_000 });
+        await page.getByRole('button', { name: 'Propose' }).click({ timeout: 15_000 });
+      }, () => coins.isVisible());
+      if (!proposed) continue;
       await acted('propose', control!);
       continue;
     }
@@ -221,7 +241,7 @@ export async function playUntil(page: Page, stop: () => Promise<boolean>, option
     if ((await choices.count()) > 0) {
       if (await stop()) return report;
       const control = await choices.last().elementHandle();
-      await choices.last().click();
+      if (!(await answered(() => choices.last().click({ timeout: 15_000 }), async () => (await choices.count()) > 0))) continue;
       await acted('choose', control!);
       continue;
     }

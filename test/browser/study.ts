@@ -190,7 +190,8 @@ export function registerStudyTests(test: Register, shot: Shot): void {
   test('study, Trust-and-Split pairs vs blind: arrivals at different times, a failed quiz, reloads, a timeout, completion codes', async ({ browser, server }) => {
     const def = exampleStudy('trust-split-pairs-vs-blind', (d) => {
       d.slug = `split-browser-${Date.now().toString(36)}`;
-      d.config = { rounds: 2, messagesPerRound: 1, timeouts: { speak: 12, propose: 12 } };
+      // 30 s to speak or propose: a page on a busy machine answers in time (an expired request is not what this tests)
+      d.config = { rounds: 2, messagesPerRound: 1, timeouts: { speak: 30, propose: 30 } };
       // pairs: nobody to play with after the wait → no group (show-up fee); blind: an agent at once
       d.arms.find((a) => a.name === 'pairs')!.onTimeout = 'no_group';
       d.timings = { maxWaitSec: 45, onTimeout: 'agents', dropAfterSec: 60 };
