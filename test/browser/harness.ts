@@ -162,8 +162,9 @@ export async function playUntil(page: Page, stop: () => Promise<boolean>, option
       report.linesBeforeReload = await chatLines(page);
       report.phaseBeforeReload = (await page.locator('.topbar .phase').textContent()) ?? '';
       await page.reload();
-      await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor({ timeout: 15_000 });
-      await page.locator('.topbar .phase').filter({ hasText: /\S/ }).waitFor({ timeout: 15_000 });
+      // a reload on a busy machine (two tests at once) may take a while: 30 s before calling it lost
+      await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor({ timeout: 30_000 });
+      await page.locator('.topbar .phase').filter({ hasText: /\S/ }).waitFor({ timeout: 30_000 });
       report.linesAfterReload = await chatLines(page);
       report.phaseAfterReload = (await page.locator('.topbar .phase').textContent()) ?? '';
       report.reloaded = true;

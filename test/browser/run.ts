@@ -25,7 +25,7 @@ import {
   type TestOptions,
   type TestServer,
 } from './harness.ts';
-import { registerStudyTests } from './study.ts';
+import { registerPairsVsBlindTest, registerTraitorsStudyTest } from './study.ts';
 import { registerStudyPageTests } from './study-pages.ts';
 import { registerConsoleTests } from './console.ts';
 import { registerConsoleStudyTests } from './console-studies.ts';
@@ -52,13 +52,15 @@ function assertNoErrors(errors: string[]): void {
   assert.deepEqual(errors, [], `console errors:\n${errors.join('\n')}`);
 }
 
-// The longest tests first (two run at a time: a long one started last would run on alone at the end).
+// The longest tests first (two run at a time: a long one started last would run on alone at the end),
+// the two study tests (the most pages open at once) not side by side.
 // studies: /s/<slug> from consent to the completion code (test/browser/study.ts)
-registerStudyTests(test, shot);
+registerTraitorsStudyTest(test, shot);
 // the table in step with the game: moments in order, no overlay on your turn, the vote record (test/browser/table-moments.ts)
 registerTableMomentTests(test, shot);
 // the experimenter console: sign in, create, watch live, end, download (test/browser/console.ts)
 registerConsoleTests(test, shot);
+registerPairsVsBlindTest(test, shot);
 // the table's layout: resizes, controls in view at 1280×720 and on a phone, the end screen (test/browser/table-layout.ts)
 registerTableLayoutTests(test, shot);
 

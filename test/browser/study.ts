@@ -186,7 +186,7 @@ function alongside(work: Promise<unknown>): () => Promise<void> {
   };
 }
 
-export function registerStudyTests(test: Register, shot: Shot): void {
+export function registerPairsVsBlindTest(test: Register, shot: Shot): void {
   test('study, Trust-and-Split pairs vs blind: arrivals at different times, a failed quiz, reloads, a timeout, completion codes', async ({ browser, server }) => {
     const def = exampleStudy('trust-split-pairs-vs-blind', (d) => {
       d.slug = `split-browser-${Date.now().toString(36)}`;
@@ -288,7 +288,9 @@ export function registerStudyTests(test: Register, shot: Shot): void {
       await p.leave();
     }
   });
+}
 
+export function registerTraitorsStudyTest(test: Register, shot: Shot): void {
   test('study, The Traitors with 2 humans and 6 agents: two arrivals seated together, played to the end', async ({ browser, server }) => {
     const def = exampleStudy('traitors', (d) => {
       d.slug = `traitors-browser-${Date.now().toString(36)}`;
