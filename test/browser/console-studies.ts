@@ -8,9 +8,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { ADMIN_TOKEN, DESKTOP, PHONE, DOC_IMAGES, REPO_ROOT, openPage, type TestServer } from './harness.ts';
+import { ADMIN_TOKEN, DESKTOP, PHONE, DOC_IMAGES, REPO_ROOT, openPage, type Register, type TestServer } from './harness.ts';
 
-type Register = (name: string, run: (ctx: { browser: Browser; server: TestServer }) => Promise<void>) => void;
 type Shot = (page: Page, name: string) => Promise<void>;
 
 const DOCS_IMAGES = DOC_IMAGES;

@@ -2,15 +2,15 @@
 // a Trust-and-Split session from the form, watch its row change live while two other browsers play
 // it, end another session with a reason, download an export through its link, and check that a
 // wrong token, a request without the cookie and a cookie request without the CSRF header are
-// refused. run.ts registers these tests; the screenshots go to test-results/ (docs/images/ with PARLEY_DOC_IMAGES=1).
+// refused. run.ts registers these tests; the two that read the whole session list run alone;
+// the screenshots go to test-results/ (docs/images/ with PARLEY_DOC_IMAGES=1).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { readZip } from '../../scripts/study/unzip.ts';
-import { ADMIN_TOKEN, DESKTOP, PHONE, DOC_IMAGES, createSession, openPage, playToTheEnd, type TestServer } from './harness.ts';
+import { ADMIN_TOKEN, DESKTOP, PHONE, DOC_IMAGES, createSession, openPage, playToTheEnd, type Register, type TestServer } from './harness.ts';
 
-type Register = (name: string, run: (ctx: { browser: Browser; server: TestServer }) => Promise<void>) => void;
 type Shot = (page: Page, name: string) => Promise<void>;
 
 /** Console errors, less the refusals these tests provoke on purpose (Chromium logs every 4xx answer). */
@@ -235,7 +235,7 @@ export function registerConsoleTests(test: Register, shot: Shot): void {
     assert.ok(overflow <= 0, `the page is ${overflow}px wider than the phone`);
     assert.deepEqual(unexpected(phone.errors), []);
     await phone.context.close();
-  });
+  }, { alone: true });
 
   test('console: a bad form says what to fix and creates nothing', async ({ browser, server }) => {
     const { page, context, errors } = await openPage(browser, DESKTOP);
@@ -255,5 +255,5 @@ export function registerConsoleTests(test: Register, shot: Shot): void {
     assert.equal(await page.getByRole('list', { name: 'Join links' }).count(), 0);
     assert.deepEqual(unexpected(errors), []);
     await context.close();
-  });
+  }, { alone: true });
 }

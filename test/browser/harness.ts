@@ -44,9 +44,10 @@ export interface TestServer {
 
 /**
  * A real Parley server with a throwaway data dir (or `dataDir`, to restart on the same log);
- * agents in quick play paced at `agentDelayMs`.
+ * agents in quick play paced at `agentDelayMs`; `humanPacingScale` scales the person-like pacing
+ * of blind study arms (their agents' think and typing time, the wait before a blind table forms).
  */
-export async function bootServer(agentDelayMs: number, where: { port?: number; dataDir?: string } = {}): Promise<TestServer> {
+export async function bootServer(agentDelayMs: number, where: { port?: number; dataDir?: string; humanPacingScale?: number } = {}): Promise<TestServer> {
   const dataDir = where.dataDir ?? mkdtempSync(path.join(tmpdir(), 'parley-browser-'));
   const server = await startServer({
     port: where.port ?? 0,
@@ -58,6 +59,7 @@ export async function bootServer(agentDelayMs: number, where: { port?: number; d
     durability: 'normal',
     // every browser test signs in from 127.0.0.1: no limit on console sign-ins here
     console: { loginsPerMin: 0 },
+    studies: { humanPacingScale: where.humanPacingScale ?? 1 },
     log: () => {},
   });
   return {
@@ -69,6 +71,14 @@ export async function bootServer(agentDelayMs: number, where: { port?: number; d
     },
   };
 }
+
+/**
+ * `alone`: the test reads server-wide things (the session list, the console's rows) that another
+ * test's sessions would change, so run.ts runs it before the others start, with nothing beside it.
+ */
+export type TestOptions = { alone?: boolean };
+/** How a test module registers its tests with run.ts. */
+export type Register = (name: string, run: (ctx: { browser: Browser; server: TestServer }) => Promise<void>, options?: TestOptions) => void;
 
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
@@ -152,11 +162,26 @@ export async function playUntil(page: Page, stop: () => Promise<boolean>, option
       report.linesBeforeReload = await chatLines(page);
       report.phaseBeforeReload = (await page.locator('.topbar .phase').textContent()) ?? '';
       await page.reload();
-      await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor({ timeout: 15_000 });
-      await page.locator('.topbar .phase').filter({ hasText: /\S/ }).waitFor({ timeout: 15_000 });
+      // a reload on a busy machine (two tests at once) may take a while: 30 s before calling it lost
+      await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor({ timeout: 30_000 });
+      await page.locator('.topbar .phase').filter({ hasText: /\S/ }).waitFor({ timeout: 30_000 });
       report.linesAfterReload = await chatLines(page);
       report.phaseAfterReload = (await page.locator('.topbar .phase').textContent()) ?? '';
       report.reloaded = true;
+    }
+  };
+
+  /**
+   * Do `act` on a request's control; false when the request went away under us (its deadline passed,
+   * the phase moved on, the game ended: `shown` answers false) so the loop looks again.
+   */
+  const answered = async (act: () => Promise<void>, shown: () => Promise<boolean>): Promise<boolean> => {
+    try {
+      await act();
+      return true;
+    } catch (err) {
+      if (await shown()) throw err;
+      return false;
     }
   };
 
@@ -184,7 +209,7 @@ export async function playUntil(page: Page, stop: () => Promise<boolean>, option
     if (voteCount > 0) {
       if (await stop()) return report;
       const control = await votes.first().elementHandle();
-      await votes.nth(count % voteCount).click();
+      if (!(await answered(() => votes.nth(count % voteCount).click({ timeout: 15_000 }), async () => (await votes.count()) > 0))) continue;
       await acted('vote', control!);
       continue;
     }
@@ -194,15 +219,21 @@ export async function playUntil(page: Page, stop: () => Promise<boolean>, option
       const control = await submitSuspicions.elementHandle();
       const sliders = page.getByLabel(/^Suspicion of /);
       const n = await sliders.count();
-      for (let i = 0; i < n; i++) await sliders.nth(i).fill(String((i * 35 + count * 15) % 101 - ((i * 35 + count * 15) % 101) % 5));
-      await submitSuspicions.click();
+      const submitted = await answered(async () => {
+        for (let i = 0; i < n; i++) await sliders.nth(i).fill(String((i * 35 + count * 15) % 101 - ((i * 35 + count * 15) % 101) % 5), { timeout: 15_000 });
+        await submitSuspicions.click({ timeout: 15_000 });
+      }, () => submitSuspicions.isVisible());
+      if (!submitted) continue;
       await acted('beliefs', control!);
       continue;
     }
     if (await coins.isVisible()) {
       const control = await coins.elementHandle();
-      await coins.fill(String(4 + (count % 3)));
-      await page.getByRole('button', { name: 'Propose' }).click();
+      const proposed = await answered(async () => {
+        await coins.fill(String(4 + (count % 3)), { timeout: 15_000 });
+        await page.getByRole('button', { name: 'Propose' }).click({ timeout: 15_000 });
+      }, () => coins.isVisible());
+      if (!proposed) continue;
       await acted('propose', control!);
       continue;
     }
@@ -211,7 +242,7 @@ export async function playUntil(page: Page, stop: () => Promise<boolean>, option
     if ((await choices.count()) > 0) {
       if (await stop()) return report;
       const control = await choices.last().elementHandle();
-      await choices.last().click();
+      if (!(await answered(() => choices.last().click({ timeout: 15_000 }), async () => (await choices.count()) > 0))) continue;
       await acted('choose', control!);
       continue;
     }

@@ -1,6 +1,8 @@
 // `npm run test:browser`: real Chromium against a real server. Plays a full Traitors game and a
 // full Trust-and-Split game through the accessible controls from the landing page, reloads mid-game,
 // watches a game as the spectator, and fails on any console error. Screenshots go to test-results/.
+// Two tests run at a time (PARLEY_BROWSER_WORKERS), each in browser contexts of its own, after the
+// ones marked `alone`; each test's lines are printed when it ends.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,9 +22,10 @@ import {
   openPage,
   playToTheEnd,
   playUntil,
+  type TestOptions,
   type TestServer,
 } from './harness.ts';
-import { registerStudyTests } from './study.ts';
+import { registerPairsVsBlindTest, registerTraitorsStudyTest } from './study.ts';
 import { registerStudyPageTests } from './study-pages.ts';
 import { registerConsoleTests } from './console.ts';
 import { registerConsoleStudyTests } from './console-studies.ts';
@@ -37,9 +40,9 @@ import { registerTraitorsReferenceTests } from './traitors-reference.ts';
 const OUT = path.join(REPO_ROOT, 'test-results');
 mkdirSync(OUT, { recursive: true });
 
-type Test = { name: string; run: (ctx: { browser: Browser; server: TestServer }) => Promise<void> };
+type Test = { name: string; run: (ctx: { browser: Browser; server: TestServer }) => Promise<void>; alone: boolean };
 const tests: Test[] = [];
-const test = (name: string, run: Test['run']) => tests.push({ name, run });
+const test = (name: string, run: Test['run'], options: TestOptions = {}) => tests.push({ name, run, alone: options.alone ?? false });
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(OUT, `${name}.png`) });
@@ -48,6 +51,18 @@ async function shot(page: Page, name: string): Promise<void> {
 function assertNoErrors(errors: string[]): void {
   assert.deepEqual(errors, [], `console errors:\n${errors.join('\n')}`);
 }
+
+// The longest tests first (two run at a time: a long one started last would run on alone at the end),
+// the two study tests (the most pages open at once) not side by side.
+// studies: /s/<slug> from consent to the completion code (test/browser/study.ts)
+registerTraitorsStudyTest(test, shot);
+// the table in step with the game: moments in order, no overlay on your turn, the vote record (test/browser/table-moments.ts)
+registerTableMomentTests(test, shot);
+// the experimenter console: sign in, create, watch live, end, download (test/browser/console.ts)
+registerConsoleTests(test, shot);
+registerPairsVsBlindTest(test, shot);
+// the table's layout: resizes, controls in view at 1280×720 and on a phone, the end screen (test/browser/table-layout.ts)
+registerTableLayoutTests(test, shot);
 
 test('landing page: what Parley is, two quick-play buttons, how to host', async ({ browser, server }) => {
   for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
@@ -174,7 +189,8 @@ test('spectator: /watch shows the whole truth live and the end', async ({ browse
 test('without WebGL the table falls back to the canvas renderer', async ({ server }) => {
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, '--disable-webgl', '--disable-3d-apis'] });
   try {
-    const created = await createSession(server, { game: 'trust-split', preset: 'human', seats: [{ kind: 'human' }, { kind: 'agent', agent: 'scripted' }], agentDelayMs: 25 });
+    // two rounds: enough to reach the results drawn by the canvas renderer
+    const created = await createSession(server, { game: 'trust-split', preset: 'human', config: { rounds: 2 }, seats: [{ kind: 'human' }, { kind: 'agent', agent: 'scripted' }], agentDelayMs: 25 });
     const { page, errors } = await openPage(browser, DESKTOP);
     await page.goto(`${server.url}/play/${created.seats[0].token}`);
     await page.locator('#stage[data-scene="trust-split"]').waitFor({ timeout: 15_000 });
@@ -213,7 +229,8 @@ test('the server goes away mid-game: "Reconnecting…", then the game carries on
   let second: TestServer | null = null;
   try {
     const port = first.server.port;
-    const created = await createSession(first, { game: 'trust-split', preset: 'human', seats: [{ kind: 'human' }, { kind: 'agent', agent: 'fair' }], agentDelayMs: 25 });
+    // two rounds (two messages each): the restart comes in round 1, and round 2 is still to play after it
+    const created = await createSession(first, { game: 'trust-split', preset: 'human', config: { rounds: 2 }, seats: [{ kind: 'human' }, { kind: 'agent', agent: 'fair' }], agentDelayMs: 25 });
     const { page, context, errors } = await openPage(browser, DESKTOP);
     await page.goto(`${first.url}/play/${created.seats[0].token}`);
     await playUntil(page, async () => (await page.locator('.chat-log li.line').count()) >= 3);
@@ -245,50 +262,62 @@ test('a wrong link says so instead of hanging', async ({ browser, server }) => {
   await context.close();
 });
 
-// studies: /s/<slug> from consent to the completion code (test/browser/study.ts)
-registerStudyTests(test, shot);
 // the participant pages' own cases: wrong/closed/busy links, time limits, tabs, a failed quiz
 registerStudyPageTests(test, shot);
-// the experimenter console: sign in, create, watch live, end, download (test/browser/console.ts)
-registerConsoleTests(test, shot);
 // the console's Studies section: create, recruitment, funnel (test/browser/console-studies.ts)
 registerConsoleStudyTests(test, shot);
 // replay: /replay/<session> as the spectator and as a faithful seat (test/browser/replay.ts)
 registerReplayTests(test, shot);
-// the table's layout: resizes, controls in view at 1280×720 and on a phone, the end screen (test/browser/table-layout.ts)
-registerTableLayoutTests(test, shot);
-// the table in step with the game: moments in order, no overlay on your turn, the vote record (test/browser/table-moments.ts)
-registerTableMomentTests(test, shot);
-// the start gate: "Waiting for <name>", a full clock for a late joiner, "<name> is away" (test/browser/start-gate.ts)
-registerStartGateTests(test, shot);
 // takeovers: the badge and chat line for the other player, the notice for the returning one (test/browser/takeover.ts)
 registerTakeoverTests(test, shot);
 // the Traitors reference preset: biographies, hidden votes, the talk after a banishment (test/browser/traitors-reference.ts)
 registerTraitorsReferenceTests(test, shot);
-
+// recruitment: a human faithful offered a place among the traitors (test/browser/recruitment.ts)
 registerRecruitmentTests(test, shot);
+// the start gate: "Waiting for <name>", a full clock for a late joiner, "<name> is away" (test/browser/start-gate.ts)
+registerStartGateTests(test, shot);
+
+/** How many tests run at once (PARLEY_BROWSER_WORKERS, default 2), each in its own browser context. */
+function workerCount(): number {
+  const raw = process.env.PARLEY_BROWSER_WORKERS ?? '2';
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 8) throw new Error(`PARLEY_BROWSER_WORKERS must be a whole number from 1 to 8, not "${raw}"`);
+  return n;
+}
 
 async function main(): Promise<void> {
   const only = process.argv[2];
+  const workers = workerCount();
   const started = Date.now();
   await buildClient();
-  const server = await bootServer(Number(process.env.PARLEY_TEST_AGENT_DELAY_MS ?? 40));
+  // blind study arms paced at a tenth of a person's speed: the tests check the flow, not the pacing
+  const server = await bootServer(Number(process.env.PARLEY_TEST_AGENT_DELAY_MS ?? 40), { humanPacingScale: 0.1 });
   const browser = await launchBrowser();
+  const chosen = tests.filter((t) => !only || t.name.toLowerCase().includes(only.toLowerCase()));
   let passed = 0;
   let failed = 0;
-  try {
-    for (const t of tests) {
-      if (only && !t.name.toLowerCase().includes(only.toLowerCase())) continue;
-      const t0 = Date.now();
-      try {
-        await t.run({ browser, server });
-        passed++;
-        console.log(`✓ ${t.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-      } catch (err) {
-        failed++;
-        console.log(`✗ ${t.name}\n  ${err instanceof Error ? (err.stack ?? err.message).replace(/\n/g, '\n  ') : String(err)}`);
-      }
+  // a test's lines are printed together when it ends, so two tests at once do not interleave
+  const runOne = async (t: Test): Promise<void> => {
+    const t0 = Date.now();
+    try {
+      await t.run({ browser, server });
+      passed++;
+      console.log(`✓ ${t.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    } catch (err) {
+      failed++;
+      console.log(`✗ ${t.name}\n  ${err instanceof Error ? (err.stack ?? err.message).replace(/\n/g, '\n  ') : String(err)}`);
     }
+  };
+  try {
+    // first the tests that must be alone on the server, one by one, before anything else has run
+    for (const t of chosen.filter((c) => c.alone)) await runOne(t);
+    // then the rest, `workers` at a time, each taking the next test in the list when it is free
+    const queue = chosen.filter((c) => !c.alone);
+    await Promise.all(
+      Array.from({ length: Math.min(workers, queue.length) }, async () => {
+        for (let t = queue.shift(); t; t = queue.shift()) await runOne(t);
+      }),
+    );
   } finally {
     await browser.close();
     await server.close();

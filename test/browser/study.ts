@@ -186,11 +186,12 @@ function alongside(work: Promise<unknown>): () => Promise<void> {
   };
 }
 
-export function registerStudyTests(test: Register, shot: Shot): void {
+export function registerPairsVsBlindTest(test: Register, shot: Shot): void {
   test('study, Trust-and-Split pairs vs blind: arrivals at different times, a failed quiz, reloads, a timeout, completion codes', async ({ browser, server }) => {
     const def = exampleStudy('trust-split-pairs-vs-blind', (d) => {
       d.slug = `split-browser-${Date.now().toString(36)}`;
-      d.config = { rounds: 2, messagesPerRound: 1, timeouts: { speak: 12, propose: 12 } };
+      // 30 s to speak or propose: a page on a busy machine answers in time (an expired request is not what this tests)
+      d.config = { rounds: 2, messagesPerRound: 1, timeouts: { speak: 30, propose: 30 } };
       // pairs: nobody to play with after the wait → no group (show-up fee); blind: an agent at once
       d.arms.find((a) => a.name === 'pairs')!.onTimeout = 'no_group';
       d.timings = { maxWaitSec: 45, onTimeout: 'agents', dropAfterSec: 60 };
@@ -287,11 +288,15 @@ export function registerStudyTests(test: Register, shot: Shot): void {
       await p.leave();
     }
   });
+}
 
+export function registerTraitorsStudyTest(test: Register, shot: Shot): void {
   test('study, The Traitors with 2 humans and 6 agents: two arrivals seated together, played to the end', async ({ browser, server }) => {
     const def = exampleStudy('traitors', (d) => {
       d.slug = `traitors-browser-${Date.now().toString(36)}`;
-      d.config = { ...(d.config as object), discussionPasses: 1, timeouts: { speak: 30, vote: 30, beliefs: 30 } };
+      // two rounds at most (the game's safety cap ends it after round 2's night): the study's flow
+      // from the waiting room through the table to the survey is the point, not a long game
+      d.config = { ...(d.config as object), discussionPasses: 1, maxRounds: 2, timeouts: { speak: 30, vote: 30, beliefs: 30 } };
       d.timings = { maxWaitSec: 60, onTimeout: 'agents', dropAfterSec: 60 };
     });
     const codes = def.completion.codes;
