@@ -13,6 +13,7 @@ import { playPath, watchPath } from '../shared/protocol/links.ts';
 import { HttpError, readBodyText, streamLines, withStatus, zodMessage, type Route } from './http.ts';
 import { clientAddress, RateLimit, type Limits } from './limits.ts';
 import { BadRequest, type Sessions } from './sessions.ts';
+import { KeyedQueue } from './studies/serial.ts';
 import type { SessionRecord, EventStore } from './store/index.ts';
 
 export interface ApiOptions {
@@ -118,16 +119,9 @@ export function apiRoutes(options: ApiOptions): Route[] {
     });
   }
 
-  /** PostgreSQL: the tail of this process's quick-play creates, which check the cap and create one at a time. */
-  let quickplayTurn: Promise<unknown> = Promise.resolve();
+  /** PostgreSQL: this process's quick-play creates check the cap and create one at a time */
+  const quickplayTurns = new KeyedQueue();
 
-  /**
-   * Run `create` (a quick-play table) if the cap on live tables allows. One process (SQLite): its own
-   * live tables, with no await between the check and sessions.create, so concurrent requests cannot
-   * overshoot. PostgreSQL: the active quick-play sessions of every process, counted in the database;
-   * this process's requests check and create in turn, so they cannot overshoot either (another
-   * process's create in flight can, by one table per process).
-   */
   async function withQuickplayPlace<T>(create: () => Promise<T>): Promise<T> {
     const { quickplayMaxLive } = options.limits;
     if (quickplayMaxLive <= 0) return create();
@@ -135,12 +129,10 @@ export function apiRoutes(options: ApiOptions): Route[] {
       if (sessions.liveQuickplayRooms >= quickplayMaxLive) throw serverFull(quickplayMaxLive);
       return create();
     }
-    const turn = quickplayTurn.then(async () => {
+    return quickplayTurns.run('quickplay', async () => {
       if ((await shared.liveQuickplaySessions()) >= quickplayMaxLive) throw serverFull(quickplayMaxLive);
       return create();
     });
-    quickplayTurn = turn.catch(() => undefined);
-    return turn;
   }
 
   return [

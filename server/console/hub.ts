@@ -134,9 +134,11 @@ export class ConsoleHub {
   private async elsewhereSummaries(): Promise<SessionSummary[]> {
     if (!this.options.cluster) return [];
     const here = new Set(this.activeRooms().map((room) => room.id));
+    const ids = (await this.options.store.sessionIdsWithStatus('active')).filter((id) => !here.has(id));
+    // their study and arm columns, as for this process's own sessions
+    await this.options.study.load(ids);
     const out: SessionSummary[] = [];
-    for (const id of await this.options.store.sessionIdsWithStatus('active')) {
-      if (here.has(id)) continue;
+    for (const id of ids) {
       try {
         const room = await this.options.sessions.inspect(id);
         if (room && room.status === 'active') out.push(this.summarize(room));
