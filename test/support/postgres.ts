@@ -23,7 +23,7 @@ export const POSTGRES_MISSING =
   'PostgreSQL is not installed: run `bash scripts/install-postgres.sh` (Debian: apt-get install postgresql)';
 
 /** How long the server may take to accept connections (a cold start on a busy 2-core machine). */
-const READY_TIMEOUT_MS = 60_000;
+const READY_TIMEOUT_S = 60;
 const SUPERUSER = 'postgres';
 
 export interface PostgresServer {
@@ -46,9 +46,9 @@ export interface StartPostgresOptions {
   settings?: Record<string, string>;
 }
 
-/** The directory holding initdb, pg_ctl and pg_isready: pg_config's answer, else Debian's newest. */
+/** The directory holding initdb and pg_ctl: pg_config's answer, else Debian's newest. */
 export async function findPostgresBin(): Promise<string> {
-  const hasTools = (dir: string) => ['initdb', 'pg_ctl', 'pg_isready'].every((tool) => existsSync(path.join(dir, tool)));
+  const hasTools = (dir: string) => ['initdb', 'pg_ctl'].every((tool) => existsSync(path.join(dir, tool)));
   try {
     const { stdout } = await execFile('pg_config', ['--bindir']);
     const dir = stdout.trim();
@@ -101,12 +101,15 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
         .map(([name, value]) => `-c ${name}=${value}`)
         .join(' ');
       try {
-        await run('pg_ctl', ['start', '-W', '-D', dataDir, '-l', logFile, '-o', serverArgs]);
-        await waitUntilReady(bin, port, dataDir, logFile, run);
+        // -w: pg_ctl itself waits for the server it forked to say it accepts connections, or to
+        // exit. (Polling `pg_ctl status` after -W raced the server writing its pid file: under
+        // load it read "no server running" from a server still starting.)
+        await run('pg_ctl', ['start', '-w', '-t', String(READY_TIMEOUT_S), '-D', dataDir, '-l', logFile, '-o', serverArgs]);
       } catch (err) {
         await run('pg_ctl', ['stop', '-m', 'immediate', '-D', dataDir]).catch(() => undefined);
-        if (attempt < 3 && /could not bind|Address already in use/.test(readLog(logFile))) continue;
-        throw err;
+        const log = readLog(logFile);
+        if (attempt < 3 && /could not bind|Address already in use/.test(log)) continue;
+        throw new Error(`PostgreSQL did not start within ${READY_TIMEOUT_S} s (${(err as Error).message.trim()}); its log:\n${log}`);
       }
       return server(port, dir, dataDir, run, stopAtExit(bin, dir, dataDir, asRoot));
     }
@@ -149,26 +152,6 @@ function server(
       return stopped;
     },
   };
-}
-
-/** Poll pg_isready until the server accepts connections (no fixed sleep decides anything). */
-async function waitUntilReady(bin: string, port: number, dataDir: string, logFile: string, run: Run): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  for (;;) {
-    try {
-      await execFile(path.join(bin, 'pg_isready'), ['-q', '-h', '127.0.0.1', '-p', String(port), '-U', SUPERUSER]);
-      return;
-    } catch {
-      // still starting up, or gone for good (a port taken, a bad setting): pg_ctl status tells which
-      const running = await run('pg_ctl', ['status', '-D', dataDir]).then(
-        () => true,
-        () => false,
-      );
-      if (!running) throw new Error(`PostgreSQL did not start:\n${readLog(logFile)}`);
-      if (Date.now() > deadline) throw new Error(`PostgreSQL was not ready within ${READY_TIMEOUT_MS} ms:\n${readLog(logFile)}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
 }
 
 /**
