@@ -18,8 +18,44 @@ interface SeatSpot {
 }
 
 export class TrustSplitScene extends StoreScene {
+  /** the split on screen, if any (a later split replaces it) */
+  private split: Phaser.GameObjects.Container | null = null;
+
   constructor(store: Store) {
     super('trust-split', store);
+  }
+
+  override create(): void {
+    this.split = null;
+    super.create();
+    this.flagSplit(null);
+    this.events.once('shutdown', () => this.flagSplit(null));
+  }
+
+  protected override onJump(): void {
+    super.onJump();
+    this.split = null;
+    this.flagSplit(null);
+  }
+
+  /**
+   * Tells the page (and the browser tests) about the split on screen: data-moment on/off,
+   * data-moment-kind="split", data-moment-round, and data-moment-shown="yes" once both hands,
+   * the coins and the points are all in view (until it starts to fade).
+   */
+  private flagSplit(split: { round: number; shown: boolean } | null): void {
+    const holder = this.game.canvas?.parentElement;
+    if (!holder) return;
+    holder.dataset.moment = split ? 'on' : 'off';
+    if (!split) {
+      delete holder.dataset.momentKind;
+      delete holder.dataset.momentRound;
+      delete holder.dataset.momentShown;
+      return;
+    }
+    holder.dataset.momentKind = 'split';
+    holder.dataset.momentRound = String(split.round);
+    holder.dataset.momentShown = split.shown ? 'yes' : 'no';
   }
 
   private model(state: ClientState): TrustSplitModel | null {
@@ -229,6 +265,22 @@ export class TrustSplitScene extends StoreScene {
     const compact = this.w < 600;
     const moment = this.add.container(0, 0);
     this.fx.add(moment);
+    this.split = moment;
+    this.flagSplit({ round: round.round, shown: false });
+    // once every part of the reveal has landed the moment is whole on screen (counted by the
+    // tweens themselves: the scene clock lags them when frames are slow)
+    let revealing = 0;
+    const reveal = (config: Phaser.Types.Tweens.TweenBuilderConfig) => {
+      revealing++;
+      const landed = config.onComplete;
+      this.tweens.add({
+        ...config,
+        onComplete: (tween, targets) => {
+          landed?.(tween, targets);
+          if (--revealing === 0 && this.split === moment) this.flagSplit({ round: round.round, shown: true });
+        },
+      });
+    };
     const veil = this.add.rectangle(0, 0, this.w, this.h, PALETTE.night, 0.84).setOrigin(0, 0);
     moment.add(veil);
     const title = this.text(cx, cy - (compact ? 70 : 96), `Round ${round.round}: the split`, { family: SERIF, size: compact ? 22 : 30, colour: CSS.gold, bold: true, align: 'center' }, moment);
@@ -258,7 +310,7 @@ export class TrustSplitScene extends StoreScene {
       const kept = this.text(0, cardW * 0.65 + 28, `asked ${round.proposals[seat]}`, { size: compact ? 11 : 13, colour: CSS.muted, align: 'center' }, card);
       kept.setOrigin(0.5, 0);
       card.scaleX = 0;
-      this.tweens.add({ targets: card, scaleX: 1, duration: 380, delay: 150 + seat * 120, ease: 'Back.Out' });
+      reveal({ targets: card, scaleX: 1, duration: 380, delay: 150 + seat * 120, ease: 'Back.Out' });
 
       // coins fly from the pot to the seat, in proportion to what it received
       const received = round.coins[seat] ?? round.proposals[seat];
@@ -269,7 +321,7 @@ export class TrustSplitScene extends StoreScene {
         coin.setPosition(cx + (i - flying / 2) * 4, cy);
         coin.setAlpha(0);
         moment.add(coin);
-        this.tweens.add({
+        reveal({
           targets: coin,
           x: spot.x + (i - flying / 2) * 5,
           y: spot.y,
@@ -282,9 +334,12 @@ export class TrustSplitScene extends StoreScene {
       }
       const points = round.points[seat];
       if (points !== null) {
-        const gain = this.text(spot.x, spot.y - 10, `+${formatPoints(points)}`, { family: SERIF, size: compact ? 22 : 28, colour: CSS.gold, bold: true, stroke: hex(PALETTE.night), strokeThickness: 5 }, moment);
+        // under the seat's card, where its ask is: towards the seat, the top seat's gain would
+        // rise into the title on a phone
+        const gainY = cy + cardW * 0.65 + (compact ? 58 : 70);
+        const gain = this.text(targetX, gainY + 14, `+${formatPoints(points)}`, { family: SERIF, size: compact ? 22 : 28, colour: CSS.gold, bold: true, stroke: hex(PALETTE.night), strokeThickness: 5 }, moment);
         gain.setOrigin(0.5).setAlpha(0);
-        this.tweens.add({ targets: gain, alpha: 1, y: spot.y - 50 * spot.side, duration: 700, delay: 1250, ease: 'Cubic.Out' });
+        reveal({ targets: gain, alpha: 1, y: gainY, duration: 700, delay: 1250, ease: 'Cubic.Out' });
       }
     }
     this.tweens.add({
@@ -292,7 +347,15 @@ export class TrustSplitScene extends StoreScene {
       alpha: 0,
       delay: 3000,
       duration: 500,
-      onComplete: () => moment.destroy(),
+      onStart: () => {
+        if (this.split === moment) this.flagSplit({ round: round.round, shown: false });
+      },
+      onComplete: () => {
+        moment.destroy();
+        if (this.split !== moment) return;
+        this.split = null;
+        this.flagSplit(null);
+      },
     });
     void other;
   }

@@ -88,7 +88,23 @@ export function createTableGame(parent: HTMLElement, store: Store): TableGame {
     game.scene.start(key);
     current = key;
     parent.dataset.scene = key;
+    parent.dataset.still = 'no';
   };
+
+  // data-still="yes" once nothing on the table is still moving: no scene runs a tween that ends
+  // (looping ambience such as a speaker's halo never ends, so it does not count) and no switch
+  // to the results waits. A screenshot or a test waits for it instead of sleeping. Every new
+  // state clears it, since a scene may start a moment on it; the next frame tells.
+  const moving = (): boolean =>
+    pendingSwitch !== null ||
+    game.scene
+      .getScenes(true)
+      .some((scene) => scene.tweens.getTweens().some((tween) => !tween.isInfinite && !tween.isPendingRemove() && !tween.isRemoved() && !tween.isDestroyed()));
+  const markStill = () => {
+    const still = moving() ? 'no' : 'yes';
+    if (parent.dataset.still !== still) parent.dataset.still = still;
+  };
+  game.events.on(Phaser.Core.Events.POST_STEP, markStill);
   const follow = (immediately = false) => {
     const target = sceneFor();
     if (target === current) return;
@@ -104,6 +120,7 @@ export function createTableGame(parent: HTMLElement, store: Store): TableGame {
     switchTo(target);
   };
   const unsubscribe = store.subscribe((state) => {
+    parent.dataset.still = 'no';
     if (!game.isBooted) return;
     // a replay's jump lands at once: no final moment to wait for
     if (state.jump && pendingSwitch) {
@@ -149,6 +166,7 @@ export function createTableGame(parent: HTMLElement, store: Store): TableGame {
       observer.disconnect();
       ratioQuery?.removeEventListener('change', onRatio);
       if (pendingSwitch) clearTimeout(pendingSwitch);
+      game.events.off(Phaser.Core.Events.POST_STEP, markStill);
       game.destroy(true);
     },
   };

@@ -125,6 +125,24 @@ const SAYINGS = [
   'I am on your side <b>honestly</b> — and yes, that tag is just text.',
 ];
 
+/**
+ * Wait until nothing on the page moves, so a screenshot shows a settled frame rather than one
+ * picked by a sleep: the table's stage says it is still (data-still, client/scenes/director.ts: no
+ * moment, confetti or pending switch to the results) and no CSS animation or transition that ends
+ * is running (looping ones, such as the typing dots, never end and do not count).
+ */
+export async function settled(page: Page, timeoutMs = 20_000): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const stage = document.querySelector<HTMLElement>('#stage');
+      if (stage?.dataset.scene && stage.dataset.still !== 'yes') return false;
+      return document.getAnimations().every((animation) => animation.playState !== 'running' || animation.effect?.getComputedTiming().endTime === Infinity);
+    },
+    undefined,
+    { timeout: timeoutMs, polling: 'raf' },
+  );
+}
+
 /** How many conversation lines are on screen. */
 async function chatLines(page: Page): Promise<number> {
   return page.locator('.chat-log li.line').count();
@@ -158,7 +176,6 @@ export async function playUntil(page: Page, stop: () => Promise<boolean>, option
     await page.waitForFunction((element) => !element.isConnected, control, { timeout: 15_000 });
     await options.onAction?.(kind, count);
     if (options.reloadAfter !== undefined && count === options.reloadAfter && !report.reloaded) {
-      await page.waitForTimeout(300);
       report.linesBeforeReload = await chatLines(page);
       report.phaseBeforeReload = (await page.locator('.topbar .phase').textContent()) ?? '';
       await page.reload();

@@ -22,6 +22,7 @@ import {
   openPage,
   playToTheEnd,
   playUntil,
+  settled,
   type TestOptions,
   type TestServer,
 } from './harness.ts';
@@ -116,7 +117,7 @@ test('The Traitors: a full game from the lobby, with a reload mid-game', async (
   assert.ok((report.actions.speak ?? 0) >= 1, `spoke at least once: ${JSON.stringify(report.actions)}`);
   // results: every role revealed, a verdict
   await page.locator('[data-scene="results"]').waitFor({ timeout: 15_000 });
-  await page.waitForTimeout(1500);
+  await settled(page);
   await shot(page, 'traitors-results');
   const reveal = page.getByRole('list', { name: 'Every role revealed' });
   assert.equal(await reveal.getByRole('listitem').count(), 8);
@@ -143,7 +144,8 @@ test('Trust-and-Split: a full game on a phone, from the lobby, with a reload mid
     reloadAfter: 3,
     onAction: async (kind) => {
       if (kind === 'propose' && ++proposals === 2) {
-        await page.waitForTimeout(900);
+        // the second round's split, whole on screen (both hands, the coins, the points)
+        await page.locator('#stage[data-moment-kind="split"][data-moment-round="2"][data-moment-shown="yes"]').waitFor({ timeout: 15_000 });
         await shot(page, 'trust-split-split-moment');
       }
     },
@@ -152,7 +154,7 @@ test('Trust-and-Split: a full game on a phone, from the lobby, with a reload mid
   assert.ok(report.linesAfterReload >= report.linesBeforeReload, `conversation restored (${report.linesBeforeReload} → ${report.linesAfterReload})`);
   assert.equal(report.actions.propose, 5, `one proposal per round: ${JSON.stringify(report.actions)}`);
   await page.locator('[data-scene="results"]').waitFor({ timeout: 15_000 });
-  await page.waitForTimeout(1500);
+  await settled(page);
   await shot(page, 'trust-split-results');
   assert.equal(await page.locator('table.rounds tbody tr').count(), 5, 'a row per round');
   assert.equal(await page.locator('.final-points li').count(), 2);
@@ -197,7 +199,7 @@ test('without WebGL the table falls back to the canvas renderer', async ({ serve
     assert.equal(await page.locator('#stage').getAttribute('data-renderer'), 'canvas');
     await playToTheEnd(page, { timeoutMs: 120_000 });
     await page.locator('[data-scene="results"]').waitFor({ timeout: 15_000 });
-    await page.waitForTimeout(800);
+    await settled(page);
     await shot(page, 'canvas-renderer-results');
     assertNoErrors(errors);
   } finally {

@@ -12,6 +12,7 @@ import {
   bootServer,
   buildClient,
   createSession,
+  settled,
   launchBrowser,
   openPage,
   playToTheEnd,
@@ -36,7 +37,7 @@ async function landing(browser: Browser, server: TestServer, size: Size): Promis
   const { page, context } = await openPage(browser, VIEWPORTS[size]);
   await page.goto(server.url + '/');
   await page.getByRole('button', { name: 'Play The Traitors' }).waitFor();
-  await page.waitForTimeout(300);
+  await settled(page);
   await save(page, `landing-${size}`);
   await context.close();
 }
@@ -85,11 +86,11 @@ async function traitors(browser: Browser, server: TestServer, size: Size): Promi
       await page.getByRole('textbox', { name: 'Message' }).fill('Whoever pushed the last banishment hardest owes us an explanation. I say we look hard at');
     }
     await page.locator('#stage[data-moment="off"]').waitFor({ timeout: 20_000 });
-    await page.waitForTimeout(400);
+    await settled(page);
     await save(page, `traitors-${size}`);
     await playToTheEnd(page);
     await page.locator('[data-scene="results"]').waitFor({ timeout: 20_000 });
-    await page.waitForTimeout(1600);
+    await settled(page);
     await save(page, `traitors-results-${size}`);
     await context.close();
     return;
@@ -115,17 +116,17 @@ async function trustSplit(browser: Browser, server: TestServer, size: Size): Pro
       say: (n) => ['I have the upper hand this round, so a fair split works for both of us.', 'Let us both keep 5 and trust each other.', 'Thanks — that worked. Same again?'][n % 3],
     });
     await coins.fill('5');
-    await page.waitForTimeout(3600); // let the last split moment finish
+    await settled(page); // the last split moment has finished
   } else {
     await playUntil(page, async () => /^Round 2 of/.test((await phase.textContent()) ?? '') && (await message.isVisible()), {
       say: (n) => ['Paper here. What do you hold?', 'Fair split, 5 each?', 'Deal.'][n % 3],
     });
-    await page.waitForTimeout(3600);
+    await settled(page);
   }
   await save(page, `trust-split-${size}`);
   await playToTheEnd(page, { say: () => 'A fair split again: 5 each.' });
   await page.locator('[data-scene="results"]').waitFor({ timeout: 20_000 });
-  await page.waitForTimeout(1600);
+  await settled(page);
   await save(page, `trust-split-results-${size}`);
   await context.close();
 }

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { startServer } from '../../server/app.ts';
 import type { Browser } from 'playwright-core';
-import { ADMIN_TOKEN, PHONE, REPO_ROOT, buildClient, launchBrowser, openPage, playToTheEnd } from './harness.ts';
+import { ADMIN_TOKEN, PHONE, REPO_ROOT, buildClient, launchBrowser, openPage, playToTheEnd, settled } from './harness.ts';
 
 const OUT = path.join(REPO_ROOT, 'docs', 'images');
 mkdirSync(OUT, { recursive: true });
@@ -23,7 +23,7 @@ let size: Size = 'desktop';
 /** The page as it is, scrolled to `focus` if given. */
 async function save(page: Page, name: string, focus?: () => Promise<void>): Promise<void> {
   await focus?.();
-  await page.waitForTimeout(300); // animations settle
+  await settled(page);
   const file = path.join(OUT, `study-${name}-${size}.png`);
   await page.screenshot({ path: file });
   console.log(`wrote ${path.relative(REPO_ROOT, file)}`);
@@ -107,7 +107,10 @@ async function walk(browser: Browser, url: string): Promise<void> {
     await a.page.goto(link(`A-${size}`));
     await throughToWaiting(a.page, process.env.SHOTS !== '0');
     await a.page.getByText('Waiting for 1 more player').waitFor();
-    await a.page.waitForTimeout(2_500);
+    // the clock has run a little: the picture shows it counting down
+    const clock = a.page.locator('.waiting-clock');
+    const first = await clock.textContent();
+    await a.page.waitForFunction((start) => document.querySelector('.waiting-clock')?.textContent !== start, first, { timeout: 10_000 });
     await save(a.page, 'waiting');
 
     // B: the blind arm, a game against a scripted agent paced like a person, then the survey
