@@ -13,7 +13,7 @@ import { playPath, watchPath } from '../shared/protocol/links.ts';
 import { HttpError, readBodyText, streamLines, withStatus, zodMessage, type Route } from './http.ts';
 import { clientAddress, RateLimit, type Limits } from './limits.ts';
 import { BadRequest, type Sessions } from './sessions.ts';
-import { KeyedQueue } from './studies/serial.ts';
+import { KeyedQueue } from './keyed-queue.ts';
 import type { SessionRecord, EventStore } from './store/index.ts';
 
 export interface ApiOptions {

@@ -283,7 +283,7 @@ export interface StudyStore {
 
   /**
    * Run `work` while no other process sharing this store runs work for `key` (a study id): the
-   * study flow's read-modify-writes and its waiting room. The flow's own queue (server/studies/serial.ts)
+   * study flow's read-modify-writes and its waiting room. The flow's own queue (server/keyed-queue.ts)
    * already serialises a key within a process; this extends that across processes. PostgreSQL: an
    * advisory lock held on its own connection for the whole of `work`. SQLite: one process owns the
    * file, so the work just runs.

@@ -17,7 +17,7 @@ import { newToken } from '../sessions.ts';
 import type { EventStore, ParticipantChange, ParticipantRecord, StudyRecord, StudyStore } from '../store/index.ts';
 import { chooseArm, countArms, type ArmCounts } from './assignment.ts';
 import { paymentFor, seatResult } from './payment.ts';
-import { KeyedQueue } from './serial.ts';
+import { KeyedQueue } from '../keyed-queue.ts';
 
 /** What the flow needs from the waiting room. */
 export interface WaitingRoom {
@@ -81,7 +81,7 @@ export class StudyFlow {
 
   /**
    * Run state-changing work of one study after the study's earlier work has finished (see
-   * ./serial.ts): every read-modify-write of its participants, tables and recruitment goes
+   * ../keyed-queue.ts): every read-modify-write of its participants, tables and recruitment goes
    * through here, and nothing called inside may queue on the same study again (it would wait on itself).
    */
   exclusive<T>(studyId: string, work: () => Promise<T>): Promise<T> {

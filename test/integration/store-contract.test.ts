@@ -7,7 +7,7 @@
 import { rmSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { KeyedQueue } from '../../server/studies/serial.ts';
+import { KeyedQueue } from '../../server/keyed-queue.ts';
 import type { StudyDefinition } from '../../shared/study/definition.ts';
 import { PostgresStore } from '../../server/store/postgres.ts';
 import { SCHEMA_VERSION } from '../../server/store/postgres-schema.ts';

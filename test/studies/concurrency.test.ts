@@ -1,5 +1,5 @@
 // The study flow over an async store: state-changing work of one study runs one piece at a time
-// (server/studies/serial.ts), so requests fired together give what serial processing gives. The
+// (server/keyed-queue.ts), so requests fired together give what serial processing gives. The
 // calls go to the flow and the lobby directly, started in one tick, so that without the queue they
 // would interleave between their reads and their writes (over HTTP, SQLite's instant answers could
 // let the first finish before the second is even parsed, and the test would prove nothing).

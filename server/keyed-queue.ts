@@ -1,6 +1,6 @@
 /**
- * One queue per key (a study id; the quick-play cap uses one key): work for a key runs one piece at a time, in the order it was
- * queued; different keys run concurrently.
+ * One queue per key (a study id; the quick-play cap uses one key): work for a key runs one piece
+ * at a time, in the order it was queued; different keys run concurrently.
  *
  * Why: the study flow reads a participant (or a study's waiting room), decides, and writes. With the
  * store async, two requests could otherwise interleave between their read and their write — a

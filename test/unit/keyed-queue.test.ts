@@ -1,6 +1,6 @@
-// The per-study queue the flow serialises its read-modify-writes with (server/studies/serial.ts).
+// The keyed queue the study flow and the quick-play cap serialise their read-modify-writes with (server/keyed-queue.ts).
 import { describe, expect, it } from 'vitest';
-import { KeyedQueue } from '../../server/studies/serial.ts';
+import { KeyedQueue } from '../../server/keyed-queue.ts';
 
 /** A promise the test settles when it chooses. */
 function gate(): { promise: Promise<void>; open: () => void } {
