@@ -97,16 +97,32 @@ export class ConsoleHub {
       socket.on('disconnect', () => {
         if (!this.consolesAnywhere()) this.dropTable();
       });
-      void this.sendTable(socket).catch((err: unknown) => {
-        options.log(`console table failed: ${err instanceof Error ? err.stack : String(err)}`);
-        socket.disconnect(true);
-      });
+      void this.sendTable(socket)
+        .then(() => {
+          // the other processes send their rows again, with the presence the log cannot tell
+          if (options.cluster && socket.connected) (options.io as Server).serverSideEmit('parley:console-fresh');
+        })
+        .catch((err: unknown) => {
+          options.log(`console table failed: ${err instanceof Error ? err.stack : String(err)}`);
+          socket.disconnect(true);
+        });
     });
     if (options.cluster) {
+      const failed = (err: unknown) => options.log(`console table failed: ${err instanceof Error ? err.stack : String(err)}`);
       // a console on another process: keep this process's table, so its changes reach that console
       (options.io as Server).on('parley:console-open', () => {
         this.remoteConsoleAt = options.now();
-        void this.ensureTable().catch((err: unknown) => options.log(`console table failed: ${err instanceof Error ? err.stack : String(err)}`));
+        void this.ensureTable().catch(failed);
+      });
+      // a console elsewhere has just had its first table, read from the logs: push this process's
+      // active rows to every console, so that one sees who is connected here
+      (options.io as Server).on('parley:console-fresh', () => {
+        this.remoteConsoleAt = options.now();
+        void this.ensureTable()
+          .then(() => {
+            for (const room of this.activeRooms()) this.changed(room);
+          })
+          .catch(failed);
       });
     }
     // a study found after its session's row was pushed: push the row again
@@ -129,7 +145,8 @@ export class ConsoleHub {
 
   /**
    * Active sessions run by other processes (cluster only): what their logs say now, without
-   * presence. Read fresh for each full table; their owners broadcast their changes after that.
+   * presence. Read fresh for each full table; their owners then send their rows with presence
+   * (`parley:console-fresh`) and broadcast their changes after that.
    */
   private async elsewhereSummaries(): Promise<SessionSummary[]> {
     if (!this.options.cluster) return [];

@@ -1,14 +1,15 @@
 /**
  * The experimenter console on several processes sharing one PostgreSQL: a sign-in made on one
  * process opens every process (a console's requests and its socket may reach any of them, e.g.
- * behind `--workers`), a sign-out on any process closes every process, the database keeps only
+ * behind `--workers`), a console on one process sees every process's sessions and who is connected
+ * to them, a sign-out on any process closes every process, the database keeps only
  * the SHA-256 of a cookie's id, and sign-in attempts are limited over all processes together.
  */
 import pg from 'pg';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONSOLE_CSRF_HEADER } from '../../shared/protocol/console.ts';
-import { ADMIN_TOKEN } from '../integration/helpers.ts';
+import { CONSOLE_CSRF_HEADER, type SessionSummary } from '../../shared/protocol/console.ts';
+import { ADMIN_TOKEN, connectClient } from '../integration/helpers.ts';
 import { startPostgres, type PostgresServer } from '../support/postgres.ts';
 import { Cluster, until } from './processes.ts';
 
@@ -88,19 +89,24 @@ describe('console sign-ins on several processes', () => {
     }
   }, 60_000);
 
-  it("one console sees every process's sessions: those running elsewhere when it opens, and changes made elsewhere live", async () => {
+  it("one console sees every process's sessions: those running elsewhere when it opens, with who is connected there, and changes made elsewhere live", async () => {
     const [a, b] = cluster.processes;
     const before = await cluster.createSession(b, { game: 'trust-split', seats: [{ kind: 'external' }, { kind: 'external' }] });
+    // seat 0 of b's session is connected to b; seat 1 never comes
+    const player = connectClient(b.url, before.seats[0].token!);
+    await player.waitFor(() => true, 15_000, 'the first state on b');
     const socket = io(`${a.url}/console`, { transports: ['websocket'], auth: { adminToken: ADMIN_TOKEN }, reconnection: false, forceNew: true });
-    const rows = new Map<string, { status: string; version: number }>();
-    socket.on('sessions', (batch: { full: boolean; sessions?: { id: string; status: string; version: number }[]; upsert?: { id: string; status: string; version: number }[] }) => {
+    const rows = new Map<string, SessionSummary>();
+    socket.on('sessions', (batch: { full: boolean; sessions?: SessionSummary[]; upsert?: SessionSummary[] }) => {
       if (batch.full) rows.clear();
       for (const row of batch.full ? batch.sessions! : batch.upsert!) rows.set(row.id, row);
     });
     try {
-      // opened on a: b's session, active, is in the first table
+      // opened on a: b's session, active, is in the first table, and then who is connected to it on b
       await until(() => rows.has(before.id), 15_000, "the first table to list the session b runs");
       expect(rows.get(before.id)!.status).toBe('active');
+      await until(() => rows.get(before.id)?.seats[0].connected === true, 15_000, "the console on a to see seat 0 connected on b");
+      expect(rows.get(before.id)!.seats[1].connected).toBe(false);
       // made and ended on b while the console is open on a: both arrive
       const later = await cluster.createSession(b, { game: 'trust-split', seats: [{ kind: 'external' }, { kind: 'external' }] });
       await until(() => rows.has(later.id), 15_000, 'a session created on b to reach the console on a');
@@ -109,6 +115,7 @@ describe('console sign-ins on several processes', () => {
       await until(() => rows.get(later.id)?.status !== 'active', 15_000, 'the end on b to reach the console on a');
     } finally {
       socket.close();
+      player.close();
     }
   }, 60_000);
 
