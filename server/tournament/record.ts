@@ -1,5 +1,5 @@
 import type { GameEventBase } from '../../shared/engine/game.ts';
-import { traitorsMetrics, type Role, type TraitorsEvent } from '../../shared/games/traitors/index.ts';
+import { faithfulVotesBySeat, traitorsMetrics, type Role, type TraitorsEvent } from '../../shared/games/traitors/index.ts';
 import type { GameRow } from '../sim/serialize.ts';
 import type { TournamentSpec } from './spec.ts';
 import type { Table } from './schedule.ts';
@@ -9,8 +9,10 @@ export interface SeatRecord {
   agent: string;
   /** Trust-and-Split: points per round; The Traitors: 1 when the seat's side won, else 0 */
   score: number | null;
-  /** The Traitors only */
+  /** The Traitors only: the role dealt */
   role?: Role;
+  /** The Traitors: a dealt faithful who accepted the traitors' offer (and so won or lost with them) */
+  recruited?: true;
   /** The Traitors, traitor seats: 1 when never banished (their cover held to the end), else 0 */
   deceived?: number;
   /** The Traitors, faithful seats: share of their round-table votes cast on a traitor (null: never voted) */
@@ -33,32 +35,26 @@ export function needsEvents(gameId: string): boolean {
 }
 
 /**
- * The Traitors per seat, from the game's metrics (shared/games/traitors/metrics.ts): the winner and
- * the eliminations, and the round-table ballots that FCR / faithfulAccuracy pool over all faithful,
- * here per faithful seat.
+ * The Traitors per seat, from the game's metrics (shared/games/traitors/metrics.ts). `role` is the
+ * role dealt, the one the schedule balances; whether the seat won is the engine's answer (the side it
+ * was on at the end), so a faithful recruited into the traitors wins when they do. Deception is per
+ * dealt traitor; detection per dealt faithful, over the round-table votes it cast while faithful,
+ * which FCR / faithfulAccuracy pool over all faithful.
  */
 function traitorsSeats(labels: string[], events: readonly TraitorsEvent[]): SeatRecord[] {
-  const setup = events[0];
-  if (setup?.type !== 'setup') throw new Error('traitors: a log starts with setup');
-  const { outcome } = traitorsMetrics(events);
-  const votes = labels.map(() => ({ cast: 0, onTraitor: 0 }));
-  for (const e of events) {
-    if (e.type !== 'votesRevealed' || e.ballot !== 'banish') continue;
-    for (const v of e.votes) {
-      if (v.target === null) continue;
-      votes[v.seat].cast++;
-      if (setup.roles[v.target] === 'traitor') votes[v.seat].onTraitor++;
-    }
-  }
+  const { outcome, recruitment } = traitorsMetrics(events);
+  const votes = faithfulVotesBySeat(events);
   return labels.map((agent, seat) => {
-    const role = setup.roles[seat];
-    const won = outcome.winner === null ? null : (outcome.winner === 'traitors') === (role === 'traitor') ? 1 : 0;
+    const role = recruitment.initialRoles[seat];
+    const side = recruitment.finalRoles[seat];
+    const won = outcome.winner === null ? null : (outcome.winner === 'traitors') === (side === 'traitor') ? 1 : 0;
+    const recruited = side !== role ? { recruited: true as const } : {};
     if (role === 'traitor') {
       const banished = outcome.eliminations.some((e) => e.seat === seat && e.cause === 'banished');
       return { agent, score: won, role, deceived: banished ? 0 : 1 };
     }
     const { cast, onTraitor } = votes[seat];
-    return { agent, score: won, role, detection: cast === 0 ? null : onTraitor / cast };
+    return { agent, score: won, role, ...recruited, detection: cast === 0 ? null : onTraitor / cast };
   });
 }
 

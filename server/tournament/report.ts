@@ -54,7 +54,7 @@ export function gamesCsv(spec: TournamentSpec, records: readonly GameRecord[]): 
     r.game,
     r.seed,
     r.seats.map((s) => s.agent).join(';'),
-    ...(roles ? [r.seats.map((s) => s.role ?? '').join(';')] : []),
+    ...(roles ? [r.seats.map((s) => (s.recruited ? `${s.role}>traitor` : (s.role ?? ''))).join(';')] : []),
     ...r.seats.map((s) => num(s.score)),
     r.outcome,
     ...headlineKeys.map((k) => {

@@ -26,6 +26,7 @@ import {
   type TestOptions,
   type TestServer,
 } from './harness.ts';
+import { trackBrowser } from './failure-report.ts';
 import { registerPairsVsBlindTest, registerTraitorsStudyTest } from './study.ts';
 import { registerStudyPageTests } from './study-pages.ts';
 import { registerConsoleTests } from './console.ts';
@@ -301,13 +302,17 @@ async function main(): Promise<void> {
   // a test's lines are printed together when it ends, so two tests at once do not interleave
   const runOne = async (t: Test): Promise<void> => {
     const t0 = Date.now();
+    const tracked = trackBrowser(browser);
     try {
-      await t.run({ browser, server });
+      await t.run({ browser: tracked.browser, server });
       passed++;
       console.log(`✓ ${t.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
     } catch (err) {
       failed++;
-      console.log(`✗ ${t.name}\n  ${err instanceof Error ? (err.stack ?? err.message).replace(/\n/g, '\n  ') : String(err)}`);
+      const left = await tracked.report(OUT, t.name);
+      console.log(`✗ ${t.name}\n  ${err instanceof Error ? (err.stack ?? err.message).replace(/\n/g, '\n  ') : String(err)}\n  what its pages showed:\n${left}`);
+    } finally {
+      await tracked.closeAll();
     }
   };
   try {

@@ -11,10 +11,10 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-async function traitorsTournament(preset: string, gamesPerPairing: number) {
+async function traitorsTournament(preset: string, gamesPerPairing: number, config?: Record<string, unknown>) {
   const out = mkdtempSync(join(tmpdir(), `parley-tournament-traitors-${preset}-`));
   dirs.push(out);
-  const spec = tournamentSpec({ game: 'traitors', preset, agents: 'scripted,sleuth,schemer,random', gamesPerPairing, seed: 5, selfPlay: true });
+  const spec = tournamentSpec({ game: 'traitors', preset, config, agents: 'scripted,sleuth,schemer,random', gamesPerPairing, seed: 5, selfPlay: true });
   const { results } = await playTournament(spec, out, { concurrency: 2 });
   const records = readFileSync(join(out, 'games.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as GameRecord);
   return { spec, out, results, records };
@@ -70,5 +70,28 @@ describe('a Traitors tournament', () => {
     const report = readFileSync(join(out, 'report.html'), 'utf8');
     expect(report).toContain('deception success');
     expect(report).toContain('Face-off matrix');
+  }, 120_000);
+
+  it('with recruitment on, a recruit wins or loses with the traitors, and keeps the role dealt', async () => {
+    const { records, results, out } = await traitorsTournament('table', 2, { recruitment: { refusal: 'none' } });
+    const recruits = records.flatMap((r) => r.seats.filter((s) => s.recruited).map((s) => ({ r, s })));
+    expect(recruits.length).toBeGreaterThan(0);
+    for (const r of records) {
+      const traitorsWon = r.headline.winner === 'traitors';
+      for (const s of r.seats) {
+        // the side at the end decides, as in the engine's Outcome.winners
+        const side = s.recruited ? 'traitor' : s.role;
+        expect(s.score).toBe((side === 'traitor') === traitorsWon ? 1 : 0);
+      }
+      // recruitment does not unbalance the deal: still 2 traitor seats per game
+      expect(r.seats.filter((s) => s.role === 'traitor')).toHaveLength(2);
+    }
+    for (const { s } of recruits) {
+      expect(s.role).toBe('faithful');
+      expect(s.deceived).toBeUndefined();
+    }
+    for (const row of results.leaderboard) expect(row.roles).toMatchObject({ traitorSeats: 16 * 2 / 4, faithfulSeats: 16 * 6 / 4 });
+    const games = readCsv(join(out, 'games.csv'));
+    expect(games.rows.filter((row) => row.roles.split(';').includes('faithful>traitor'))).toHaveLength(new Set(recruits.map(({ r }) => `${r.table}:${r.game}`)).size);
   }, 120_000);
 });

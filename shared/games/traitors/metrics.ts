@@ -216,6 +216,23 @@ function faithfulCorrectness(facts: GameFacts): { FCR: number | null; faithfulAc
 }
 
 /**
+ * Per seat, its round-table votes cast while faithful and how many hit a traitor, by the roles at
+ * each ballot (a recruit's earlier votes were a faithful's, its later ones are not counted). FCR and
+ * faithfulAccuracy pool these over all faithful; a tournament reports them per seat.
+ */
+export function faithfulVotesBySeat(events: readonly TraitorsEvent[]): { cast: number; onTraitor: number }[] {
+  const facts = gather(events);
+  const bySeat = facts.roles.map(() => ({ cast: 0, onTraitor: 0 }));
+  for (const b of mainBallots(facts))
+    for (const v of b.votes) {
+      if (v.target === null || b.roles[v.seat] !== 'faithful') continue;
+      bySeat[v.seat].cast++;
+      if (b.roles[v.target] === 'traitor') bySeat[v.seat].onTraitor++;
+    }
+  return bySeat;
+}
+
+/**
  * TSR / FSR: share of each side still alive at the end of the log. With recruitment, TSR is over
  * everyone who was ever a traitor (recruits included) and FSR over the initial faithful, a recruit
  * counting as lost to the faithful; without it these are the initial counts.
