@@ -30,6 +30,16 @@ const ID = /^[A-Za-z0-9_-]{1,64}$/;
 const QUERY_PARAM = /^[A-Za-z0-9_.-]{1,64}$/;
 const CODE = /^[A-Za-z0-9_-]{1,64}$/;
 
+/**
+ * An arm name, quiz question id or survey item id. "__proto__" fits the pattern but is refused: a
+ * participant's answers arrive as a JSON object, and parsing drops that key, so the question could
+ * never be answered.
+ */
+const idField = () =>
+  z
+    .string()
+    .regex(ID, { error: 'letters, digits, "-" and "_" (1–64 characters)' })
+    .refine((id) => id !== '__proto__', { error: '"__proto__" cannot be an id (a JSON object drops that key); choose another' });
 const text = (max: number) => z.string().trim().min(1, { error: 'must not be empty' }).max(max, { error: `at most ${max} characters` });
 const money = z.number({ error: 'a number (amount in the study currency)' }).min(0, { error: 'must be 0 or more' }).max(10_000);
 
@@ -41,7 +51,7 @@ export type OnTimeout = z.infer<typeof OnTimeoutSchema>;
 
 export const ArmSchema = z.strictObject({
   /** recorded per participant and in every exported row; never sent to participants */
-  name: z.string().regex(ID, { error: 'letters, digits, "-" and "_" (1–64 characters)' }),
+  name: idField(),
   /** config overrides on top of the study's config */
   config: z.record(z.string(), z.unknown()).optional(),
   /** human seats at this arm's tables (default: the table's, or the seats left by `agents`) */
@@ -59,7 +69,7 @@ export type ArmInput = z.input<typeof ArmSchema>;
 
 export const QuizQuestionSchema = z
   .strictObject({
-    id: z.string().regex(ID, { error: 'letters, digits, "-" and "_" (1–64 characters)' }),
+    id: idField(),
     question: text(2000),
     options: z.array(text(500)).min(2, { error: 'at least 2 options' }).max(10),
     /** the index (from 0) of the correct option */
@@ -72,7 +82,7 @@ export type QuizQuestion = z.infer<typeof QuizQuestionSchema>;
 
 export const SurveyItemSchema = z
   .strictObject({
-    id: z.string().regex(ID, { error: 'letters, digits, "-" and "_" (1–64 characters)' }),
+    id: idField(),
     kind: z.enum(['likert', 'choice', 'text'], { error: 'one of: likert, choice, text' }),
     question: text(2000),
     options: z.array(text(500)).min(2).max(20).optional(),

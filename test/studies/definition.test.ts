@@ -101,6 +101,23 @@ describe('a study file with mistakes', () => {
     );
   });
 
+  it('refuses "__proto__" as an arm name, quiz id or survey id: answers sent as JSON would drop it', () => {
+    const base = tsStudy() as { pages: Record<string, unknown> };
+    const found = problems({
+      ...tsStudy(),
+      arms: [{ name: '__proto__', tablesTarget: 1 }],
+      pages: {
+        ...base.pages,
+        quiz: { maxAttempts: 2, questions: [{ id: '__proto__', question: 'Q?', options: ['x', 'y'], answer: 1, explanation: 'e' }] },
+        survey: [{ id: '__proto__', kind: 'text', question: 'Why?' }, { id: 'constructor', kind: 'text', question: 'And?' }],
+      },
+    });
+    const refused = '"__proto__" cannot be an id (a JSON object drops that key); choose another';
+    expect(found).toEqual(expect.arrayContaining([`arms.0.name: ${refused}`, `pages.quiz.questions.0.id: ${refused}`, `pages.survey.0.id: ${refused}`]));
+    // only that one name: "constructor" is an id like any other
+    expect(found.filter((p) => p.includes('constructor') || p.startsWith('pages.survey.1'))).toEqual([]);
+  });
+
   it('checks each arm against the game: seat count, config, agents', () => {
     expect(problems({ ...tsStudy(), game: 'chess' })).toEqual(['game: unknown game "chess"; allowed: traitors, trust-split']);
     expect(problems({ ...tsStudy(), preset: 'constructor' })).toEqual(['preset: unknown preset "constructor" for trust-split; allowed: paper, human']);
