@@ -1,5 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import type { BaseState, Viewer } from '../../shared/engine/game.ts';
+import { replay } from '../../shared/engine/match.ts';
 import { getGame } from '../../shared/games/index.ts';
 import type { LogRow } from '../../shared/protocol/index.ts';
 import { REPLAY_AS_PATTERN, type ReplayPayload, type ReplayViewpoint } from '../../shared/protocol/replay.ts';
@@ -27,7 +28,8 @@ export function replayRoutes({ store }: { store: EventStore }): Route[] {
         if (!record) throw new HttpError(404, `No session "${id}".`);
         const viewer = parseAs(ctx, record) ?? 'spectator';
         const rows = await store.log(record.id);
-        sendReplay(ctx, buildReplay(record, viewer, allViewpoints(record, rows), rows));
+        const state = finalState(record, rows);
+        sendReplay(ctx, buildReplay(record, viewer, allViewpoints(record, state), rows, state));
       },
     },
     {
@@ -47,7 +49,8 @@ export function replayRoutes({ store }: { store: EventStore }): Route[] {
           throw new HttpError(403, 'This game is still being played: its replay opens once the game is over.');
         }
         const rows = await store.log(record.id);
-        sendReplay(ctx, buildReplay(record, own, [viewpointOf(record, own, finalState(record, rows))], rows));
+        const state = finalState(record, rows);
+        sendReplay(ctx, buildReplay(record, own, [viewpointOf(record, own, state)], rows, state));
       },
     },
   ];
@@ -64,9 +67,8 @@ function parseAs(ctx: RouteContext, record: SessionRecord): Viewer | null {
   return as === 'spectator' ? 'spectator' : Number(as);
 }
 
-function buildReplay(record: SessionRecord, viewer: Viewer, viewpoints: ReplayViewpoint[], rows: readonly LogRow[]): ReplayPayload {
+function buildReplay(record: SessionRecord, viewer: Viewer, viewpoints: ReplayViewpoint[], rows: readonly LogRow[], state: BaseState | undefined): ReplayPayload {
   const game = getGame(record.game);
-  const state = finalState(record, rows);
   return {
     sessionId: record.id,
     game: record.game,
@@ -77,16 +79,13 @@ function buildReplay(record: SessionRecord, viewer: Viewer, viewpoints: ReplayVi
   };
 }
 
-/** The state after the whole log (for names and roles in the viewpoint labels). */
+/** The state after the whole log (for names and roles in the viewpoint labels); none before the first game event. */
 function finalState(record: SessionRecord, rows: readonly LogRow[]): BaseState | undefined {
-  const game = getGame(record.game);
-  let state: BaseState | undefined;
-  for (const row of rows) if (row.kind === 'game') state = game.reduce(state, row.event);
-  return state;
+  const events = rows.flatMap((row) => (row.kind === 'game' ? [row.event] : []));
+  return events.length ? replay<BaseState, (typeof events)[number]>(getGame(record.game), events) : undefined;
 }
 
-function allViewpoints(record: SessionRecord, rows: readonly LogRow[]): ReplayViewpoint[] {
-  const state = finalState(record, rows);
+function allViewpoints(record: SessionRecord, state: BaseState | undefined): ReplayViewpoint[] {
   return [viewpointOf(record, 'spectator', state), ...record.seats.map((seat) => viewpointOf(record, seat.seat, state))];
 }
 
