@@ -1,7 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AgentDecision, DecisionContext, SeatAgent } from '../../shared/engine/agent.ts';
 import type { AgentResolver } from '../../server/agents.ts';
 import { bootServer, connectClient, gameRows, type TestServer } from './helpers.ts';
+
+/** vi.waitFor's bound: its default second is short on a loaded machine */
+const WAIT = { timeout: 10_000 };
 
 /**
  * A stand-in for an LLM agent: answers after `ms` (per action kind), with private thoughts and a
@@ -77,8 +80,12 @@ describe('agents that think asynchronously', () => {
     await human.connected();
     human.autoplay();
     await human.waitForOutcome();
-    await new Promise((r) => setTimeout(r, 400)); // let the late answer arrive
-    const log = await t.events(created.id);
+    // the late answer arrives after the end: wait until the room has recorded it as discarded
+    let log = await t.events(created.id);
+    await vi.waitFor(async () => {
+      log = await t.events(created.id);
+      expect(log.some((r) => r.event.type === 'agent_discarded')).toBe(true);
+    }, WAIT);
     const timeout = gameRows(log).find((r) => r.event.type === 'timeout' && r.seat === 1);
     expect(timeout?.event).toMatchObject({ action: 'propose', coins: 5 });
     expect(gameRows(log).filter((r) => r.seat === 1 && r.clientActionId?.startsWith('agent:')).map((r) => r.event.type)).toEqual(['message']);

@@ -1,7 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { io } from 'socket.io-client';
 import type { Ack, CreatedSession, LogRow, StatePayload } from '../../shared/protocol/index.ts';
 import { bootServer, connectClient, gameRows, type TestClient, type TestServer } from './helpers.ts';
+
+/** vi.waitFor's bound: its default second is short on a loaded machine */
+const WAIT = { timeout: 10_000 };
 
 let t: TestServer;
 beforeAll(async () => {
@@ -143,12 +146,14 @@ describe('reconnection', () => {
     expect(midGame.outcome).toBeNull();
     a.stopAutoplay();
     a.close();
-    await new Promise((r) => setTimeout(r, 50));
     const room = (await t.server.sessions.room(created.id))!;
+    // the server hears of the closed socket on its own time: wait for the seat to show as gone
+    await vi.waitFor(async () => {
+      const detail = await t.api<{ seats: { connected: boolean }[] }>('GET', `/api/sessions/${created.id}`);
+      expect(detail.json.seats.map((s) => s.connected)).toEqual([false, true]);
+      expect(b.presence.at(-1)?.connected).toEqual([false, true]);
+    }, WAIT);
     await room.idle();
-    const detail = await t.api<{ seats: { connected: boolean }[] }>('GET', `/api/sessions/${created.id}`);
-    expect(detail.json.seats.map((s) => s.connected)).toEqual([false, true]);
-    expect(b.presence.at(-1)?.connected).toEqual([false, true]);
 
     // back with the same token: the same seat, exactly where the game is
     const a2 = connectClient(t.url, created.seats[0].token!, { seed: 9, idPrefix: 'a2' });
@@ -160,9 +165,10 @@ describe('reconnection', () => {
     // a third connection with the same token takes the seat over; the older one is told and closed
     const a3 = connectClient(t.url, created.seats[0].token!, { seed: 10, idPrefix: 'a3' });
     await a3.connected();
-    await new Promise((r) => setTimeout(r, 100));
-    expect(a2.replaced).toMatch(/opened somewhere else/);
-    expect(a2.socket.connected).toBe(false);
+    await vi.waitFor(() => {
+      expect(a2.replaced).toMatch(/opened somewhere else/);
+      expect(a2.socket.connected).toBe(false);
+    }, WAIT);
     a3.autoplay();
     const [endA, endB] = await Promise.all([a3.waitForOutcome(), b.waitForOutcome()]);
     expect(endA.outcome).toEqual(endB.outcome);
@@ -230,8 +236,11 @@ describe('dropout takeover', () => {
     await a.waitFor((s) => (s.view as { round: number }).round >= 2);
     // seat 0 pauses, so the game waits for it while seat 1 comes back
     a.stopAutoplay();
-    await new Promise((r) => setTimeout(r, 50));
     let log = await t.events(created.id);
+    await vi.waitFor(async () => {
+      log = await t.events(created.id);
+      expect(log.some((r) => r.event.type === 'takeover')).toBe(true);
+    }, WAIT);
     const takeover = log.find((r) => r.event.type === 'takeover');
     expect(takeover).toMatchObject({ kind: 'session', seat: 1, event: { type: 'takeover', seat: 1, agent: 'fair' } });
     expect(gameRows(log).some((r) => r.seat === 1 && r.clientActionId?.startsWith('agent:1:'))).toBe(true);
