@@ -28,6 +28,8 @@ function gameCard(id: GameId, entry: GameEntry, error: HTMLElement): { card: HTM
       await quickplay(id);
     } catch (err) {
       error.textContent = err instanceof Error ? err.message : String(err);
+      // on a phone the message sits below the last card, out of sight of the first card's button
+      error.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
       button.disabled = false;
       button.textContent = `Play ${title}`;
     }

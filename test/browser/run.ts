@@ -81,6 +81,39 @@ test('landing page: what Parley is, two quick-play buttons, how to host', async 
   }
 });
 
+test('landing page: a quick play that fails says what to do next, and the button works again', async ({ browser, server }) => {
+  const { page, context, errors } = await openPage(browser, PHONE);
+  await page.goto(server.url + '/');
+  const button = page.getByRole('button', { name: 'Play The Traitors' });
+  const alert = page.locator('.landing-error[role="alert"]');
+  // the network drops the request: not the browser's "Failed to fetch"
+  await page.route('**/api/quickplay', (route) => route.abort('internetdisconnected'));
+  await button.click();
+  await alert.filter({ hasText: 'Could not reach the Parley server. Check your connection, then try again.' }).waitFor();
+  assert.equal(await button.isEnabled(), true);
+  // a proxy in front of Parley answers with its own error page
+  await page.unroute('**/api/quickplay');
+  await page.route('**/api/quickplay', (route) => route.fulfill({ status: 502, contentType: 'text/html', body: '<html><body>Bad gateway</body></html>' }));
+  await button.click();
+  await alert.filter({ hasText: 'The server could not set the table (HTTP 502). Try again in a minute' }).waitFor();
+  // the first card's button is far above the message on a phone: the message comes into view
+  await page.waitForFunction(() => {
+    const box = document.querySelector('.landing-error')!.getBoundingClientRect();
+    return box.top >= 0 && box.bottom <= innerHeight;
+  });
+  await settled(page);
+  await shot(page, 'landing-quickplay-failed-phone');
+  // Parley's own refusal is shown as it is
+  await page.unroute('**/api/quickplay');
+  await page.route('**/api/quickplay', (route) => route.fulfill({ status: 429, contentType: 'application/json', body: JSON.stringify({ error: 'This server is full: 2 quick-play tables are in play. Try again in a minute.' }) }));
+  await button.click();
+  await alert.filter({ hasText: 'This server is full: 2 quick-play tables are in play. Try again in a minute.' }).waitFor();
+  assert.equal(await button.textContent(), 'Play The Traitors');
+  // the only console errors are the browser's own notes on the failed requests
+  assertNoErrors(errors.filter((e) => !/Failed to load resource/.test(e)));
+  await context.close();
+});
+
 test('the README opens from the lobby', async ({ browser, server }) => {
   const { page, context, errors } = await openPage(browser, DESKTOP);
   await page.goto(server.url + '/');
