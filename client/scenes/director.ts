@@ -62,23 +62,25 @@ export function createTableGame(parent: HTMLElement, store: Store): TableGame {
     return { width: Math.max(1, Math.round(parent.clientWidth * ratio)), height: Math.max(1, Math.round(parent.clientHeight * ratio)), ratio };
   };
   const initial = size();
-  const game = new Phaser.Game({
-    type: Phaser.AUTO, // WebGL when there is one, else the canvas renderer
-    parent,
-    backgroundColor: PALETTE.night,
-    banner: false,
-    antialias: true,
-    scale: { mode: Phaser.Scale.NONE, width: initial.width, height: initial.height, zoom: 1 / initial.ratio },
-    scene: [new BootScene(store), new ResultsScene(store, stageOf)],
-    callbacks: {
-      postBoot: () => {
-        parent.dataset.renderer = game.renderer.type === Phaser.WEBGL ? 'webgl' : 'canvas';
-        // the stage may have changed size while Phaser booted
-        fit();
-        follow(true);
+  const gameOn = (type: number) =>
+    new Phaser.Game({
+      type,
+      parent,
+      backgroundColor: PALETTE.night,
+      banner: false,
+      antialias: true,
+      scale: { mode: Phaser.Scale.NONE, width: initial.width, height: initial.height, zoom: 1 / initial.ratio },
+      scene: [new BootScene(store), new ResultsScene(store, stageOf)],
+      callbacks: {
+        postBoot: () => {
+          parent.dataset.renderer = game.renderer.type === Phaser.WEBGL ? 'webgl' : 'canvas';
+          // the stage may have changed size while Phaser booted
+          fit();
+          follow(true);
+        },
       },
-    },
-  });
+    });
+  const game = bootWithFallback(gameOn);
 
   let current = 'boot';
   let pendingSwitch: ReturnType<typeof setTimeout> | null = null;
@@ -170,4 +172,20 @@ export function createTableGame(parent: HTMLElement, store: Store): TableGame {
       game.destroy(true);
     },
   };
+}
+
+/**
+ * WebGL when the browser has it, else the canvas renderer. Phaser's AUTO checks for WebGL once, when
+ * it loads; a context that then cannot be made (a GPU process that crashed, too many contexts, WebGL
+ * blocked after a crash) throws while the game boots, which would leave the table without its
+ * picture and the page without its controls. The page is loaded by then, so Phaser boots inside
+ * the constructor and the failure can be caught here.
+ */
+function bootWithFallback(gameOn: (type: number) => Phaser.Game): Phaser.Game {
+  try {
+    return gameOn(Phaser.AUTO);
+  } catch (err) {
+    console.warn('WebGL failed; drawing the table with the canvas renderer', err);
+    return gameOn(Phaser.CANVAS);
+  }
 }

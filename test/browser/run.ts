@@ -241,6 +241,28 @@ test('without WebGL the table falls back to the canvas renderer', async ({ serve
   }
 });
 
+test('WebGL that fails when the game boots (after Phaser found it): the table draws on canvas, the controls are there', async ({ browser, server }) => {
+  const created = await createSession(server, { game: 'trust-split', preset: 'human', seats: [{ kind: 'human' }, { kind: 'agent', agent: 'fair' }], agentDelayMs: 25 });
+  const { page, context, errors } = await openPage(browser, DESKTOP);
+  // Phaser asks for a WebGL context once when it loads (its feature check); every later ask fails,
+  // as when the GPU process has crashed or the browser has run out of contexts
+  await context.addInitScript(() => {
+    const getContext = HTMLCanvasElement.prototype.getContext;
+    let webglAsks = 0;
+    HTMLCanvasElement.prototype.getContext = function (this: HTMLCanvasElement, kind: string, ...rest: unknown[]) {
+      if (/webgl/.test(kind) && ++webglAsks > 1) return null;
+      return (getContext as (...a: unknown[]) => RenderingContext | null).call(this, kind, ...rest);
+    } as typeof getContext;
+  });
+  await page.goto(`${server.url}/play/${created.seats[0].token}`);
+  await page.locator('#stage[data-scene="trust-split"][data-renderer="canvas"]').waitFor({ timeout: 15_000 });
+  await page.getByRole('textbox', { name: 'Message' }).waitFor({ timeout: 15_000 });
+  await settled(page);
+  await shot(page, 'webgl-failed-canvas-table');
+  assertNoErrors(errors);
+  await context.close();
+});
+
 test('a reload keeps an unsent message, the countdown runs, and Enter sends', async ({ browser, server }) => {
   const created = await createSession(server, { game: 'trust-split', preset: 'human', seats: [{ kind: 'human' }, { kind: 'agent', agent: 'fair' }], agentDelayMs: 25 });
   const { page, context, errors } = await openPage(browser, DESKTOP);
