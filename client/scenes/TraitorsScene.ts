@@ -401,24 +401,18 @@ export class TraitorsScene extends StoreScene implements MomentPlayer {
 
   // ------------------------------------------------------------------ moments
 
-  /**
-   * Tells the page (and the browser tests) what is on screen: data-moment on/off, which moment
-   * (data-moment-kind, data-moment-round) and whether a veil covers the table (data-overlay).
-   */
-  private flagMoment(moment: { moment: Moment; brief: boolean } | null): void {
-    const holder = this.game.canvas?.parentElement;
-    if (!holder) return;
-    holder.dataset.moment = moment ? 'on' : 'off';
-    if (!moment) {
-      delete holder.dataset.momentKind;
-      delete holder.dataset.momentRound;
-      holder.dataset.overlay = 'off';
-      return;
-    }
-    const m = moment.moment;
-    holder.dataset.momentKind = m.kind === 'ballot' ? m.ballot.ballot : m.record.cause;
-    holder.dataset.momentRound = String(m.kind === 'ballot' ? m.ballot.round : m.record.round);
-    holder.dataset.overlay = m.kind === 'elimination' && !moment.brief ? 'on' : 'off';
+  /** whether a veil covers the table (data-overlay): the full banishment or murder */
+  protected override readonly momentExtras = { overlay: 'off' };
+
+  /** Flags the moment on screen (StoreScene.flagMoment): its kind is the ballot or the elimination's cause. */
+  private flagPlaying(entry: { moment: Moment; brief: boolean } | null): void {
+    if (!entry) return this.flagMoment(null);
+    const m = entry.moment;
+    this.flagMoment({
+      kind: m.kind === 'ballot' ? m.ballot.ballot : m.record.cause,
+      round: m.kind === 'ballot' ? m.ballot.round : m.record.round,
+      extras: { overlay: m.kind === 'elimination' && !entry.brief ? 'on' : 'off' },
+    });
   }
 
   /** Dismiss the moment on screen (its container fades out fast) and forget its timer. */
@@ -448,7 +442,7 @@ export class TraitorsScene extends StoreScene implements MomentPlayer {
       this.playNext();
       return;
     }
-    this.flagMoment(entry);
+    this.flagPlaying(entry);
     const geo = this.geometry(view);
     const moment = entry.moment;
     const container = this.add.container(0, 0);
