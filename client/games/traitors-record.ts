@@ -2,9 +2,20 @@
 // the big moments between two states (for the table to play) and the round-by-round record of
 // ballots and eliminations (the vote record and the event lines in the conversation).
 // Pure: no DOM, no Phaser, so it is unit-tested on its own.
-import type { BallotRecord, EliminationRecord, Role } from '../../shared/games/traitors/types.ts';
+import type { SeatId } from '../../shared/engine/actions.ts';
+import type { BallotRecord, EliminationRecord, Role, TraitorsOutcome } from '../../shared/games/traitors/types.ts';
 import type { TraitorsView } from '../../shared/games/traitors/view.ts';
 import { isNightBallot } from '../../shared/games/traitors/types.ts';
+
+/**
+ * What one viewer has of a Traitors table: its view, and once the game is over the engine's
+ * outcome (the state payload's `outcome`: winners, final roles, every elimination). The end's
+ * reveals come from the outcome only; the view carries none of them.
+ */
+export interface TraitorsTable {
+  view: TraitorsView;
+  outcome: TraitorsOutcome | null;
+}
 
 export type Moment = { kind: 'ballot'; ballot: BallotRecord } | { kind: 'elimination'; record: EliminationRecord; role: Role | null };
 
@@ -17,12 +28,17 @@ export type RecordEntry =
   | { kind: 'elimination'; record: EliminationRecord; index: number };
 
 /**
- * Every elimination the viewer knows of. A murder on the game's last night is never announced at
- * breakfast (the game ends first), but the final view carries it as `pendingMurder`.
+ * Every elimination the viewer knows of: the public ones during the game; once it is over, the
+ * outcome's (every one with its true role, a murder on the last night never announced included).
+ * The outcome's list starts with the public ones in the same order, so indexes stay put.
  */
-export function knownEliminations(view: TraitorsView): readonly EliminationRecord[] {
-  if (!view.outcome || view.pendingMurder === null || view.eliminations.some((e) => e.seat === view.pendingMurder)) return view.eliminations;
-  return [...view.eliminations, { seat: view.pendingMurder, round: view.round, cause: 'murdered', role: 'faithful' }];
+export function knownEliminations(table: TraitorsTable): readonly EliminationRecord[] {
+  return table.outcome?.eliminations ?? table.view.eliminations;
+}
+
+/** Whether `seat` won: one of the outcome's winners (by final role: a recruit wins with the traitors). False before the end. */
+export function isWinner(table: TraitorsTable, seat: SeatId): boolean {
+  return table.outcome?.winners.includes(seat) ?? false;
 }
 
 /**
@@ -35,18 +51,22 @@ function stage(entry: RecordEntry): number {
 }
 
 /** Every ballot and elimination the viewer may see, in the order they happened. */
-export function traitorsRecord(view: TraitorsView): RecordEntry[] {
+export function traitorsRecord(table: TraitorsTable): RecordEntry[] {
+  const view = table.view;
   const entries: RecordEntry[] = [
     ...view.ballots.map((ballot, index) => ({ kind: 'ballot' as const, ballot, index })),
     ...(view.nightBallots ?? []).map((ballot, index) => ({ kind: 'ballot' as const, ballot, index })),
-    ...knownEliminations(view).map((record, index) => ({ kind: 'elimination' as const, record, index })),
+    ...knownEliminations(table).map((record, index) => ({ kind: 'elimination' as const, record, index })),
   ];
   const round = (e: RecordEntry) => (e.kind === 'ballot' ? e.ballot.round : e.record.round);
   // within a stage (a round table and its revote) the log's order
   return entries.sort((a, b) => round(a) - round(b) || stage(a) - stage(b) || a.index - b.index);
 }
 
-/** The role a viewer learns with an elimination: revealed on banishment, or faithful when murdered. */
+/**
+ * The role a viewer learns with an elimination: revealed on banishment (or by the game over), or
+ * faithful when murdered (the traitors' candidates are the faithful only).
+ */
 export function revealedRole(record: EliminationRecord): Role | null {
   return record.role ?? (record.cause === 'murdered' ? 'faithful' : null);
 }
@@ -55,10 +75,10 @@ export function revealedRole(record: EliminationRecord): Role | null {
  * The moments between two states of the same table, in the order they happened: ballots
  * revealed (the round table's, and the night's for the traitors) and eliminations.
  */
-export function traitorsMoments(before: TraitorsView, after: TraitorsView): Moment[] {
+export function traitorsMoments(before: TraitorsTable, after: TraitorsTable): Moment[] {
   const known = {
-    day: before.ballots.length,
-    night: before.nightBallots?.length ?? 0,
+    day: before.view.ballots.length,
+    night: before.view.nightBallots?.length ?? 0,
     eliminations: knownEliminations(before).length,
   };
   const moments: Moment[] = [];

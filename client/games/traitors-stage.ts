@@ -1,11 +1,11 @@
 // The Traitors on the Phaser stage: the round table scene and the ending on the results scene
 // (every role revealed, the winners glowing, the eliminations in order). Loaded by the table page only.
-import type { TraitorsView } from '../../shared/games/traitors/view.ts';
 import { CSS, PALETTE, hex, seatColour } from '../art/palette.ts';
 import type { ResultsCanvas } from '../scenes/ResultsScene.ts';
 import { TraitorsScene } from '../scenes/TraitorsScene.ts';
 import type { ClientState } from '../store.ts';
-import { eliminationOf, knownEliminations, traitorsView } from './traitors.ts';
+import { eliminationOf, knownEliminations, traitorsTable } from './traitors.ts';
+import { isWinner, type TraitorsTable } from './traitors-record.ts';
 import type { GameStage } from './types.ts';
 
 export const traitorsStage: GameStage = {
@@ -15,15 +15,16 @@ export const traitorsStage: GameStage = {
 
 function drawResults(c: ResultsCanvas, state: ClientState): void {
   const payload = state.payload!;
-  const view = traitorsView(payload);
-  const winner = view.outcome?.winner ?? null;
-  const roles = view.outcome?.roles ?? [];
+  const table = traitorsTable(payload);
+  const { view, outcome } = table;
+  const winner = outcome?.winner ?? null;
+  const roles = outcome?.roles ?? [];
   const reason =
-    view.outcome?.reason === 'noTraitorsLeft'
+    outcome?.reason === 'noTraitorsLeft'
       ? 'Every traitor was found and banished.'
-      : view.outcome?.reason === 'traitorsReachedParity'
+      : outcome?.reason === 'traitorsReachedParity'
         ? 'The traitors now match the faithful in number.'
-        : view.outcome?.reason === 'maxRounds'
+        : outcome?.reason === 'maxRounds'
           ? 'The rounds ran out with traitors still hidden.'
           : null;
   const top = c.title(winner === 'faithful' ? 'The faithful win!' : winner === 'traitors' ? 'The traitors win!' : 'The end', winner === 'traitors' ? CSS.crimson : CSS.teal, reason);
@@ -44,14 +45,13 @@ function drawResults(c: ResultsCanvas, state: ClientState): void {
     const x = c.w / 2 + (col - (inRow - 1) / 2) * cellW;
     const y = areaTop + row * cellH + r + 6;
     const role = roles[seat];
-    const won = winner !== null && (role === 'traitor') === (winner === 'traitors');
-    if (won) {
+    if (isWinner(table, seat)) {
       const glow = c.scene.add.circle(x, y, r + 9, role === 'traitor' ? PALETTE.crimson : PALETTE.teal, 0.3);
       c.layer.add(glow);
       c.scene.tweens.add({ targets: glow, scale: 1.18, alpha: 0.1, duration: 1000, yoyo: true, repeat: -1, ease: 'Sine.InOut' });
     }
     const g = c.graphics();
-    const out = eliminationOf(view, seat);
+    const out = eliminationOf(table, seat);
     g.fillStyle(0x000000, 0.4);
     g.fillCircle(x + 2, y + 4, r);
     g.fillStyle(out ? PALETTE.ghost : seatColour(seat), 1);
@@ -75,15 +75,15 @@ function drawResults(c: ResultsCanvas, state: ClientState): void {
     const fate = out ? (out.cause === 'banished' ? `banished, round ${out.round}` : `murdered, night ${out.round}`) : view.alive[seat] ? 'survived' : 'murdered';
     c.text(x, y + r + (compact ? 33 : 42), fate, { size: compact ? 9 : 12, colour: CSS.muted, align: 'center' }).setOrigin(0.5, 0);
   }
-  if (!compact) drawTimeline(c, view, c.h - timelineH + 6);
+  if (!compact) drawTimeline(c, table, c.h - timelineH + 6);
   c.celebrate(winner === 'traitors' ? PALETTE.crimson : PALETTE.teal);
 }
 
 /** The order of eliminations as a row of stones along the bottom: the game's story at a glance. */
-function drawTimeline(c: ResultsCanvas, view: TraitorsView, y: number): void {
-  const steps = knownEliminations(view);
+function drawTimeline(c: ResultsCanvas, table: TraitorsTable, y: number): void {
+  const view = table.view;
+  const steps = knownEliminations(table);
   if (!steps.length) return;
-  const roles = view.outcome?.roles ?? [];
   const width = Math.min(c.w - 40, steps.length * 150);
   const x0 = c.w / 2 - width / 2;
   const step = steps.length > 1 ? width / (steps.length - 1) : 0;
@@ -92,7 +92,7 @@ function drawTimeline(c: ResultsCanvas, view: TraitorsView, y: number): void {
   if (steps.length > 1) g.lineBetween(x0, y + 10, x0 + width, y + 10);
   steps.forEach((e, i) => {
     const x = steps.length > 1 ? x0 + i * step : c.w / 2;
-    const traitor = roles[e.seat] === 'traitor';
+    const traitor = e.role === 'traitor';
     g.fillStyle(e.cause === 'murdered' ? PALETTE.crimson : traitor ? PALETTE.gold : PALETTE.teal, 1);
     g.fillCircle(x, y + 10, 7);
     g.lineStyle(2, PALETTE.night, 1);

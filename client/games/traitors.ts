@@ -1,6 +1,6 @@
 // The Traitors in the browser: reading a seat's or the spectator's view, and the DOM panels.
 import type { SeatId } from '../../shared/engine/actions.ts';
-import type { BallotRecord, EliminationRecord, RecruitmentRecord, Role, StatementRecord } from '../../shared/games/traitors/types.ts';
+import type { BallotRecord, EliminationRecord, RecruitmentRecord, Role, StatementRecord, TraitorsOutcome } from '../../shared/games/traitors/types.ts';
 import { isNightBallot } from '../../shared/games/traitors/types.ts';
 import type { TraitorsView } from '../../shared/games/traitors/view.ts';
 import type { StatePayload } from '../../shared/protocol/index.ts';
@@ -13,15 +13,20 @@ import { seatKindsLine } from './seat-kinds.ts';
 import { liveMetricsPanel } from './live-metrics.ts';
 import { ownValue } from '../../shared/own.ts';
 import { awayText, speakingNow, startGateText } from './presence.ts';
-import { knownEliminations, revealedRole, traitorsRecord, type RecordEntry } from './traitors-record.ts';
+import { isWinner, knownEliminations, revealedRole, traitorsRecord, type RecordEntry, type TraitorsTable } from './traitors-record.ts';
 
 export function traitorsView(payload: StatePayload): TraitorsView {
   return payload.view as TraitorsView;
 }
 
+/** The payload's view and, once the game is over, the engine's outcome (the end's reveals). */
+export function traitorsTable(payload: StatePayload): TraitorsTable {
+  return { view: traitorsView(payload), outcome: payload.outcome as TraitorsOutcome | null };
+}
+
 /** The role of `seat` as far as this viewer knows it (own role, fellows, reveals, the end, the spectator). */
-export function knownRole(view: TraitorsView, seat: SeatId): Role | null {
-  if (view.outcome) return view.outcome.roles[seat];
+export function knownRole({ view, outcome }: TraitorsTable, seat: SeatId): Role | null {
+  if (outcome) return outcome.roles[seat];
   if (view.spectator) return view.spectator.roles[seat];
   if (view.seat === seat) return view.role;
   if (view.fellowTraitors?.includes(seat)) return 'traitor';
@@ -31,8 +36,8 @@ export function knownRole(view: TraitorsView, seat: SeatId): Role | null {
 
 export { knownEliminations };
 
-export function eliminationOf(view: TraitorsView, seat: SeatId): EliminationRecord | null {
-  return knownEliminations(view).find((e) => e.seat === seat) ?? null;
+export function eliminationOf(table: TraitorsTable, seat: SeatId): EliminationRecord | null {
+  return knownEliminations(table).find((e) => e.seat === seat) ?? null;
 }
 
 /** Who is present at the table (alive), by seat. */
@@ -115,7 +120,8 @@ function suspicionGrid(view: TraitorsView): HTMLElement | null {
 }
 
 function infoCard(payload: StatePayload): HTMLElement {
-  const view = traitorsView(payload);
+  const table = traitorsTable(payload);
+  const view = table.view;
   const living = aliveCount(view);
   const census = h('p', { class: 'muted census', text: `${living} of ${view.names.length} still at the table${view.traitorCount !== null ? ` · ${view.traitorCount} traitor${view.traitorCount === 1 ? '' : 's'} in the game` : ''}` });
   if (view.seat === null) {
@@ -149,13 +155,13 @@ function infoCard(payload: StatePayload): HTMLElement {
       offerLines(view),
       votes ? h('h3', { text: 'Secret votes so far' }) : null,
       votes,
-      voteRecord(view),
+      voteRecord(table),
       suspicionGrid(view),
     );
   }
   const role = view.role!;
   const me = view.seat;
-  const out = eliminationOf(view, me);
+  const out = eliminationOf(table, me);
   const fate = out
     ? h('p', { class: 'fate', text: out.cause === 'banished' ? `You were banished in round ${out.round}. Stay and watch how it ends.` : `You were murdered in the night of round ${out.round}. Stay and watch how it ends.` })
     : !view.alive[me] && view.seat !== null
@@ -185,8 +191,8 @@ function infoCard(payload: StatePayload): HTMLElement {
     offers,
     fate,
     census,
-    playerList(view),
-    voteRecord(view),
+    playerList(table),
+    voteRecord(table),
   );
 }
 
@@ -261,8 +267,9 @@ function recordItem(view: TraitorsView, entry: RecordEntry): HTMLElement {
  * the eliminations, and the traitors' night choices for those who may see them (traitors,
  * spectator). Folded away until opened, so it never crowds the conversation.
  */
-function voteRecord(view: TraitorsView): HTMLElement | null {
-  const entries = traitorsRecord(view);
+function voteRecord(table: TraitorsTable): HTMLElement | null {
+  const view = table.view;
+  const entries = traitorsRecord(table);
   if (!entries.length) return null;
   const rounds = new Map<number, RecordEntry[]>();
   for (const entry of entries) {
@@ -284,13 +291,14 @@ function voteRecord(view: TraitorsView): HTMLElement | null {
 }
 
 /** Everyone at the table with what is publicly known of them: for screen readers and small screens. */
-function playerList(view: TraitorsView): HTMLElement {
+function playerList(table: TraitorsTable): HTMLElement {
+  const view = table.view;
   return h(
     'ul',
     { class: 'player-list', 'aria-label': 'Players' },
     ...view.names.map((_, seat) => {
-      const out = eliminationOf(view, seat);
-      const role = knownRole(view, seat);
+      const out = eliminationOf(table, seat);
+      const role = knownRole(table, seat);
       const status = out ? out.cause : view.alive[seat] ? null : 'out';
       return h(
         'li',
@@ -306,13 +314,14 @@ function playerList(view: TraitorsView): HTMLElement {
 
 function announcements(previous: StatePayload, next: StatePayload): string[] {
   const before = traitorsView(previous);
-  const now = traitorsView(next);
+  const later = traitorsTable(next);
+  const now = later.view;
   const said: string[] = [];
   for (const ballot of now.ballots.slice(before.ballots.length)) {
     said.push(`Votes revealed: ${ballot.tally.map((t) => `${now.names[t.seat]} ${t.votes}`).join(', ') || 'nobody voted'}.`);
   }
   for (const e of now.eliminations.slice(before.eliminations.length)) {
-    const role = e.role ?? knownRole(now, e.seat);
+    const role = e.role ?? knownRole(later, e.seat);
     said.push(`${now.names[e.seat]} ${e.cause === 'banished' ? 'is banished' : 'was murdered in the night'}.${role ? ` They were ${role === 'traitor' ? 'a traitor' : 'faithful'}.` : ''}`);
   }
   if (before.role === 'faithful' && now.role === 'traitor') said.push('You joined the traitors.');
@@ -368,10 +377,11 @@ function withEvents(view: TraitorsView, statements: ChatLine[], records: readonl
 }
 
 function conversations(payload: StatePayload): Conversation[] {
-  const view = traitorsView(payload);
+  const table = traitorsTable(payload);
+  const view = table.view;
   const phase = view.phase.kind;
   const publicSpeaker = speakingNow(payload, phase === 'introductions' || phase === 'discussion' || phase === 'postBanishment' ? view.speaker : null);
-  const record = traitorsRecord(view);
+  const record = traitorsRecord(table);
   const publicEvents = record.filter((entry) => entry.kind === 'elimination' || !isNightBallot(entry.ballot.ballot));
   const list: Conversation[] = [
     {
@@ -515,33 +525,32 @@ function ballotSummary(view: TraitorsView, ballot: BallotRecord): HTMLElement {
 }
 
 function results(payload: StatePayload): HTMLElement {
-  const view = traitorsView(payload);
-  const roles = view.outcome?.roles ?? (payload.outcome?.roles as Role[] | undefined) ?? [];
-  const winner = view.outcome?.winner ?? (payload.outcome?.winner as string | undefined) ?? null;
-  const reason = view.outcome?.reason ?? null;
-  const verdict = winner === 'faithful' ? 'The faithful win!' : winner === 'traitors' ? 'The traitors win!' : (payload.outcome?.summary ?? 'The session has ended.');
+  const table = traitorsTable(payload);
+  const { view, outcome } = table;
+  const roles = outcome?.roles ?? [];
+  const winner = outcome?.winner ?? null;
+  const verdict = winner === 'faithful' ? 'The faithful win!' : winner === 'traitors' ? 'The traitors win!' : 'The session has ended.';
   const why =
-    reason === 'noTraitorsLeft'
+    outcome?.reason === 'noTraitorsLeft'
       ? 'Every traitor was banished.'
-      : reason === 'traitorsReachedParity'
+      : outcome?.reason === 'traitorsReachedParity'
         ? 'The traitors became as many as the faithful.'
-        : reason === 'maxRounds'
+        : outcome?.reason === 'maxRounds'
           ? 'The rounds ran out with traitors still hidden.'
           : '';
   let personal: string | null = null;
-  if (view.seat !== null && roles.length) {
-    const mine = roles[view.seat];
-    const won = (mine === 'traitor') === (winner === 'traitors');
-    personal = won ? `You were ${mine === 'traitor' ? 'a traitor' : 'faithful'} — you won.` : `You were ${mine === 'traitor' ? 'a traitor' : 'faithful'} — you lost.`;
+  if (view.seat !== null && outcome) {
+    const mine = roles[view.seat] === 'traitor' ? 'a traitor' : 'faithful';
+    personal = `You were ${mine} — you ${isWinner(table, view.seat) ? 'won' : 'lost'}.`;
   }
   const players = h(
     'ul',
     { class: 'reveal-list', 'aria-label': 'Every role revealed' },
     ...view.names.map((_, seat) => {
       const role = roles[seat];
-      const out = eliminationOf(view, seat);
+      const out = eliminationOf(table, seat);
       const fate = out ? (out.cause === 'banished' ? `banished in round ${out.round}` : `murdered in night ${out.round}`) : view.alive[seat] ? 'survived' : 'murdered';
-      const recruited = (view.outcome?.recruitments ?? []).find((r) => r.seat === seat && r.accepted);
+      const recruited = (outcome?.recruitments ?? []).find((r) => r.seat === seat && r.accepted);
       return h(
         'li',
         { class: `${role ?? ''} ${out ? 'out' : ''}` },
@@ -553,11 +562,11 @@ function results(payload: StatePayload): HTMLElement {
     }),
   );
   const rounds: HTMLElement[] = [];
-  const lastRound = Math.max(view.round, ...knownEliminations(view).map((e) => e.round), 0);
+  const lastRound = Math.max(view.round, ...knownEliminations(table).map((e) => e.round), 0);
   for (let r = 1; r <= lastRound; r++) {
     const ballots = view.ballots.filter((b) => b.round === r);
     const night = (view.nightBallots ?? []).filter((b) => b.round === r);
-    const events = knownEliminations(view).filter((e) => e.round === r);
+    const events = knownEliminations(table).filter((e) => e.round === r);
     if (!ballots.length && !events.length && !night.length) continue;
     rounds.push(
       h(

@@ -6,8 +6,8 @@ import type { BallotRecord, EliminationRecord, Role } from '../../shared/games/t
 import { isNightBallot } from '../../shared/games/traitors/types.ts';
 import type { TraitorsView } from '../../shared/games/traitors/view.ts';
 import { CSS, PALETTE, SERIF, hex, seatColour } from '../art/palette.ts';
-import { eliminationOf, knownRole, traitorsView } from '../games/traitors.ts';
-import { traitorsMoments, type Moment } from '../games/traitors-record.ts';
+import { eliminationOf, knownRole, traitorsTable } from '../games/traitors.ts';
+import { traitorsMoments, type Moment, type TraitorsTable } from '../games/traitors-record.ts';
 import type { StatePayload } from '../../shared/protocol/index.ts';
 import type { ClientState, MomentPlayer, Store } from '../store.ts';
 import { StoreScene } from './base.ts';
@@ -79,9 +79,9 @@ export class TraitorsScene extends StoreScene implements MomentPlayer {
     });
   }
 
-  private view(state: ClientState): TraitorsView | null {
+  private table(state: ClientState): TraitorsTable | null {
     const payload = state.payload;
-    return payload && payload.game === 'traitors' ? traitorsView(payload) : null;
+    return payload && payload.game === 'traitors' ? traitorsTable(payload) : null;
   }
 
   protected override onJump(): void {
@@ -94,8 +94,8 @@ export class TraitorsScene extends StoreScene implements MomentPlayer {
 
   play(before: StatePayload, after: StatePayload, brief: boolean, done: () => void): boolean {
     if (before.game !== 'traitors' || after.game !== 'traitors') return false;
-    const later = traitorsView(after);
-    const moments = traitorsMoments(traitorsView(before), later).map((moment): Moment =>
+    const later = traitorsTable(after);
+    const moments = traitorsMoments(traitorsTable(before), later).map((moment): Moment =>
       moment.kind === 'elimination' ? { ...moment, role: moment.role ?? knownRole(later, moment.record.seat) } : moment,
     );
     // far behind (a slow tab, a replay at ×16): land on the later state without playing them
@@ -144,14 +144,15 @@ export class TraitorsScene extends StoreScene implements MomentPlayer {
   }
 
   protected draw(state: ClientState): void {
-    const view = this.view(state);
+    const table = this.table(state);
+    const view = table?.view;
     const night = view ? NIGHT_PHASES.has(view.phase.kind) : false;
     this.backdrop(night ? 0x10142a : PALETTE.dusk, PALETTE.night);
-    if (!view) return;
+    if (!table || !view) return;
     const geo = this.geometry(view);
     this.drawTable(geo, view, night);
     this.drawVotes(geo, view);
-    for (let seat = 0; seat < view.names.length; seat++) this.drawAvatar(geo, view, seat, state.payload?.connected[seat] ?? true, night);
+    for (let seat = 0; seat < view.names.length; seat++) this.drawAvatar(geo, table, seat, state.payload?.connected[seat] ?? true, night);
     this.drawBubble(geo, view);
     // names and tags stay readable above a speech bubble that reaches a neighbour's seat
     for (const child of [...this.layer.list]) if ((child as Phaser.GameObjects.GameObject).name === SEAT_LABEL) this.layer.bringToTop(child);
@@ -225,12 +226,13 @@ export class TraitorsScene extends StoreScene implements MomentPlayer {
     }
   }
 
-  private drawAvatar(geo: Geometry, view: TraitorsView, seat: SeatId, connected: boolean, night: boolean): void {
+  private drawAvatar(geo: Geometry, table: TraitorsTable, seat: SeatId, connected: boolean, night: boolean): void {
+    const view = table.view;
     const { x, y } = geo.seats[seat];
     const r = geo.radius;
     const alive = view.alive[seat];
-    const out = eliminationOf(view, seat);
-    const role = knownRole(view, seat);
+    const out = eliminationOf(table, seat);
+    const role = knownRole(table, seat);
     const speaking = view.speaker === seat && view.phase.kind !== 'over';
     const me = view.seat === seat;
     const colour = seatColour(seat);
@@ -248,7 +250,7 @@ export class TraitorsScene extends StoreScene implements MomentPlayer {
     g.fillStyle(0x000000, alive ? 0.22 : 0.3);
     g.fillCircle(x, y - r * 0.18, r * 0.36);
     g.fillEllipse(x, y + r * 0.55, r * 1.3, r * 0.8);
-    const ring = role === 'traitor' && (view.seat === null || view.role === 'traitor' || view.outcome) ? PALETTE.crimson : speaking ? PALETTE.gold : me ? PALETTE.parchment : PALETTE.woodDark;
+    const ring = role === 'traitor' && (view.seat === null || view.role === 'traitor' || table.outcome) ? PALETTE.crimson : speaking ? PALETTE.gold : me ? PALETTE.parchment : PALETTE.woodDark;
     g.lineStyle(me || speaking || ring === PALETTE.crimson ? 3 : 2, ring, alive ? 1 : 0.6);
     g.strokeCircle(x, y, r);
     if (night && alive && !(role === 'traitor')) {
@@ -399,24 +401,18 @@ export class TraitorsScene extends StoreScene implements MomentPlayer {
 
   // ------------------------------------------------------------------ moments
 
-  /**
-   * Tells the page (and the browser tests) what is on screen: data-moment on/off, which moment
-   * (data-moment-kind, data-moment-round) and whether a veil covers the table (data-overlay).
-   */
-  private flagMoment(moment: { moment: Moment; brief: boolean } | null): void {
-    const holder = this.game.canvas?.parentElement;
-    if (!holder) return;
-    holder.dataset.moment = moment ? 'on' : 'off';
-    if (!moment) {
-      delete holder.dataset.momentKind;
-      delete holder.dataset.momentRound;
-      holder.dataset.overlay = 'off';
-      return;
-    }
-    const m = moment.moment;
-    holder.dataset.momentKind = m.kind === 'ballot' ? m.ballot.ballot : m.record.cause;
-    holder.dataset.momentRound = String(m.kind === 'ballot' ? m.ballot.round : m.record.round);
-    holder.dataset.overlay = m.kind === 'elimination' && !moment.brief ? 'on' : 'off';
+  /** whether a veil covers the table (data-overlay): the full banishment or murder */
+  protected override readonly momentExtras = { overlay: 'off' };
+
+  /** Flags the moment on screen (StoreScene.flagMoment): its kind is the ballot or the elimination's cause. */
+  private flagPlaying(entry: { moment: Moment; brief: boolean } | null): void {
+    if (!entry) return this.flagMoment(null);
+    const m = entry.moment;
+    this.flagMoment({
+      kind: m.kind === 'ballot' ? m.ballot.ballot : m.record.cause,
+      round: m.kind === 'ballot' ? m.ballot.round : m.record.round,
+      extras: { overlay: m.kind === 'elimination' && !entry.brief ? 'on' : 'off' },
+    });
   }
 
   /** Dismiss the moment on screen (its container fades out fast) and forget its timer. */
@@ -441,12 +437,12 @@ export class TraitorsScene extends StoreScene implements MomentPlayer {
       this.flagMoment(null);
       return;
     }
-    const view = this.view(this.store.state);
+    const view = this.table(this.store.state)?.view;
     if (!view) {
       this.playNext();
       return;
     }
-    this.flagMoment(entry);
+    this.flagPlaying(entry);
     const geo = this.geometry(view);
     const moment = entry.moment;
     const container = this.add.container(0, 0);

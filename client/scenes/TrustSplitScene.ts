@@ -38,24 +38,12 @@ export class TrustSplitScene extends StoreScene {
     this.flagSplit(null);
   }
 
-  /**
-   * Tells the page (and the browser tests) about the split on screen: data-moment on/off,
-   * data-moment-kind="split", data-moment-round, and data-moment-shown="yes" once both hands,
-   * the coins and the points are all in view (until it starts to fade).
-   */
+  /** data-moment-shown="yes" once both hands, the coins and the points are all in view (until it starts to fade) */
+  protected override readonly momentExtras = { momentShown: null };
+
+  /** Flags the split on screen (StoreScene.flagMoment): kind "split", its round, and whether it is all shown. */
   private flagSplit(split: { round: number; shown: boolean } | null): void {
-    const holder = this.game.canvas?.parentElement;
-    if (!holder) return;
-    holder.dataset.moment = split ? 'on' : 'off';
-    if (!split) {
-      delete holder.dataset.momentKind;
-      delete holder.dataset.momentRound;
-      delete holder.dataset.momentShown;
-      return;
-    }
-    holder.dataset.momentKind = 'split';
-    holder.dataset.momentRound = String(split.round);
-    holder.dataset.momentShown = split.shown ? 'yes' : 'no';
+    this.flagMoment(split && { kind: 'split', round: split.round, extras: { momentShown: split.shown ? 'yes' : 'no' } });
   }
 
   private model(state: ClientState): TrustSplitModel | null {

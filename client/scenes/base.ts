@@ -90,6 +90,35 @@ export abstract class StoreScene extends Phaser.Scene {
     if (stage) stage.dataset.layout = `${Math.round(this.w)}x${Math.round(this.h)}`;
   }
 
+  /**
+   * The stage's data attributes a scene's moments set besides data-moment, data-moment-kind and
+   * data-moment-round (dataset keys), with their value while no moment is on screen (null: absent).
+   */
+  protected readonly momentExtras: Readonly<Record<string, string | null>> = {};
+
+  /**
+   * Tells the page (and the browser tests) what moment is on screen: data-moment on/off, its
+   * kind and round (data-moment-kind, data-moment-round) and the scene's `momentExtras`
+   * (a value from `moment.extras`, else its value with no moment).
+   */
+  protected flagMoment(moment: { kind: string; round: number; extras?: Readonly<Record<string, string>> } | null): void {
+    const holder = this.game.canvas?.parentElement;
+    if (!holder) return;
+    holder.dataset.moment = moment ? 'on' : 'off';
+    if (moment) {
+      holder.dataset.momentKind = moment.kind;
+      holder.dataset.momentRound = String(moment.round);
+    } else {
+      delete holder.dataset.momentKind;
+      delete holder.dataset.momentRound;
+    }
+    for (const [key, idle] of Object.entries(this.momentExtras)) {
+      const value = moment?.extras?.[key] ?? idle;
+      if (value === null) delete holder.dataset[key];
+      else holder.dataset[key] = value;
+    }
+  }
+
   /** Draw the table for `state` into `this.layer`. */
   protected abstract draw(state: ClientState): void;
 

@@ -107,7 +107,7 @@ export function registerRecruitmentTests(test: Register, shot: Shot): void {
       for (const [i, program] of programs.entries()) {
         const seat = faithfulPrograms[i];
         for (const { json } of program.received) {
-          if (json.includes('"outcome":{"winner"') || json.includes(`"phase":{"kind":"offer","seat":${seat},`)) break;
+          if (json.includes('"phase":{"kind":"over"') || json.includes(`"phase":{"kind":"offer","seat":${seat},`)) break;
           assert.ok(!/"kind":"offer"|recruitOffer|"accepted"|"recruit"/.test(json), `a faithful program heard of the offer: ${json.slice(0, 200)}`);
           assert.ok(!json.includes('"recruitments":[{'), 'a faithful program sees an offer record');
         }

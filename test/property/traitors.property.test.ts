@@ -120,7 +120,8 @@ function checkNoTraitorLeak(state: TraitorsState, seat: SeatId, v: TraitorsView)
   const where = () => `seat ${seat}, round ${state.round}, phase ${state.phase.kind}`;
   check(v.role === 'faithful' && v.fellowTraitors === null && v.traitorChat === null && v.nightBallots === null && v.spectator === null, () => `insider fields in a faithful view (${where()})`);
   const over = state.phase.kind === 'over';
-  check(over || v.pendingMurder === null, () => `unannounced murder shown (${where()})`);
+  // a murder on the last night stays out of the view for good: the game over reveals it in the outcome
+  check(v.pendingMurder === null, () => `unannounced murder shown (${where()})`);
   check(v.phase.kind !== 'nightChat' && v.phase.kind !== 'nightVote', () => `night details shown (${where()})`);
   const json = JSON.stringify(v);
   check(!json.includes('"channel":"traitors"'), () => `traitor chat in a faithful view (${where()})`);

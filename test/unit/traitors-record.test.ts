@@ -6,14 +6,21 @@ import { pickNames } from '../../shared/engine/names.ts';
 import { playScripted } from '../../shared/engine/play.ts';
 import { resolveConfig } from '../../shared/games/index.ts';
 import { traitors, type TraitorsConfig, type TraitorsEvent, type TraitorsState } from '../../shared/games/traitors/index.ts';
-import { view } from '../../shared/games/traitors/view.ts';
-import { traitorsMoments, traitorsRecord, type RecordEntry } from '../../client/games/traitors-record.ts';
+import { view as viewOf } from '../../shared/games/traitors/view.ts';
+import { outcome } from '../../shared/games/traitors/rules.ts';
+import type { Viewer } from '../../shared/engine/game.ts';
+import { isWinner, knownEliminations, traitorsMoments, traitorsRecord, type RecordEntry, type TraitorsTable } from '../../client/games/traitors-record.ts';
 
 const table = resolveConfig(traitors, 'table') as TraitorsConfig;
 
-function game(seed: number) {
-  const names = pickNames(table.players, seed);
-  const events = playScripted<TraitorsEvent>(traitors, table, seed, names, names.map(() => 'scripted')).events;
+/** What a browser has of the table in `state`: the viewer's view and the payload's outcome, as the server sends them. */
+function view(state: TraitorsState, viewer: Viewer): TraitorsTable {
+  return { view: viewOf(state, viewer), outcome: outcome(state) };
+}
+
+function game(seed: number, config: TraitorsConfig = table) {
+  const names = pickNames(config.players, seed);
+  const events = playScripted<TraitorsEvent>(traitors, config, seed, names, names.map(() => 'scripted')).events;
   const stateAt = (n: number) => replay<TraitorsState, TraitorsEvent>(traitors, events.slice(0, n));
   return { events, stateAt, final: stateAt(events.length) };
 }
@@ -101,5 +108,70 @@ describe('traitors record', () => {
   it('finds no moment between a state and itself', () => {
     const { final } = game(6);
     expect(traitorsMoments(view(final, 'spectator'), view(final, 'spectator'))).toEqual([]);
+  });
+
+  it('takes the winners from the outcome: a recruit who ended a traitor won with the traitors', () => {
+    const config = resolveConfig(traitors, 'paper', { recruitment: { refusal: 'murdered' } }) as TraitorsConfig;
+    let checked = 0;
+    for (let seed = 1; seed <= 40 && checked < 3; seed++) {
+      const { events, final } = game(seed, config);
+      const recruit = final.recruitments.find((r) => r.accepted === true)?.seat;
+      if (recruit === undefined || outcome(final)?.winner !== 'traitors') continue;
+      const dealt = (events[0] as Extract<TraitorsEvent, { type: 'setup' }>).roles;
+      expect(dealt[recruit]).toBe('faithful');
+      for (const viewer of ['spectator', recruit, dealt.indexOf('faithful')] as const) {
+        const seen = view(final, viewer);
+        expect(isWinner(seen, recruit)).toBe(true);
+        // a faithful seat that stayed faithful lost
+        expect(final.roles.every((role, seat) => isWinner(seen, seat) === (role === 'traitor'))).toBe(true);
+      }
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
+
+  it('wins nobody before the end', () => {
+    const { stateAt, events } = game(3);
+    const before = view(stateAt(events.length - 1), 'spectator');
+    expect(before.outcome).toBeNull();
+    expect(before.view.names.some((_, seat) => isWinner(before, seat))).toBe(false);
+  });
+
+  it('after the end lists every elimination with its true role, from the outcome (hidden banishments and the last night\'s murder too)', () => {
+    const hidden = resolveConfig(traitors, 'table', { revealRoleOnBanish: false }) as TraitorsConfig;
+    let lastNight = 0;
+    for (let seed = 1; seed <= 8; seed++) {
+      const { events, stateAt, final } = game(seed, hidden);
+      const faithful = final.roles.indexOf('faithful');
+      const seen = view(final, faithful);
+      // the view itself keeps the game's secrets: a banishment's role stays hidden, the last murder unannounced
+      expect(seen.view.eliminations.filter((e) => e.cause === 'banished').every((e) => e.role === null)).toBe(true);
+      expect(seen.view.pendingMurder).toBeNull();
+      const known = knownEliminations(seen);
+      expect(known.map((e) => [e.seat, e.role])).toEqual(seen.outcome!.eliminations.map((e) => [e.seat, final.roles[e.seat]]));
+      // the traitors only ever murder the faithful (recruits are never murdered: they stop being faithful)
+      expect(known.filter((e) => e.cause === 'murdered').every((e) => e.role === 'faithful')).toBe(true);
+      if (final.pendingMurder !== null) {
+        lastNight++;
+        expect(known.at(-1)).toMatchObject({ seat: final.pendingMurder, cause: 'murdered', role: 'faithful' });
+      }
+      // the game over's moment of a hidden banishment tells its true role
+      const moments = traitorsMoments(view(stateAt(events.length - 2), faithful), seen);
+      for (const m of moments) if (m.kind === 'elimination') expect(m.role).toBe(final.roles[m.record.seat]);
+    }
+    expect(lastNight).toBeGreaterThan(0);
+  });
+
+  it('before the end knows only the public eliminations: no role of a hidden banishment, no unannounced murder', () => {
+    const hidden = resolveConfig(traitors, 'table', { revealRoleOnBanish: false }) as TraitorsConfig;
+    const { events, stateAt } = game(2, hidden);
+    for (let n = 1; n < events.length; n++) {
+      const state = stateAt(n);
+      const faithful = state.roles.indexOf('faithful');
+      const seen = view(state, faithful);
+      expect(seen.outcome).toBeNull();
+      expect(knownEliminations(seen)).toBe(seen.view.eliminations);
+      expect(knownEliminations(seen).filter((e) => e.cause === 'banished').every((e) => e.role === null)).toBe(true);
+    }
   });
 });

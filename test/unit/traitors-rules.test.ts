@@ -282,7 +282,8 @@ describe('traitors win checks', () => {
     const events = castVotes(m, [[0, 3], [2, 3]]);
     expect(types(events)).toEqual(['vote', 'vote', 'votesRevealed', 'murdered', 'gameOver']);
     const faithfulView = traitors.view(m.state, 4);
-    expect(faithfulView.pendingMurder).toBe(3);
+    // the view shows the victim dead; who it was and their role come with the outcome
+    expect(faithfulView.pendingMurder).toBeNull();
     expect(faithfulView.alive[3]).toBe(false);
     expect(traitors.outcome(m.state)?.eliminations).toEqual([
       { seat: 1, name: 'Bob', role: 'faithful', cause: 'banished', round: 1 },

@@ -1,10 +1,10 @@
 import type { Action, Pending, SeatId } from '../../engine/actions.ts';
-import type { Outcome, Rejection } from '../../engine/game.ts';
+import type { Rejection } from '../../engine/game.ts';
 import { fitsVisible, visibleLength } from '../../text.ts';
 import { Purpose, Rng, RngKey, type Seed } from '../../engine/rng.ts';
 import { ruleSet, type TraitorsConfig } from './config.ts';
 import { biographiesOf, tallyVotes } from './reduce.ts';
-import type { CastVote, Role, SpeechPurpose, Suspicion, TimeoutEvent, TraitorsEvent, TraitorsState, Winner } from './types.ts';
+import type { CastVote, FinalElimination, Role, SpeechPurpose, Suspicion, TimeoutEvent, TraitorsEvent, TraitorsOutcome, TraitorsState, Winner } from './types.ts';
 import { OFFER_OPTIONS } from './types.ts';
 
 export { reduce } from './reduce.ts';
@@ -258,7 +258,7 @@ export function settle(state: TraitorsState): TraitorsEvent | null {
   }
 }
 
-export function outcome(state: TraitorsState): Outcome | null {
+export function outcome(state: TraitorsState): TraitorsOutcome | null {
   const phase = state.phase;
   if (phase.kind !== 'over') return null;
   const side: Role = phase.winner === 'faithful' ? 'faithful' : 'traitor';
@@ -272,13 +272,12 @@ export function outcome(state: TraitorsState): Outcome | null {
     rounds: state.round,
     roles: state.roles.slice(),
     eliminations: eliminationOrder(state),
-    /** recruitment offers and answers (empty without recruitment); `roles` above are the final roles */
     recruitments: state.recruitments.slice(),
   };
 }
 
 /** Every elimination with its true role, including a murder not yet announced. */
-function eliminationOrder(state: TraitorsState): { seat: SeatId; name: string; role: Role; cause: 'banished' | 'murdered'; round: number }[] {
+function eliminationOrder(state: TraitorsState): FinalElimination[] {
   const list = state.eliminations.map((e) => ({ seat: e.seat, name: state.names[e.seat], role: state.roles[e.seat], cause: e.cause, round: e.round }));
   if (state.pendingMurder !== null) {
     list.push({ seat: state.pendingMurder, name: state.names[state.pendingMurder], role: state.roles[state.pendingMurder], cause: 'murdered', round: state.round });

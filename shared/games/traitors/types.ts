@@ -1,5 +1,5 @@
 import type { SeatId } from '../../engine/actions.ts';
-import type { BaseState } from '../../engine/game.ts';
+import type { BaseState, Outcome } from '../../engine/game.ts';
 import type { RngState, Seed } from '../../engine/rng.ts';
 import type { TraitorsConfig } from './config.ts';
 
@@ -88,6 +88,33 @@ export interface RecruitmentRecord {
   accepted: boolean | null;
   /** the answer was the timeout's default (refuse) */
   timedOut: boolean;
+}
+
+/** An elimination as the game over reveals it: every one, with the seat's name and final role. */
+export interface FinalElimination {
+  seat: SeatId;
+  name: string;
+  role: Role;
+  cause: 'banished' | 'murdered';
+  round: number;
+}
+
+/**
+ * The outcome of a finished game (rules.ts `outcome()`), sent to every viewer as the state
+ * payload's `outcome`: the one source of the end's reveals (the views carry none of it).
+ */
+export interface TraitorsOutcome extends Outcome {
+  /** seats on the winning side by final role: a recruit who ended a traitor wins with the traitors */
+  winners: SeatId[];
+  winner: Winner;
+  reason: EndReason;
+  rounds: number;
+  /** final roles (recruits are traitors) */
+  roles: Role[];
+  /** every elimination in order with its true role, a last-night murder never announced included */
+  eliminations: FinalElimination[];
+  /** recruitment offers and answers (empty without recruitment) */
+  recruitments: RecruitmentRecord[];
 }
 
 export interface BeliefsRecord {

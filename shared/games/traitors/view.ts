@@ -88,7 +88,10 @@ export interface TraitorsView {
   votesRevealed: boolean;
   /** the table's rule: recruitment after a banished traitor, and what refusing costs (null: off) */
   recruitmentRule: { refusal: RefusalCost } | null;
-  /** tonight's victim before breakfast announces it (traitors and spectator) */
+  /**
+   * tonight's victim before breakfast announces it (traitors and spectator). A murder on the last
+   * night is never announced: the game over reveals it to everyone in the outcome (TraitorsOutcome).
+   */
   pendingMurder: SeatId | null;
   /** the viewer's vote on the ballot in progress, once cast */
   myVote: { ballot: Ballot; target: SeatId | null } | null;
@@ -96,8 +99,6 @@ export interface TraitorsView {
   myBeliefs: Suspicion | null;
   /** whose turn it is to speak (on a channel the viewer can see) */
   speaker: SeatId | null;
-  /** set when the game is over: every (final) role revealed, and every recruitment offer */
-  outcome: { winner: Winner; reason: EndReason; roles: readonly Role[]; recruitments: readonly RecruitmentRecord[] } | null;
   spectator: SpectatorDetails | null;
 }
 
@@ -137,11 +138,10 @@ export function view(state: TraitorsState, viewer: Viewer): TraitorsView {
     biographies: state.biographies,
     votesRevealed,
     recruitmentRule: state.config.recruitment === false ? null : { refusal: state.config.recruitment.refusal },
-    pendingMurder: insider || over ? state.pendingMurder : null,
+    pendingMurder: insider ? state.pendingMurder : null,
     myVote: seat === null ? null : ownVote(state, seat),
     myBeliefs: seat === null ? null : state.latestBeliefs[seat],
     speaker: speakerFor(state, insider),
-    outcome: state.phase.kind === 'over' ? { winner: state.phase.winner, reason: state.phase.reason, roles: state.roles, recruitments: state.recruitments } : null,
     spectator: spectator
       ? {
           roles: state.roles,
